@@ -1,0 +1,84 @@
+/// The models `digits` knows how to build, each with the training recipe it is specified with.
+public enum Architecture: String, CaseIterable, Sendable {
+    /// 784-512-ReLU-Dropout(0.2)-512-ReLU-Dropout(0.2)-10 (the Keras MNIST MLP); SGD 0.01, momentum 0.9, batch 128.
+    case mlp
+    /// Two 5x5 convolutions with pooling, dense 3136→128→10 (the PyTorch MNIST example); Adam 1e-3, batch 128.
+    case lenet
+    /// ModelM3 (An et al. 2020): ten 3x3 convolutions with BatchNorm; Adam 1e-3 × 0.98 per epoch, batch 120.
+    case m3
+    /// The shipped model: 32C3-32C3-32C5S2-64C3-64C3-64C5S2-128-10 with BatchNorm and dropout.
+    case `default`
+
+    /// A freshly initialised network, fixed by `seed`.
+    public func build(seed: UInt64) -> Network {
+        var rng = RandomSource(seed: seed)
+        switch self {
+        case .mlp:
+            return Network(architecture: rawValue, normalization: InputNormalization(mean: 0, std: 1), layers: [
+                Flatten(),
+                Dense(784, 512, rng: &rng), ReLU(), Dropout(0.2),
+                Dense(512, 512, rng: &rng), ReLU(), Dropout(0.2),
+                Dense(512, 10, rng: &rng),
+            ])
+        case .lenet:
+            return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.1307, std: 0.3081), layers: [
+                Conv2D(1, 32, kernel: 5, padding: 2, rng: &rng), ReLU(), MaxPool(2),
+                Conv2D(32, 64, kernel: 5, padding: 2, rng: &rng), ReLU(), MaxPool(2),
+                Flatten(),
+                Dense(3136, 128, rng: &rng), ReLU(), Dropout(0.5),
+                Dense(128, 10, rng: &rng),
+            ])
+        case .m3:
+            let channels = [1, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176]
+            var layers = [any Layer]()
+            for i in 0..<10 {
+                layers += [Conv2D(channels[i], channels[i + 1], kernel: 3, bias: false, rng: &rng),
+                           BatchNorm(channels[i + 1]), ReLU()] as [any Layer]
+            }
+            layers += [Flatten(channelsLast: true), Dense(176 * 8 * 8, 10, bias: false, rng: &rng), BatchNorm(10)]
+            return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.5, std: 0.5), layers: layers)
+        case .default:
+            func block(_ cin: Int, _ cout: Int, _ k: Int, stride: Int = 1, padding: Int = 0) -> [any Layer] {
+                [Conv2D(cin, cout, kernel: k, stride: stride, padding: padding, bias: false, rng: &rng),
+                 BatchNorm(cout), ReLU()]
+            }
+            var layers = [any Layer]()
+            layers += block(1, 32, 3) + block(32, 32, 3) + block(32, 32, 5, stride: 2, padding: 2)
+            layers += [Dropout(0.4)]
+            layers += block(32, 64, 3) + block(64, 64, 3) + block(64, 64, 5, stride: 2, padding: 2)
+            layers += [Dropout(0.4), Flatten()]
+            layers += [Dense(1024, 128, bias: false, rng: &rng), BatchNorm(128), ReLU(), Dropout(0.4)]
+            layers += [Dense(128, 10, rng: &rng)]
+            return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.1307, std: 0.3081),
+                           layers: layers)
+        }
+    }
+
+    /// How this model is trained.
+    public var recipe: Recipe {
+        switch self {
+        case .mlp:
+            return Recipe(batchSize: 128, optimizer: .sgd(momentum: 0.9, nesterov: false, weightDecay: 0),
+                          schedule: .constant(0.01), augmentation: nil, emaDecay: nil)
+        case .lenet:
+            return Recipe(batchSize: 128, optimizer: .adam(weightDecay: 0), schedule: .constant(1e-3),
+                          augmentation: nil, emaDecay: nil)
+        case .m3:
+            return Recipe(batchSize: 120, optimizer: .adam(weightDecay: 0), schedule: .exponential(base: 1e-3, gamma: 0.98),
+                          augmentation: Augmentation(rotation: 20, scale: 0, translation: 0.2), emaDecay: nil)
+        case .default:
+            return Recipe(batchSize: 128, optimizer: .adam(weightDecay: 0), schedule: .oneCycle(maxRate: 3e-3),
+                          augmentation: Augmentation(rotation: 12, scale: 0.12, translation: 0.12), emaDecay: 0.999)
+        }
+    }
+}
+
+/// A training recipe: batch size, optimiser, learning-rate schedule, augmentation and weight averaging.
+public struct Recipe: Sendable {
+    public var batchSize: Int
+    public var optimizer: OptimizerKind
+    public var schedule: LRSchedule
+    public var augmentation: Augmentation?
+    /// Decay of the exponential moving average of weights used for evaluation (nil: no averaging).
+    public var emaDecay: Float?
+}

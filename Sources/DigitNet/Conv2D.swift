@@ -1,0 +1,144 @@
+/// 2-D convolution over NCHW batches: im2col on sub-batches small enough to stay in cache, then one sgemm
+/// per sub-batch. The batch is split over threads; weight gradients are summed per thread in a fixed order.
+public struct Conv2D: Layer {
+    public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
+    public var weight: Parameter  // [Cout, Cin, k, k]
+    public var bias: Parameter?  // [Cout]
+    /// False for a network's first layer: its input gradient is never used.
+    public var needsInputGradient = true
+    private var input = Tensor(zeros: [0])  // [N, Cin, H, W], kept for backward
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool = true, rng: inout RandomSource) {
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.kernel = kernel; self.stride = stride; self.padding = padding
+        let fanIn = inChannels * kernel * kernel
+        let std = (2 / Float(fanIn)).squareRoot()  // He initialisation for ReLU networks
+        var w = Tensor(zeros: [outChannels, inChannels, kernel, kernel])
+        for i in w.data.indices { w.data[i] = std * rng.normal() }
+        weight = Parameter(w)
+        self.bias = bias ? Parameter(Tensor(zeros: [outChannels])) : nil
+    }
+
+    public var summary: String {
+        "Conv2D \(inChannels)→\(outChannels) \(kernel)x\(kernel)" + (stride > 1 ? " stride \(stride)" : "")
+            + (padding > 0 ? " pad \(padding)" : "") + (bias == nil ? " no bias" : "")
+    }
+
+    private func outSize(_ h: Int) -> Int { (h + 2 * padding - kernel) / stride + 1 }
+
+    public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) {
+        let ho = outSize(shape[1]), wo = outSize(shape[2])
+        return (ho * wo * outChannels * inChannels * kernel * kernel, [outChannels, ho, wo])
+    }
+
+    /// Samples per im2col block: about 2 MB of columns.
+    private func subBatch(k: Int, p: Int, n: Int) -> Int { max(1, min(n, (1 << 19) / max(1, k * p))) }
+
+    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo]
+    public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let ho = outSize(h), wo = outSize(w), p = ho * wo
+        let k = inChannels * kernel * kernel, cout = outChannels
+        var y = Tensor(zeros: [n, cout, ho, wo])
+        let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
+        let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
+                              padding: padding, outHeight: ho, outWidth: wo)
+        let biasValues = bias?.value.data
+        x.data.withUnsafeBufferPointer { xb in
+            weight.value.data.withUnsafeBufferPointer { wb in
+                y.data.withUnsafeMutableBufferPointer { yb in
+                    let xp = xb.baseAddress!, wp = wb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
+                    parallel(threads) { t in
+                        let range = slice(n, part: t, of: threads)
+                        let cols = UnsafeMutablePointer<Float>.allocate(capacity: k * nb * p)
+                        let out = UnsafeMutablePointer<Float>.allocate(capacity: cout * nb * p)
+                        defer { cols.deallocate(); out.deallocate() }
+                        var n0 = range.lowerBound
+                        while n0 < range.upperBound {
+                            let nc = min(nb, range.upperBound - n0)
+                            geometry.im2col(xp + n0 * geometry.itemSize, count: nc, into: cols)
+                            gemm(m: cout, n: nc * p, k: k, a: wp, lda: k, b: cols, ldb: nc * p, c: out, ldc: nc * p)
+                            for i in 0..<nc {
+                                for co in 0..<cout {
+                                    let dst = yp.p + ((n0 + i) * cout + co) * p, src = out + co * nc * p + i * p
+                                    let b = biasValues?[co] ?? 0
+                                    for j in 0..<p { dst[j] = src[j] + b }
+                                }
+                            }
+                            n0 += nc
+                        }
+                    }
+                }
+            }
+        }
+        if ctx.training { input = x }
+        return y
+    }
+
+    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W]; accumulates dW, db.
+    public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
+        let x = input
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let ho = outSize(h), wo = outSize(w), p = ho * wo
+        let k = inChannels * kernel * kernel, cout = outChannels
+        let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
+        let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
+                              padding: padding, outHeight: ho, outWidth: wo)
+        let needsDx = needsInputGradient
+        var dx = Tensor(zeros: needsDx ? x.shape : [0])
+        let dwParts = UnsafeMutablePointer<Float>.allocate(capacity: threads * cout * k)
+        let dbParts = UnsafeMutablePointer<Float>.allocate(capacity: threads * cout)
+        dwParts.initialize(repeating: 0, count: threads * cout * k)
+        dbParts.initialize(repeating: 0, count: threads * cout)
+        defer { dwParts.deallocate(); dbParts.deallocate() }
+        x.data.withUnsafeBufferPointer { xb in
+            dy.data.withUnsafeBufferPointer { dyb in
+                weight.value.data.withUnsafeBufferPointer { wb in
+                    dx.data.withUnsafeMutableBufferPointer { dxb in
+                        let xp = xb.baseAddress!, dyp = dyb.baseAddress!, wp = wb.baseAddress!
+                        let dxp = needsDx ? SharedPointer(dxb.baseAddress!) : nil
+                        let dwAll = SharedPointer(dwParts), dbAll = SharedPointer(dbParts)
+                        parallel(threads) { t in
+                            let range = slice(n, part: t, of: threads)
+                            let cols = UnsafeMutablePointer<Float>.allocate(capacity: k * nb * p)
+                            let dyc = UnsafeMutablePointer<Float>.allocate(capacity: cout * nb * p)
+                            let dcols = UnsafeMutablePointer<Float>.allocate(capacity: needsDx ? k * nb * p : 1)
+                            defer { cols.deallocate(); dyc.deallocate(); dcols.deallocate() }
+                            let dw = dwAll.p + t * cout * k, db = dbAll.p + t * cout
+                            var n0 = range.lowerBound
+                            while n0 < range.upperBound {
+                                let nc = min(nb, range.upperBound - n0), ncp = nc * p
+                                for i in 0..<nc {
+                                    for co in 0..<cout {
+                                        let src = dyp + ((n0 + i) * cout + co) * p, dst = dyc + co * ncp + i * p
+                                        var s: Float = 0
+                                        for j in 0..<p { dst[j] = src[j]; s += src[j] }
+                                        db[co] += s
+                                    }
+                                }
+                                geometry.im2col(xp + n0 * geometry.itemSize, count: nc, into: cols)
+                                gemm(transB: true, m: cout, n: k, k: ncp, a: dyc, lda: ncp, b: cols, ldb: ncp,
+                                     beta: 1, c: dw, ldc: k)
+                                if let dxp {
+                                    gemm(transA: true, m: k, n: ncp, k: cout, a: wp, lda: k, b: dyc, ldb: ncp,
+                                         c: dcols, ldc: ncp)
+                                    geometry.col2im(dcols, count: nc, into: dxp.p + n0 * geometry.itemSize)
+                                }
+                                n0 += nc
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        addPartials(dwParts, parts: threads, into: &weight.grad.data)
+        if bias != nil { addPartials(dbParts, parts: threads, into: &bias!.grad.data) }
+        return dx
+    }
+
+    public mutating func visitParameters(_ body: (String, inout Parameter) -> Void) {
+        body("weight", &weight)
+        if bias != nil { body("bias", &bias!) }
+    }
+}

@@ -1,0 +1,93 @@
+/// Fully connected layer: y = x·Wᵀ + b, with W stored [out, in] as PyTorch does.
+public struct Dense: Layer {
+    public let inputs: Int, outputs: Int
+    public var weight: Parameter  // [out, in]
+    public var bias: Parameter?  // [out]
+    public var needsInputGradient = true
+    private var input = Tensor(zeros: [0])  // [N, in]
+
+    public init(_ inputs: Int, _ outputs: Int, bias: Bool = true, rng: inout RandomSource) {
+        self.inputs = inputs; self.outputs = outputs
+        let std = (2 / Float(inputs)).squareRoot()
+        var w = Tensor(zeros: [outputs, inputs])
+        for i in w.data.indices { w.data[i] = std * rng.normal() }
+        weight = Parameter(w)
+        self.bias = bias ? Parameter(Tensor(zeros: [outputs])) : nil
+    }
+
+    public var summary: String { "Dense \(inputs)→\(outputs)" + (bias == nil ? " no bias" : "") }
+
+    public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (inputs * outputs, [outputs]) }
+
+    // x: [N, in] -> y: [N, out]
+    public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
+        let n = x.shape[0], i = inputs, o = outputs
+        precondition(x.itemSize == i, "Dense expects \(i) inputs, got \(x.itemSize)")
+        var y = Tensor(zeros: [n, o])
+        let threads = min(ctx.threads, max(1, n / 16))
+        let biasValues = bias?.value.data
+        x.data.withUnsafeBufferPointer { xb in
+            weight.value.data.withUnsafeBufferPointer { wb in
+                y.data.withUnsafeMutableBufferPointer { yb in
+                    let xp = xb.baseAddress!, wp = wb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
+                    parallel(threads) { t in
+                        let r = slice(n, part: t, of: threads)
+                        if r.isEmpty { return }
+                        let out = yp.p + r.lowerBound * o
+                        gemm(transB: true, m: r.count, n: o, k: i, a: xp + r.lowerBound * i, lda: i, b: wp, ldb: i,
+                             c: out, ldc: o)
+                        if let biasValues {
+                            for row in 0..<r.count { for j in 0..<o { out[row * o + j] += biasValues[j] } }
+                        }
+                    }
+                }
+            }
+        }
+        if ctx.training { input = x.reshaped([n, i]) }
+        return y
+    }
+
+    // dy: [N, out] -> dx: [N, in]
+    public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
+        let n = input.shape[0], i = inputs, o = outputs
+        let threads = min(ctx.threads, max(1, n / 16))
+        var dx = Tensor(zeros: needsInputGradient ? [n, i] : [0])
+        let needsDx = needsInputGradient
+        let dwParts = UnsafeMutablePointer<Float>.allocate(capacity: threads * o * i)
+        let dbParts = UnsafeMutablePointer<Float>.allocate(capacity: threads * o)
+        dbParts.initialize(repeating: 0, count: threads * o)
+        defer { dwParts.deallocate(); dbParts.deallocate() }
+        input.data.withUnsafeBufferPointer { xb in
+            dy.data.withUnsafeBufferPointer { dyb in
+                weight.value.data.withUnsafeBufferPointer { wb in
+                    dx.data.withUnsafeMutableBufferPointer { dxb in
+                        let xp = xb.baseAddress!, dyp = dyb.baseAddress!, wp = wb.baseAddress!
+                        let dxp = needsDx ? SharedPointer(dxb.baseAddress!) : nil
+                        let dwAll = SharedPointer(dwParts), dbAll = SharedPointer(dbParts)
+                        parallel(threads) { t in
+                            let r = slice(n, part: t, of: threads)
+                            let dw = dwAll.p + t * o * i, db = dbAll.p + t * o
+                            if r.isEmpty { dw.update(repeating: 0, count: o * i); return }
+                            let dyr = dyp + r.lowerBound * o
+                            gemm(transA: true, m: o, n: i, k: r.count, a: dyr, lda: o, b: xp + r.lowerBound * i, ldb: i,
+                                 c: dw, ldc: i)
+                            for row in 0..<r.count { for j in 0..<o { db[j] += dyr[row * o + j] } }
+                            if let dxp {
+                                gemm(m: r.count, n: i, k: o, a: dyr, lda: o, b: wp, ldb: i,
+                                     c: dxp.p + r.lowerBound * i, ldc: i)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        addPartials(dwParts, parts: threads, into: &weight.grad.data)
+        if bias != nil { addPartials(dbParts, parts: threads, into: &bias!.grad.data) }
+        return dx
+    }
+
+    public mutating func visitParameters(_ body: (String, inout Parameter) -> Void) {
+        body("weight", &weight)
+        if bias != nil { body("bias", &bias!) }
+    }
+}

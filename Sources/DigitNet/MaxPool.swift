@@ -1,0 +1,68 @@
+/// Max pooling over square windows (no padding; partial windows at the edge are dropped, as PyTorch does).
+public struct MaxPool: Layer {
+    public let size: Int, stride: Int
+    private var argmax = [Int32]()  // per output: index of the winning input within its plane
+    private var inputShape = [Int]()
+
+    public init(_ size: Int = 2, stride: Int? = nil) {
+        self.size = size
+        self.stride = stride ?? size
+    }
+
+    public var summary: String { "MaxPool \(size)x\(size)" }
+
+    public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) {
+        let ho = (shape[1] - size) / stride + 1, wo = (shape[2] - size) / stride + 1
+        return (0, [shape[0], ho, wo])
+    }
+
+    // x: [N, C, H, W] -> y: [N, C, Ho, Wo]
+    public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
+        let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
+        let ho = (h - size) / stride + 1, wo = (w - size) / stride + 1
+        var y = Tensor(zeros: [n, c, ho, wo])
+        var idx = [Int32](repeating: 0, count: ctx.training ? y.count : 0)
+        let keep = ctx.training
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                idx.withUnsafeMutableBufferPointer { ip in
+                    for plane in 0..<(n * c) {
+                        let src = xp.baseAddress! + plane * h * w
+                        for oy in 0..<ho {
+                            for ox in 0..<wo {
+                                var best = -Float.infinity, at = 0
+                                for ky in 0..<size {
+                                    let row = (oy * stride + ky) * w + ox * stride
+                                    for kx in 0..<size where src[row + kx] > best {
+                                        best = src[row + kx]; at = row + kx
+                                    }
+                                }
+                                let o = (plane * ho + oy) * wo + ox
+                                yp[o] = best
+                                if keep { ip[o] = Int32(at) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if keep { argmax = idx; inputShape = x.shape }
+        return y
+    }
+
+    public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
+        var dx = Tensor(zeros: inputShape)
+        let planeIn = inputShape[2] * inputShape[3], planeOut = dy.itemSize / inputShape[1]
+        dx.data.withUnsafeMutableBufferPointer { dxp in
+            dy.data.withUnsafeBufferPointer { dyp in
+                argmax.withUnsafeBufferPointer { ip in
+                    for o in 0..<dy.count {
+                        let plane = o / planeOut
+                        dxp[plane * planeIn + Int(ip[o])] += dyp[o]
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}

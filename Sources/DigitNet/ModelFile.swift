@@ -1,0 +1,110 @@
+import Foundation
+
+/// Errors loading a model; each names the file.
+public enum ModelFileError: Error, CustomStringConvertible, Equatable {
+    case notAModel(String, String)
+    case unknownArchitecture(String, String)
+
+    public var description: String {
+        switch self {
+        case let .notAModel(f, why): return "\(f): not a digits model: \(why)"
+        case let .unknownArchitecture(f, a):
+            return "\(f): unknown architecture '\(a)' (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+        }
+    }
+}
+
+extension Network {
+    /// Sets every parameter from `tensors` under `prefix`, checking names and shapes.
+    mutating func load(from file: Safetensors, prefix: String, name: String) throws {
+        var failure: SafetensorsError?
+        visitParameters { key, p in
+            guard failure == nil else { return }
+            guard let t = file.tensors[prefix + key] else { failure = .missingTensor(name, prefix + key); return }
+            guard t.shape == p.value.shape else {
+                failure = .shapeMismatch(name, prefix + key, expected: p.value.shape, found: t.shape); return
+            }
+            p.value = t
+        }
+        if let failure { throw failure }
+    }
+
+    /// Builds the network a file describes (metadata `architecture`) and loads its weights.
+    static func loaded(from file: Safetensors, prefix: String, name: String) throws -> Network {
+        guard let arch = file.metadata["architecture"] else { throw ModelFileError.notAModel(name, "no architecture in metadata") }
+        guard let a = Architecture(rawValue: arch) else { throw ModelFileError.unknownArchitecture(name, arch) }
+        var net = a.build(seed: 0)
+        try net.load(from: file, prefix: prefix, name: name)
+        if let m = file.metadata["normalization_mean"].flatMap(Float.init),
+           let s = file.metadata["normalization_std"].flatMap(Float.init) {
+            net.normalization = InputNormalization(mean: m, std: s)
+        }
+        return net
+    }
+}
+
+/// A trained model ready for inference: one network, or an ensemble whose class probabilities are averaged.
+public struct Classifier: Sendable {
+    public var members: [Network]
+    /// Facts recorded with the weights: architecture, epoch, test_accuracy, ...
+    public var metadata: [String: String]
+
+    public init(members: [Network], metadata: [String: String] = [:]) {
+        precondition(!members.isEmpty, "a classifier needs at least one network")
+        self.members = members
+        self.metadata = metadata
+    }
+
+    public var architecture: String { members[0].architecture }
+
+    /// Averaged class probabilities for pixels [N, 1, 28, 28] in [0, 1].
+    public func probabilities(_ pixels: Tensor, batchSize: Int = 256, threads: Int = 1) -> Tensor {
+        var sum = members[0].probabilities(pixels, batchSize: batchSize, threads: threads)
+        for net in members.dropFirst() {
+            let p = net.probabilities(pixels, batchSize: batchSize, threads: threads)
+            for i in sum.data.indices { sum.data[i] += p.data[i] }
+        }
+        if members.count > 1 {
+            let k = 1 / Float(members.count)
+            for i in sum.data.indices { sum.data[i] *= k }
+        }
+        return sum
+    }
+
+    /// The safetensors form: metadata `format` = digits-model, `architecture`, `members`, input normalisation.
+    public func safetensors() -> Safetensors {
+        var tensors = [(String, Tensor)]()
+        for (k, net) in members.enumerated() {
+            let prefix = members.count > 1 ? "member\(k)." : ""
+            tensors += net.namedTensors.map { (prefix + $0.0, $0.1) }
+        }
+        var meta = metadata
+        meta["format"] = "digits-model"
+        meta["architecture"] = architecture
+        meta["members"] = String(members.count)
+        meta["normalization_mean"] = String(members[0].normalization.mean)
+        meta["normalization_std"] = String(members[0].normalization.std)
+        return Safetensors(tensors: tensors, metadata: meta)
+    }
+
+    public func write(to url: URL) throws { try safetensors().write(to: url) }
+
+    /// Loads a model file (single network or ensemble), validating every tensor.
+    public init(contentsOf url: URL) throws {
+        let file = try Safetensors(contentsOf: url)
+        try self.init(file, name: url.path)
+    }
+
+    public init(_ file: Safetensors, name: String) throws {
+        guard file.metadata["format"] == "digits-model" || file.metadata["format"] == "digits-checkpoint" else {
+            throw ModelFileError.notAModel(name, "metadata has no format digits-model")
+        }
+        let count = Int(file.metadata["members"] ?? "1") ?? 0
+        guard (1...64).contains(count) else { throw ModelFileError.notAModel(name, "bad member count") }
+        var nets = [Network]()
+        for k in 0..<count {
+            nets.append(try Network.loaded(from: file, prefix: count > 1 ? "member\(k)." : "", name: name))
+        }
+        self.init(members: nets, metadata: file.metadata)
+    }
+}

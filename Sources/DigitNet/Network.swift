@@ -1,0 +1,95 @@
+/// How raw pixels in [0, 1] are mapped before the first layer: (x − mean) / std.
+public struct InputNormalization: Sendable, Equatable {
+    public var mean: Float
+    public var std: Float
+    public init(mean: Float, std: Float) { self.mean = mean; self.std = std }
+}
+
+/// A sequential network: a list of layers run in order, with the input normalisation it was trained with.
+public struct Network: Sendable {
+    public var architecture: String
+    public var normalization: InputNormalization
+    public var layers: [any Layer]
+
+    public init(architecture: String, normalization: InputNormalization, layers: [any Layer]) {
+        self.architecture = architecture
+        self.normalization = normalization
+        self.layers = layers
+        // The first layer's input gradient is never used: skip computing it.
+        if var conv = layers.first as? Conv2D { conv.needsInputGradient = false; self.layers[0] = conv }
+        if var dense = layers.first as? Dense { dense.needsInputGradient = false; self.layers[0] = dense }
+    }
+
+    /// pixels: [N, 1, 28, 28] in [0, 1] -> logits [N, classes]
+    public mutating func forward(_ pixels: Tensor, _ ctx: PassContext) -> Tensor {
+        var h = pixels
+        let scale = 1 / normalization.std, shift = -normalization.mean / normalization.std
+        if scale != 1 || shift != 0 {
+            h.data.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i] * scale + shift } }
+        }
+        for i in layers.indices {
+            var c = ctx
+            c.seed = ctx.seed &+ UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15
+            h = layers[i].forward(h, c)
+        }
+        return h
+    }
+
+    /// dLogits: [N, classes]; accumulates every parameter's gradient.
+    public mutating func backward(_ dLogits: Tensor, _ ctx: PassContext) {
+        var g = dLogits
+        for i in layers.indices.reversed() { g = layers[i].backward(g, ctx) }
+    }
+
+    /// Visits every parameter and buffer as "layers.INDEX.NAME", in a fixed order.
+    public mutating func visitParameters(_ body: (String, inout Parameter) -> Void) {
+        for i in layers.indices {
+            layers[i].visitParameters { name, p in body("layers.\(i).\(name)", &p) }
+        }
+    }
+
+    /// Every parameter and buffer by name.
+    public var namedTensors: [(String, Tensor)] {
+        var copy = self, out = [(String, Tensor)]()
+        copy.visitParameters { name, p in out.append((name, p.value)) }
+        return out
+    }
+
+    /// Number of trainable values.
+    public var parameterCount: Int {
+        var copy = self, n = 0
+        copy.visitParameters { _, p in if p.trainable { n += p.value.count } }
+        return n
+    }
+
+    /// Multiply-adds per 28x28 image in a forward pass (convolutions and dense layers).
+    public var multiplyAdds: Int {
+        var shape = [1, 28, 28], total = 0
+        for layer in layers {
+            let (macs, out) = layer.cost(shape)
+            if layer is Conv2D || layer is Dense { total += macs }
+            shape = out
+        }
+        return total
+    }
+
+    /// Class probabilities for pixels [N, 1, 28, 28] in [0, 1], in inference mode, `batchSize` at a time.
+    public func probabilities(_ pixels: Tensor, batchSize: Int = 256, threads: Int = 1) -> Tensor {
+        var copy = self
+        let n = pixels.batch, item = pixels.itemSize
+        var out = [Float]()
+        out.reserveCapacity(n * 10)
+        var classes = 10
+        var start = 0
+        while start < n {
+            let end = min(n, start + batchSize)
+            let x = Tensor(shape: [end - start] + pixels.shape.dropFirst(),
+                           data: Array(pixels.data[(start * item)..<(end * item)]))
+            let p = SoftmaxCrossEntropy.probabilities(copy.forward(x, PassContext(training: false, threads: threads)))
+            classes = p.shape[1]
+            out.append(contentsOf: p.data)
+            start = end
+        }
+        return Tensor(shape: [n, classes], data: out)
+    }
+}

@@ -1,0 +1,67 @@
+/// Which update rule, with its settings.
+public enum OptimizerKind: Sendable, Equatable {
+    /// SGD with momentum (PyTorch's formulation), optionally Nesterov, with L2 weight decay.
+    case sgd(momentum: Float, nesterov: Bool, weightDecay: Float)
+    /// Adam (β1 0.9, β2 0.999, ε 1e-8) with L2 weight decay.
+    case adam(weightDecay: Float)
+}
+
+/// Updates a network's trainable parameters from their gradients, then clears the gradients.
+/// State (momentum, Adam moments) is kept per trainable parameter, in the network's visiting order.
+public struct Optimizer: Sendable {
+    public let kind: OptimizerKind
+    /// Steps taken (Adam's bias correction needs it).
+    public var step = 0
+    /// First state slot per parameter: SGD momentum buffer or Adam's first moment.
+    public var first = [[Float]]()
+    /// Second state slot per parameter: Adam's second moment (empty for SGD).
+    public var second = [[Float]]()
+
+    public init(_ kind: OptimizerKind) { self.kind = kind }
+
+    public mutating func update(_ net: inout Network, rate: Float) {
+        step += 1
+        var index = 0
+        let kind = self.kind, t = Float(step)
+        net.visitParameters { _, p in
+            guard p.trainable else { return }
+            if first.count <= index {
+                first.append([Float](repeating: 0, count: p.value.count))
+                if case .adam = kind { second.append([Float](repeating: 0, count: p.value.count)) }
+            }
+            let n = p.value.count
+            p.value.data.withUnsafeMutableBufferPointer { w in
+                p.grad.data.withUnsafeMutableBufferPointer { g in
+                    first[index].withUnsafeMutableBufferPointer { m in
+                        switch kind {
+                        case let .sgd(momentum, nesterov, decay):
+                            for i in 0..<n {
+                                let gi = g[i] + decay * w[i]
+                                m[i] = momentum * m[i] + gi
+                                w[i] -= rate * (nesterov ? gi + momentum * m[i] : m[i])
+                            }
+                        case let .adam(decay):
+                            let b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8
+                            let c1 = 1 - powf(b1, t), c2 = 1 - powf(b2, t)
+                            let stepSize = rate / c1, c2root = c2.squareRoot()
+                            second[index].withUnsafeMutableBufferPointer { v in
+                                for i in 0..<n {
+                                    let gi = g[i] + decay * w[i]
+                                    m[i] = b1 * m[i] + (1 - b1) * gi
+                                    v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                                    w[i] -= stepSize * m[i] / (v[i].squareRoot() / c2root + eps)
+                                }
+                            }
+                        }
+                    }
+                    for i in 0..<n { g[i] = 0 }
+                }
+            }
+            index += 1
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,27 @@
+import Dispatch
+
+/// Runs `body(t)` for t in 0..<threads on separate threads and waits for all of them.
+/// Each layer splits its batch (or its channels) statically over the threads, so results depend only on
+/// the thread count, never on timing.
+@inline(__always)
+func parallel(_ threads: Int, _ body: (Int) -> Void) {
+    if threads <= 1 {
+        body(0)
+    } else {
+        DispatchQueue.concurrentPerform(iterations: threads, execute: body)
+    }
+}
+
+/// The `t`-th of `parts` contiguous slices of 0..<count (slices differ in size by at most one).
+@inline(__always)
+func slice(_ count: Int, part t: Int, of parts: Int) -> Range<Int> {
+    let base = count / parts, extra = count % parts
+    let start = t * base + min(t, extra)
+    return start..<(start + base + (t < extra ? 1 : 0))
+}
+
+/// An unsafe pointer that may cross into the closures of `parallel`; every thread writes a disjoint part.
+struct SharedPointer: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Float>
+    init(_ p: UnsafeMutablePointer<Float>) { self.p = p }
+}

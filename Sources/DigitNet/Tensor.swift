@@ -1,0 +1,32 @@
+/// A dense Float32 array with a shape, row-major. Images are NCHW: [batch, channels, height, width].
+public struct Tensor: Equatable, Sendable {
+    public var shape: [Int]
+    public var data: [Float]
+
+    /// A tensor of zeros.
+    public init(zeros shape: [Int]) {
+        self.shape = shape
+        self.data = [Float](repeating: 0, count: shape.reduce(1, *))
+    }
+
+    /// A tensor holding `data` with `shape`; the counts must agree.
+    public init(shape: [Int], data: [Float]) {
+        precondition(shape.reduce(1, *) == data.count, "shape \(shape) does not hold \(data.count) values")
+        self.shape = shape
+        self.data = data
+    }
+
+    /// Number of values.
+    public var count: Int { data.count }
+
+    /// Size of the first axis (the batch, for activations).
+    public var batch: Int { shape.first ?? 0 }
+
+    /// Values per item of the first axis.
+    public var itemSize: Int { shape.isEmpty ? 0 : shape.dropFirst().reduce(1, *) }
+
+    /// The same values under another shape with the same count.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        Tensor(shape: newShape, data: data)
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import DigitData
+import DigitNet
+import Foundation
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model on MNIST-format data; checkpoints every epoch, --resume continues.")
+
+    @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: String = "default"
+
+    @Option(help: "Folder with the four IDX files (default: $DIGITS_DATA, else ~/.cache/digits/mnist).")
+    var data: String?
+
+    @Option(help: "Number of epochs in all (with --resume: including those already done).")
+    var epochs: Int = 10
+
+    @Option(help: "Run folder: history.csv, checkpoint.safetensors, model.safetensors.")
+    var out: String
+
+    @Option(help: "Random seed: the same seed and thread count give the same result.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Threads to split each batch over.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Training images held out for validation (taken from the end of the training set).")
+    var validation: Int = 5000
+
+    @Option(help: "Use only the first N training images (quick runs).")
+    var limit: Int?
+
+    @Flag(help: "Continue the run in --out from its last checkpoint.")
+    var resume = false
+
+    func validate() throws {
+        guard Architecture(rawValue: model) != nil else {
+            throw ValidationError("unknown model '\(model)'; choose one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
+        guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        useSingleThreadedBLAS()
+        let dataSet = DataSet.resolve(data)
+        var all: LabeledImages
+        do { all = try dataSet.training() } catch { printError("\(error)"); throw ExitCode(1) }
+        if let limit, limit < all.count { all = all.slice(0..<max(2, limit)) }
+        let options = TrainingOptions(architecture: Architecture(rawValue: model)!, epochs: epochs, seed: seed,
+                                      threads: threads, validationCount: validation)
+        var trainer = Trainer(options: options, data: all)
+        let run = TrainingRun(directory: URL(fileURLWithPath: out))
+        do { try run.open(&trainer, resume: resume) } catch { printError("\(error)"); throw ExitCode(1) }
+        if trainer.epoch >= epochs {
+            print("\(out): already trained for \(trainer.epoch) epochs")
+            return
+        }
+        print("training \(model) (\(trainer.network.parameterCount) parameters, \(trainer.network.multiplyAdds) multiply-adds per image) on \(trainer.train.count) images, validating on \(trainer.validation.count), \(threads) thread(s)")
+        installInterruptHandler()
+        var line = ProgressLine()
+        while trainer.epoch < epochs {
+            let e = trainer.epoch + 1
+            let record = trainer.trainEpoch(progress: { p in
+                let fraction = Double(p.batch) / Double(p.batches)
+                let eta = p.elapsed / fraction * (1 - fraction)
+                line.update(String(format: "epoch %d/%d %@ %d/%d loss %.4f acc %.2f%% %.0f img/s ETA %@",
+                                   p.epoch, epochs, bar(fraction), p.batch, p.batches, p.loss, 100 * p.accuracy,
+                                   p.imagesPerSecond, clock(eta)), fraction: fraction)
+            }, shouldStop: { interruptRequested })
+            guard let record else {
+                line.finish("interrupted in epoch \(e); \(run.checkpointURL.path) holds epoch \(e - 1); continue with --resume")
+                throw ExitCode(130)
+            }
+            try run.save(trainer, record: record)
+            line.finish(String(format: "epoch %d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2e  %.0fs",
+                               record.epoch, epochs, record.trainLoss, 100 * record.trainAccuracy, record.validationLoss,
+                               100 * record.validationAccuracy, record.learningRate, record.seconds))
+        }
+        // Final figure on the test set, recorded in the model's metadata (never used for any choice).
+        if let test = try? dataSet.test() {
+            let net = trainer.evaluationNetwork
+            let result = Evaluation(data: test) { net.probabilities($0, batchSize: 500, threads: threads) }
+            let last = run.history().last!
+            try run.save(trainer, record: last, extraMetadata: ["test_accuracy": String(result.accuracy)])
+            print(String(format: "test accuracy %.2f%% (%d/%d) — %@", 100 * result.accuracy, result.confusion.correct,
+                         result.confusion.total, run.modelURL.path))
+        }
+    }
+}

@@ -1,0 +1,62 @@
+@testable import DigitNet
+import XCTest
+
+/// Finite-difference checks of every other layer's backward pass.
+final class LayerGradientTests: XCTestCase {
+    func testDense() {
+        var rng = RandomSource(seed: 1)
+        GradientCheck.check(Dense(7, 5, rng: &rng), input: GradientCheck.random([40, 7], seed: 2), threads: 2)
+        GradientCheck.check(Dense(7, 3, bias: false, rng: &rng), input: GradientCheck.random([3, 7], seed: 3))
+    }
+
+    func testBatchNorm2D() {
+        var bn = BatchNorm(3)
+        bn.gamma.value = GradientCheck.random([3], seed: 4)
+        bn.beta.value = GradientCheck.random([3], seed: 5)
+        GradientCheck.check(bn, input: GradientCheck.random([4, 3, 3, 2], seed: 6, scale: 2), threads: 2)
+    }
+
+    func testBatchNorm1D() {
+        GradientCheck.check(BatchNorm(5), input: GradientCheck.random([6, 5], seed: 7))
+    }
+
+    func testReLU() {
+        // Values kept away from 0, where ReLU has no derivative.
+        var x = GradientCheck.random([4, 10], seed: 8)
+        for i in x.data.indices where abs(x.data[i]) < 0.05 { x.data[i] = 0.5 }
+        GradientCheck.check(ReLU(), input: x)
+    }
+
+    func testMaxPool() {
+        // Distinct values so that no window has a tie.
+        var x = Tensor(zeros: [2, 2, 5, 4])
+        var rng = RandomSource(seed: 9)
+        var order = Array(0..<x.count)
+        order.shuffle(using: &rng)
+        for (i, v) in order.enumerated() { x.data[i] = Float(v) * 0.1 }
+        GradientCheck.check(MaxPool(2), input: x)
+    }
+
+    func testFlattenBothOrders() {
+        let x = GradientCheck.random([2, 3, 2, 2], seed: 10)
+        GradientCheck.check(Flatten(), input: x)
+        GradientCheck.check(Flatten(channelsLast: true), input: x)
+        var f = Flatten(channelsLast: true)
+        let y = f.forward(x, PassContext(training: false))
+        // NHWC: item 0, position (0,1), channel 2 sits at (0·2 + 1)·3 + 2.
+        XCTAssertEqual(y.data[5], x.data[2 * 4 + 1])
+    }
+
+    func testDropoutScalesAndMasks() {
+        var d = Dropout(0.5)
+        let x = Tensor(shape: [1, 1000], data: [Float](repeating: 1, count: 1000))
+        let y = d.forward(x, PassContext(training: true, seed: 3))
+        let kept = y.data.filter { $0 != 0 }
+        XCTAssertTrue(kept.allSatisfy { $0 == 2 })
+        XCTAssertEqual(Double(kept.count), 500, accuracy: 60)
+        let dx = d.backward(x, PassContext(training: true))
+        XCTAssertEqual(dx, y)
+        XCTAssertEqual(d.forward(x, PassContext(training: false)), x)
+        GradientCheck.check(Dropout(0.3), input: GradientCheck.random([3, 8], seed: 11))
+    }
+}
