@@ -30,7 +30,7 @@ let package = Package(
             resources: [.copy("Resources/default.safetensors")]
         ),
 
-        .testTarget(name: "DigitNetTests", dependencies: ["DigitNet"]),
+        .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
     ],
     swiftLanguageModes: [.v5]

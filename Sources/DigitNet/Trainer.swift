@@ -117,7 +117,7 @@ public struct Trainer: Sendable {
             network.backward(grad, ctx)
             rate = recipe.schedule.rate(progress: Double(e) + Double(b) / Double(batches), totalEpochs: options.epochs)
             optimizer.update(&network, rate: rate)
-            average?.update(from: &network)
+            average?.update(from: &network, step: optimizer.step)
             lossSum += Double(loss) * Double(indices.count); correct += right; seen += indices.count
             let elapsed = Date().timeIntervalSince(start)
             progress(TrainingProgress(epoch: e + 1, batch: b + 1, batches: batches, loss: lossSum / Double(seen),

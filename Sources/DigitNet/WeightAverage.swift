@@ -10,9 +10,11 @@ public struct WeightAverage: Sendable {
         values = net.namedTensors.map(\.1)
     }
 
-    public mutating func update(from net: inout Network) {
+    /// Folds in the weights after optimiser step `step` (1-based). Early on the average forgets faster
+    /// (decay (1+step)/(10+step), as TensorFlow's moving average does), so it never mixes in the random start.
+    public mutating func update(from net: inout Network, step: Int) {
         var i = 0
-        let d = decay
+        let d = min(decay, Float(1 + step) / Float(10 + step))
         net.visitParameters { _, p in
             if p.trainable {
                 values[i].data.withUnsafeMutableBufferPointer { a in

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Digits: ParsableCommand {
+struct Digits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Read handwritten digits: train, evaluate and benchmark the CNN.",
-        subcommands: [Train.self]
+        subcommands: [Train.self, Evaluate.self, Bench.self, DataCommand.self]
     )
 }

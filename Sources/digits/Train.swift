@@ -31,6 +31,12 @@ struct Train: ParsableCommand {
     @Option(help: "Use only the first N training images (quick runs).")
     var limit: Int?
 
+    @Option(help: "Constant learning rate instead of the model's schedule.")
+    var learningRate: Float?
+
+    @Flag(inversion: .prefixedNo, help: "Random affine augmentation, where the model's recipe uses it.")
+    var augment = true
+
     @Flag(help: "Continue the run in --out from its last checkpoint.")
     var resume = false
 
@@ -48,8 +54,10 @@ struct Train: ParsableCommand {
         var all: LabeledImages
         do { all = try dataSet.training() } catch { printError("\(error)"); throw ExitCode(1) }
         if let limit, limit < all.count { all = all.slice(0..<max(2, limit)) }
-        let options = TrainingOptions(architecture: Architecture(rawValue: model)!, epochs: epochs, seed: seed,
+        var options = TrainingOptions(architecture: Architecture(rawValue: model)!, epochs: epochs, seed: seed,
                                       threads: threads, validationCount: validation)
+        if let learningRate { options.recipe.schedule = .constant(learningRate) }
+        if !augment { options.recipe.augmentation = nil }
         var trainer = Trainer(options: options, data: all)
         let run = TrainingRun(directory: URL(fileURLWithPath: out))
         do { try run.open(&trainer, resume: resume) } catch { printError("\(error)"); throw ExitCode(1) }

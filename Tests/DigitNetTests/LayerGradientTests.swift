@@ -60,3 +60,22 @@ final class LayerGradientTests: XCTestCase {
         GradientCheck.check(Dropout(0.3), input: GradientCheck.random([3, 8], seed: 11))
     }
 }
+
+final class WeightAverageTests: XCTestCase {
+    func testAverageFollowsWeightsAndCopiesBuffers() {
+        var net = Network(architecture: "t", normalization: .init(mean: 0, std: 1), layers: [BatchNorm(1)])
+        var avg = WeightAverage(decay: 0.5, of: net)
+        var bn = net.layers[0] as! BatchNorm
+        bn.gamma.value.data = [3]
+        bn.runningMean.value.data = [7]
+        net.layers[0] = bn
+        avg.update(from: &net, step: 1000)  // decay 0.5: (1 + 3) / 2
+        let applied = avg.applied(to: net).layers[0] as! BatchNorm
+        XCTAssertEqual(applied.gamma.value.data, [2])
+        XCTAssertEqual(applied.runningMean.value.data, [7], "buffers are copied, not averaged")
+        avg.update(from: &net, step: 1)  // warm-up: decay min(0.5, 2/11)
+        let expected: Float = 2 * (2.0 / 11) + 3 * (9.0 / 11)
+        let gamma = (avg.applied(to: net).layers[0] as! BatchNorm).gamma.value.data[0]
+        XCTAssertEqual(gamma, expected, accuracy: 1e-6)
+    }
+}

@@ -1,0 +1,68 @@
+import Dispatch
+
+/// Measured speed of one architecture: medians over several timed runs after a warm-up.
+public struct SpeedReport: Sendable {
+    public var architecture: Architecture
+    public var threads: Int
+    public var trainImagesPerSecond: Double
+    /// Inference images per second, keyed by batch size.
+    public var inferImagesPerSecond: [Int: Double]
+    /// Multiply-adds per image in a forward pass.
+    public var multiplyAdds: Int
+
+    /// Arithmetic rate of training: forward, input gradients and weight gradients are each about 2·MACs flops.
+    public var trainGFLOPS: Double { trainImagesPerSecond * Double(multiplyAdds) * 6 / 1e9 }
+
+    public func inferGFLOPS(batch: Int) -> Double { (inferImagesPerSecond[batch] ?? 0) * Double(multiplyAdds) * 2 / 1e9 }
+}
+
+/// Times training steps and inference on random 28x28 inputs (speed does not depend on the values).
+public enum Benchmark {
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// Median of `runs` rates, each run lasting about `seconds`.
+    static func medianRate(runs: Int, seconds: Double, itemsPerCall: Int, _ call: () -> Void) -> Double {
+        let t0 = now()
+        call()  // warm-up, and an estimate of one call's time
+        let once = max(now() - t0, 1e-6)
+        let calls = max(1, Int(seconds / once))
+        var rates = [Double]()
+        for _ in 0..<runs {
+            let start = now()
+            for _ in 0..<calls { call() }
+            rates.append(Double(calls * itemsPerCall) / (now() - start))
+        }
+        rates.sort()
+        return rates[rates.count / 2]
+    }
+
+    public static func run(_ architecture: Architecture, threads: Int, runs: Int = 5, seconds: Double = 1,
+                           inferenceBatches: [Int] = [1, 64, 1000]) -> SpeedReport {
+        var rng = RandomSource(seed: 42)
+        let recipe = architecture.recipe
+        let batch = recipe.batchSize
+        var x = Tensor(zeros: [batch, 1, 28, 28])
+        for i in x.data.indices { x.data[i] = rng.uniform() < 0.2 ? rng.uniform() : 0 }
+        let labels = (0..<batch).map { _ in Int(rng.next() % 10) }
+        var net = architecture.build(seed: 1)
+        var optimizer = Optimizer(recipe.optimizer)
+        let ctx = PassContext(training: true, threads: threads, seed: 3)
+        let train = medianRate(runs: runs, seconds: seconds, itemsPerCall: batch) {
+            let logits = net.forward(x, ctx)
+            let (_, grad, _) = SoftmaxCrossEntropy.lossAndGradient(logits, labels: labels)
+            net.backward(grad, ctx)
+            optimizer.update(&net, rate: 1e-4)
+        }
+        var infer = [Int: Double]()
+        for b in inferenceBatches {
+            var input = Tensor(zeros: [b, 1, 28, 28])
+            for i in input.data.indices { input.data[i] = rng.uniform() < 0.2 ? rng.uniform() : 0 }
+            let model = net
+            infer[b] = medianRate(runs: runs, seconds: seconds / 2, itemsPerCall: b) {
+                _ = model.probabilities(input, batchSize: b, threads: threads)
+            }
+        }
+        return SpeedReport(architecture: architecture, threads: threads, trainImagesPerSecond: train,
+                           inferImagesPerSecond: infer, multiplyAdds: net.multiplyAdds)
+    }
+}

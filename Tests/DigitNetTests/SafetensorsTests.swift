@@ -1,0 +1,47 @@
+@testable import DigitNet
+import Foundation
+import XCTest
+
+final class SafetensorsTests: XCTestCase {
+    let sample = Safetensors(tensors: [("b", Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, -6.5])),
+                                       ("a", Tensor(shape: [1], data: [0.25]))],
+                             metadata: ["architecture": "mlp", "epoch": "3"])
+
+    func testRoundTripAndLayout() throws {
+        let bytes = sample.encoded()
+        let headerLength = Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        XCTAssertEqual((8 + headerLength) % 8, 0, "data must start 8-byte aligned")
+        let header = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + headerLength))) as! [String: Any]
+        let b = header["b"] as! [String: Any]
+        XCTAssertEqual(b["dtype"] as? String, "F32")
+        XCTAssertEqual(b["shape"] as? [Int], [2, 3])
+        XCTAssertEqual(b["data_offsets"] as? [Int], [0, 24])
+        // Little-endian float 1.0 is 00 00 80 3f.
+        XCTAssertEqual(Array(bytes[(8 + headerLength)..<(12 + headerLength)]), [0, 0, 0x80, 0x3f])
+        let back = try Safetensors(data: bytes, name: "x")
+        XCTAssertEqual(back.tensors["b"], sample.tensors["b"])
+        XCTAssertEqual(back.tensors["a"], sample.tensors["a"])
+        XCTAssertEqual(back.metadata, sample.metadata)
+        XCTAssertEqual(back.order, ["b", "a"])
+    }
+
+    func testTruncatedAndCorruptFilesAreClearErrors() {
+        let bytes = sample.encoded()
+        for cut in [0, 5, 8, 20, bytes.count - 1] {
+            XCTAssertThrowsError(try Safetensors(data: bytes.prefix(cut), name: "m.safetensors")) { error in
+                XCTAssertTrue("\(error)".hasPrefix("m.safetensors: "), "\(error)")
+            }
+        }
+        var garbage = bytes
+        garbage[12] = 0x7b  // '{' in the middle of the JSON
+        garbage[13] = 0x7b
+        XCTAssertThrowsError(try Safetensors(data: garbage, name: "m")) { error in
+            XCTAssertTrue("\(error)".contains("not a valid safetensors file"), "\(error)")
+        }
+        var huge = Data(repeating: 0xff, count: 8)
+        huge.append(bytes.suffix(from: 8))
+        XCTAssertThrowsError(try Safetensors(data: huge, name: "m")) { error in
+            XCTAssertTrue("\(error)".contains("absurd"), "\(error)")
+        }
+    }
+}
