@@ -15,6 +15,21 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // The C++ OpenCV shim behind a plain C header; links only the OpenCV libraries it uses.
+        .target(
+            name: "DigitShim",
+            path: "shim",
+            exclude: [],
+            publicHeadersPath: "include",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])],
+            linkerSettings: [
+                .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"),
+                .linkedLibrary("m"),
+            ]
+        ),
+        // The scan pipeline: image → digits → MNIST-style samples.
+        .target(name: "DigitVision", dependencies: ["DigitShim"]),
+
         // The network: tensors, layers, optimisers, training. BLAS only.
         .target(name: "DigitNet", dependencies: ["COpenBLAS"]),
         // Data sets on disk: IDX files (plain or gzip), download and verification.
@@ -24,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "digits",
             dependencies: [
-                "DigitNet", "DigitData",
+                "DigitNet", "DigitData", "DigitVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/default.safetensors")]
@@ -32,6 +47,7 @@ let package = Package(
 
         .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
+        .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitShim"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DigitVision
 import Foundation
 
 /// Where progress goes: a redrawn line on a terminal, occasional plain lines otherwise.
@@ -11,16 +12,16 @@ struct ProgressLine {
     /// Shows `text`; `fraction` in [0, 1] decides, off a terminal, when to print a plain line (every 10 %).
     mutating func update(_ text: String, fraction: Double) {
         if isTerminal {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            Console.errors.write(Data(("\r\u{1B}[K" + text).utf8))
         } else {
             let step = Int(fraction * 10)
-            if step > lastPlain { lastPlain = step; FileHandle.standardError.write(Data((text + "\n").utf8)) }
+            if step > lastPlain { lastPlain = step; Console.errors.write(Data((text + "\n").utf8)) }
         }
     }
 
     /// Ends the current line.
     mutating func finish(_ text: String) {
-        FileHandle.standardError.write(Data(((isTerminal ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+        Console.errors.write(Data(((isTerminal ? "\r\u{1B}[K" : "") + text + "\n").utf8))
         lastPlain = -1
     }
 }
@@ -40,7 +41,7 @@ func clock(_ seconds: Double) -> String {
 
 /// Prints a one-line error to stderr.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("digits: " + message + "\n").utf8))
+    Console.errors.write(Data(("digits: " + message + "\n").utf8))
 }
 
 /// Set by SIGINT: the training loop stops at the next batch, keeping the last checkpoint.

@@ -1,0 +1,33 @@
+import DigitShim
+import Foundation
+
+/// Stage 1: decoding. Any format OpenCV reads; 8- or 16-bit; gray, RGB or RGBA (alpha composited on white);
+/// EXIF orientation applied (JPEG); absurd sizes refused before decoding fully.
+public enum Decoder {
+    /// Images over this many pixels are refused unless the caller allows more.
+    public static let defaultMaxPixels = 100_000_000
+
+    /// Decodes the file at `path` to gray.
+    public static func load(_ path: String, maxPixels: Int = defaultMaxPixels) throws -> GrayImage {
+        ds_quiet()
+        var out = ds_image(), err = ds_error()
+        try ScanError.check(ds_decode_file(path, Int64(maxPixels), &out, &err), err)
+        return GrayImage.adopt(&out)
+    }
+
+    /// Decodes bytes in memory; `name` is used in errors.
+    public static func decode(_ data: [UInt8], name: String, maxPixels: Int = defaultMaxPixels) throws -> GrayImage {
+        ds_quiet()
+        var out = ds_image(), err = ds_error()
+        let code = data.withUnsafeBufferPointer { ds_decode_memory($0.baseAddress, $0.count, Int64(maxPixels), name, &out, &err) }
+        try ScanError.check(code, err)
+        return GrayImage.adopt(&out)
+    }
+}
+
+/// The tool's own stderr. Decoding points file descriptor 2 at /dev/null for a moment (libpng and OpenCV
+/// print their complaints there), so messages meant for the user go through this copy of it. Touch it once
+/// at start-up, before any decoding.
+public enum Console {
+    public static let errors = FileHandle(fileDescriptor: ds_console_fd(), closeOnDealloc: false)
+}

@@ -1,0 +1,116 @@
+import DigitShim
+
+/// An 8-bit gray image, row-major. Scans are kept as dark ink on light paper until the final samples.
+public struct GrayImage: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height, "pixel count does not match size")
+        self.width = width; self.height = height; self.pixels = pixels
+    }
+
+    /// A blank image of one value.
+    public init(width: Int, height: Int, value: UInt8) {
+        self.init(width: width, height: height, pixels: [UInt8](repeating: value, count: width * height))
+    }
+
+    public subscript(x: Int, y: Int) -> UInt8 {
+        get { pixels[y * width + x] }
+        set { pixels[y * width + x] = newValue }
+    }
+
+    /// Calls `body` with a borrowed ds_image over the pixels.
+    func withView<R>(_ body: (UnsafePointer<ds_image>) throws -> R) rethrows -> R {
+        var copy = pixels
+        return try copy.withUnsafeMutableBufferPointer { p in
+            var image = ds_image(width: Int32(width), height: Int32(height), pixels: p.baseAddress)
+            return try body(&image)
+        }
+    }
+
+    /// Takes ownership of an image the shim allocated, copying it and freeing the original.
+    static func adopt(_ image: inout ds_image) -> GrayImage {
+        defer { ds_image_free(&image) }
+        let n = Int(image.width) * Int(image.height)
+        return GrayImage(width: Int(image.width), height: Int(image.height),
+                         pixels: Array(UnsafeBufferPointer(start: image.pixels, count: n)))
+    }
+
+    /// Runs a shim function that writes an image of this size into a caller buffer.
+    func mapped(_ body: (UnsafePointer<ds_image>, UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<ds_error>) -> Int32) throws -> GrayImage {
+        var out = [UInt8](repeating: 0, count: width * height)
+        var err = ds_error()
+        let code = withView { src in out.withUnsafeMutableBufferPointer { body(src, $0.baseAddress!, &err) } }
+        try ScanError.check(code, err)
+        return GrayImage(width: width, height: height, pixels: out)
+    }
+
+    /// 255 − value, for turning light-on-dark images into dark-on-light ones.
+    public func inverted() -> GrayImage {
+        GrayImage(width: width, height: height, pixels: pixels.map { 255 - $0 })
+    }
+
+    /// Rotated counter-clockwise by `degrees` about the centre, on a canvas enlarged to keep every pixel.
+    public func rotated(by degrees: Double, fill: UInt8, nearest: Bool = false) throws -> GrayImage {
+        var out = ds_image(), err = ds_error()
+        let code = withView { ds_rotate($0, degrees, fill, nearest ? 1 : 0, &out, &err) }
+        try ScanError.check(code, err)
+        return GrayImage.adopt(&out)
+    }
+
+    /// Resized to width × height (area averaging when shrinking).
+    public func resized(width w: Int, height h: Int) throws -> GrayImage {
+        var out = ds_image(), err = ds_error()
+        let code = withView { ds_resize($0, Int32(w), Int32(h), &out, &err) }
+        try ScanError.check(code, err)
+        return GrayImage.adopt(&out)
+    }
+
+    /// Writes the image as PNG (or the format the extension names).
+    public func writePNG(to path: String) throws {
+        var err = ds_error()
+        let code = pixels.withUnsafeBufferPointer { ds_write_image(path, $0.baseAddress, Int32(width), Int32(height), 1, &err) }
+        try ScanError.check(code, err)
+    }
+}
+
+/// Errors from the scan pipeline; each message names the file and says why.
+public enum ScanError: Error, CustomStringConvertible, Equatable {
+    case unreadable(String)
+    case empty(String)
+    case notAnImage(String)
+    case tooLarge(String)
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(m), let .empty(m), let .notAnImage(m), let .tooLarge(m), let .failed(m): return m
+        }
+    }
+
+    /// Short status word for reports: unreadable, empty, not-an-image, too-large, failed.
+    public var kind: String {
+        switch self {
+        case .unreadable: return "unreadable"
+        case .empty: return "empty"
+        case .notAnImage: return "not-an-image"
+        case .tooLarge: return "too-large"
+        case .failed: return "failed"
+        }
+    }
+
+    static func check(_ code: Int32, _ err: ds_error) throws {
+        guard code != 0 else { return }
+        var e = err
+        let message = withUnsafeBytes(of: &e.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        switch Int(code) {
+        case Int(DS_ERR_IO): throw ScanError.unreadable(message)
+        case Int(DS_ERR_EMPTY): throw ScanError.empty(message)
+        case Int(DS_ERR_DECODE): throw ScanError.notAnImage(message)
+        case Int(DS_ERR_TOO_LARGE): throw ScanError.tooLarge(message)
+        default: throw ScanError.failed(message)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import DigitShim
+
+/// Stage 2a: which way round the ink is, and lighting evened out so that paper is white everywhere.
+public enum Lighting {
+    /// True when the image is light ink on dark ground (a blackboard, MNIST itself): the ink is the minority,
+    /// so the median is the paper, and the ink lies on the far side of it from the paper's own spread.
+    public static func isLightOnDark(_ image: GrayImage) -> Bool {
+        var histogram = [Int](repeating: 0, count: 256)
+        for p in image.pixels { histogram[Int(p)] += 1 }
+        func percentile(_ q: Double) -> Int {
+            let target = Int(Double(image.pixels.count - 1) * q)
+            var seen = 0
+            for v in 0..<256 { seen += histogram[v]; if seen > target { return v } }
+            return 255
+        }
+        let low = percentile(0.01), mid = percentile(0.5), high = percentile(0.99)
+        return (high - mid) > (mid - low)
+    }
+
+    /// Dark ink on white paper, with shadows, gradients and coloured paper divided out. `window` is the
+    /// size over which the paper is estimated: larger than any stroke, smaller than the lighting's changes.
+    public static func even(_ image: GrayImage, window: Int? = nil) throws -> GrayImage {
+        let w = window ?? max(15, min(image.width, image.height) / 6)
+        var lit = try image.mapped { ds_even_lighting($0, Int32(w), $1, $2) }
+        // The paper estimate follows the brightest grain; the median pixel is paper, so make it white.
+        var histogram = [Int](repeating: 0, count: 256)
+        for p in lit.pixels { histogram[Int(p)] += 1 }
+        var seen = 0, median = 255
+        for v in 0..<256 { seen += histogram[v]; if seen * 2 >= lit.pixels.count { median = v; break } }
+        if median < 250, median > 0 {
+            let gain = 255 / Float(median)
+            let table = (0..<256).map { UInt8(min(255, Float($0) * gain)) }
+            lit.pixels = lit.pixels.map { table[Int($0)] }
+        }
+        return lit
+    }
+}
+
+/// Stage 2b: ink versus paper.
+public enum Threshold {
+    /// The gray level at or below which a pixel of an evened image is ink: Otsu's level, but never above
+    /// `ceiling`, so that a nearly blank page does not turn paper grain into ink.
+    public static func level(_ lit: GrayImage, ceiling: Int = 200) throws -> Int {
+        var level: Int32 = 0, err = ds_error()
+        let code = lit.withView { ds_otsu($0, &level, &err) }
+        try ScanError.check(code, err)
+        return min(Int(level), ceiling)
+    }
+
+    /// Ink with hysteresis: pixels at or below `level`, plus fainter ones (up to halfway to white) that touch
+    /// them, so that light pencil strokes stay whole.
+    public static func ink(_ lit: GrayImage, level: Int) throws -> GrayImage {
+        let weak = level + (255 - level) / 2
+        return try lit.mapped { ds_threshold_hysteresis($0, Int32(level), Int32(weak), $1, $2) }
+    }
+
+    /// 255 where the image is at or below `level` (ink), 0 elsewhere.
+    public static func binary(_ lit: GrayImage, level: Int) throws -> GrayImage {
+        try lit.mapped { ds_threshold_below($0, Int32(level), $1, $2) }
+    }
+}

@@ -1,0 +1,92 @@
+import DigitShim
+
+/// A printed grid: the positions of its horizontal and vertical lines, in image pixels.
+public struct Grid: Sendable, Equatable {
+    public var rows: [Int]
+    public var columns: [Int]
+
+    /// The cell (row, column) holding point (x, y), or nil outside the grid.
+    public func cell(x: Double, y: Double) -> (row: Int, column: Int)? {
+        guard let r = rows.indices.dropLast().first(where: { Double(rows[$0]) <= y && y < Double(rows[$0 + 1]) }),
+              let c = columns.indices.dropLast().first(where: { Double(columns[$0]) <= x && x < Double(columns[$0 + 1]) })
+        else { return nil }
+        return (r, c)
+    }
+}
+
+/// Stage 4: ruled lines and printed grids found in the ink, to be removed before segmentation.
+public struct RuledLines: Sendable {
+    /// 255 on line pixels (slightly widened), same size as the binary image.
+    public var mask: GrayImage
+    public var horizontalCount: Int
+    public var verticalCount: Int
+    /// Present when there are at least three lines each way.
+    public var grid: Grid?
+
+    /// Finds long thin straight lines: at least `fraction` of the image's smaller side long and 25 times
+    /// longer than thick. A single such stroke is kept as ink (it may be a digit 1); two or more parallel
+    /// ones are ruling.
+    public static func find(in binary: GrayImage, fraction: Double = 0.12) throws -> RuledLines {
+        let scale = min(1, 1500 / Double(max(binary.width, binary.height)))
+        var small = binary
+        if scale < 1 {
+            small = try binary.resized(width: max(1, Int(Double(binary.width) * scale)),
+                                       height: max(1, Int(Double(binary.height) * scale)))
+            small.pixels = small.pixels.map { $0 > 64 ? 255 : 0 }
+        }
+        let minLength = max(8, Int(Double(min(small.width, small.height)) * fraction))
+        var horizontal = [UInt8](repeating: 0, count: small.pixels.count)
+        var vertical = horizontal
+        var err = ds_error()
+        let code = small.withView { v in
+            horizontal.withUnsafeMutableBufferPointer { h in
+                vertical.withUnsafeMutableBufferPointer { ds_find_lines(v, Int32(minLength), h.baseAddress, $0.baseAddress, &err) }
+            }
+        }
+        try ScanError.check(code, err)
+        let hImage = GrayImage(width: small.width, height: small.height, pixels: horizontal)
+        let vImage = GrayImage(width: small.width, height: small.height, pixels: vertical)
+        let hs = try Components.find(in: hImage).components.filter { $0.width >= minLength && $0.height * 25 <= $0.width }
+        let vs = try Components.find(in: vImage).components.filter { $0.height >= minLength && $0.width * 25 <= $0.height }
+        let keepH = hs.count >= 2 ? hs : [], keepV = vs.count >= 2 ? vs : []
+        var maskSmall = GrayImage(width: small.width, height: small.height, value: 0)
+        for (segments, image) in [(keepH, hImage), (keepV, vImage)] {
+            for s in segments {
+                // Widen by one pixel each way so that anti-aliased line edges go too.
+                for y in max(0, s.y - 1)..<min(small.height, s.y + s.height + 1) {
+                    for x in max(0, s.x - 1)..<min(small.width, s.x + s.width + 1) {
+                        let yy = min(max(y, s.y), s.y + s.height - 1), xx = min(max(x, s.x), s.x + s.width - 1)
+                        if image[xx, yy] != 0 || image[min(small.width - 1, xx + 1), yy] != 0 || image[xx, min(small.height - 1, yy + 1)] != 0 {
+                            maskSmall[x, y] = 255
+                        }
+                    }
+                }
+            }
+        }
+        var mask = maskSmall
+        if scale < 1 {
+            mask = try maskSmall.resized(width: binary.width, height: binary.height)
+            mask.pixels = mask.pixels.map { $0 > 0 ? 255 : 0 }
+        }
+        func positions(_ segs: [Component], vertical: Bool) -> [Int] {
+            var ps = segs.map { Int((vertical ? $0.cx : $0.cy) / scale) }.sorted()
+            guard ps.count > 1 else { return ps }
+            let gaps = zip(ps.dropFirst(), ps).map { $0 - $1 }.sorted()
+            let typical = gaps[gaps.count / 2]
+            var merged = [ps[0]]
+            for p in ps.dropFirst() where Double(p - merged.last!) >= 0.3 * Double(typical) { merged.append(p) }
+            ps = merged
+            return ps
+        }
+        let rows = positions(keepH, vertical: false), columns = positions(keepV, vertical: true)
+        let grid = rows.count >= 3 && columns.count >= 3 ? Grid(rows: rows, columns: columns) : nil
+        return RuledLines(mask: mask, horizontalCount: keepH.count, verticalCount: keepV.count, grid: grid)
+    }
+
+    /// The binary image with the line pixels cleared.
+    public func removed(from binary: GrayImage) -> GrayImage {
+        var out = binary
+        for i in out.pixels.indices where mask.pixels[i] != 0 { out.pixels[i] = 0 }
+        return out
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// How to read a page.
+public struct ScanOptions: Sendable {
+    public var maxPixels = Decoder.defaultMaxPixels
+    public var deskew = true
+    public var removeLines = true
+    public var style = SampleStyle()
+    /// Quarter turns (counter-clockwise) applied to the image before anything else.
+    public var quarterTurns = 0
+    /// Keep every stage's image (for `digits preprocess`).
+    public var keepStages = false
+
+    public init() {}
+}
+
+/// One digit read from a page.
+public struct ScannedDigit: Sendable {
+    /// 28x28 floats in [0,1], ink bright on black, as MNIST.
+    public var sample: [Float]
+    /// Where the digit is, in the original image's pixels.
+    public var box: Box
+    /// Line of text (grid row on a form), 0-based from the top.
+    public var line: Int
+    public var cell: [Int]?
+    /// Stroke width found on the page, in pixels.
+    public var strokeWidth: Double
+}
+
+/// Intermediate images, kept when asked, so a user can see why a digit was read as it was.
+public struct ScanStages: Sendable {
+    public var gray: GrayImage
+    public var lit: GrayImage
+    public var binary: GrayImage
+    public var deskewed: GrayImage
+    public var cleaned: GrayImage
+}
+
+/// Everything the pipeline found on one image.
+public struct ScanResult: Sendable {
+    public var digits: [ScannedDigit]
+    /// Tilt found and removed, degrees counter-clockwise.
+    public var angle: Double
+    /// Quarter turns (counter-clockwise) applied to bring the page upright.
+    public var quarterTurns: Int
+    public var lightOnDark: Bool
+    public var grid: Grid?
+    public var width: Int
+    public var height: Int
+    public var rejectedMarks: Int
+    public var warnings: [String]
+    public var stages: ScanStages?
+}
+
+/// The scan pipeline: decode → lighting and ink → deskew → lines out → segment → normalise.
+public enum Pipeline {
+    public static func scan(file path: String, options: ScanOptions = ScanOptions()) throws -> ScanResult {
+        try run(Decoder.load(path, maxPixels: options.maxPixels), options: options)
+    }
+
+    /// Scans a page the right way up. Handwritten digits are taller than wide, so a page of three or more
+    /// free-standing digits whose boxes are mostly wider than tall has been turned by a quarter: then both
+    /// quarter turns are read and the one the classifier finds more legible (`confidence`, e.g. the mean top
+    /// probability) wins. Otherwise the page is read as it is, unless upside down is clearly more legible
+    /// (by 0.1): a 6 upside down is a 9, so only a clear margin turns a page over.
+    public static func scanUpright(_ decoded: GrayImage, options: ScanOptions = ScanOptions(),
+                                   confidence: ([[Float]]) -> Double) throws -> ScanResult {
+        let first = try run(decoded, options: options)
+        guard first.digits.count >= 3, first.grid == nil else { return first }
+        let aspects = first.digits.map { Double($0.box.width) / Double(max(1, $0.box.height)) }.sorted()
+        let sideways = aspects[aspects.count / 2] > 1.15
+        func turned(_ k: Int) throws -> ScanResult {
+            var o = options
+            o.quarterTurns = (options.quarterTurns + k) % 4
+            return try run(decoded, options: o)
+        }
+        if sideways {
+            let a = try turned(1), b = try turned(3)
+            return confidence(a.digits.map(\.sample)) >= confidence(b.digits.map(\.sample)) ? a : b
+        }
+        let over = try turned(2)
+        return confidence(over.digits.map(\.sample)) > confidence(first.digits.map(\.sample)) + 0.1 ? over : first
+    }
+
+    public static func run(_ input: GrayImage, options: ScanOptions = ScanOptions()) throws -> ScanResult {
+        var warnings = [String]()
+        let turns = ((options.quarterTurns % 4) + 4) % 4
+        let decoded = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
+        let lightOnDark = Lighting.isLightOnDark(decoded)
+        let gray = lightOnDark ? decoded.inverted() : decoded
+        var lit = try Lighting.even(gray)
+        let level = try Threshold.level(lit)
+        var binary = try Threshold.ink(lit, level: level)
+        let inkPixels = binary.pixels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        if inkPixels == 0 || lit.pixels.min() ?? 255 > 200 {
+            warnings.append("no ink found")
+            return ScanResult(digits: [], angle: 0, quarterTurns: turns, lightOnDark: lightOnDark, grid: nil, width: decoded.width,
+                              height: decoded.height, rejectedMarks: 0, warnings: warnings,
+                              stages: options.keepStages ? ScanStages(gray: gray, lit: lit, binary: binary, deskewed: lit, cleaned: binary) : nil)
+        }
+        let binaryBefore = binary
+        var angle = 0.0
+        if options.deskew {
+            angle = try Deskew.angle(binary)
+            if abs(angle) >= 0.3 {
+                lit = try lit.rotated(by: -angle, fill: 255)
+                binary = try binary.rotated(by: -angle, fill: 0, nearest: true)
+            } else {
+                angle = 0
+            }
+        }
+        var cleaned = binary
+        var grid: Grid?
+        if options.removeLines {
+            let lines = try RuledLines.find(in: binary)
+            if lines.horizontalCount + lines.verticalCount > 0 {
+                cleaned = lines.removed(from: binary)
+                for i in lit.pixels.indices where lines.mask.pixels[i] != 0 { lit.pixels[i] = 255 }
+                grid = lines.grid
+            }
+        }
+        let components = try Components.find(in: cleaned)
+        if components.total > components.components.count {
+            warnings.append("\(components.total) separate marks; only the first \(components.components.count) were examined")
+        }
+        let outcome = Segmenter.regions(components.components, width: cleaned.width, height: cleaned.height, grid: grid)
+        if outcome.regions.isEmpty { warnings.append("no digit found") }
+        var digits = [ScannedDigit]()
+        digits.reserveCapacity(outcome.regions.count)
+        for region in outcome.regions {
+            let (sample, stroke) = try Normalizer.sample(region, lit: lit, labels: components.labels, style: options.style)
+            let box = angle == 0 ? region.box
+                : originalBox(region.box, angle: angle, rotated: (lit.width, lit.height), original: (decoded.width, decoded.height))
+            digits.append(ScannedDigit(sample: sample, box: box, line: region.line, cell: region.cell, strokeWidth: stroke))
+        }
+        if turns != 0 {
+            digits = digits.map { d in
+                var d = d
+                d.box = Pipeline.originalBox(d.box, angle: -Double(90 * turns), rotated: (decoded.width, decoded.height),
+                                             original: (input.width, input.height))
+                return d
+            }
+        }
+        return ScanResult(digits: digits, angle: angle, quarterTurns: turns, lightOnDark: lightOnDark, grid: grid, width: input.width,
+                          height: input.height, rejectedMarks: outcome.rejected, warnings: warnings,
+                          stages: options.keepStages ? ScanStages(gray: gray, lit: try Lighting.even(gray), binary: binaryBefore, deskewed: lit, cleaned: cleaned) : nil)
+    }
+
+    /// Maps a box on the straightened canvas back to the original image: the canvas was made by rotating
+    /// the original by −angle about its centre and enlarging it.
+    static func originalBox(_ b: Box, angle: Double, rotated: (Int, Int), original: (Int, Int)) -> Box {
+        let t = angle * .pi / 180, c = cos(t), s = sin(t)
+        let rc = (Double(rotated.0 - 1) / 2, Double(rotated.1 - 1) / 2), oc = (Double(original.0 - 1) / 2, Double(original.1 - 1) / 2)
+        var xs = [Double](), ys = [Double]()
+        for (px, py) in [(b.x, b.y), (b.maxX, b.y), (b.x, b.maxY), (b.maxX, b.maxY)] {
+            let dx = Double(px) - rc.0, dy = Double(py) - rc.1
+            // The canvas shows the original turned by −angle (counter-clockwise positive, y down): turn back.
+            xs.append(c * dx + s * dy + oc.0)
+            ys.append(-s * dx + c * dy + oc.1)
+        }
+        let x0 = max(0, Int(xs.min()!.rounded(.down))), y0 = max(0, Int(ys.min()!.rounded(.down)))
+        let x1 = min(original.0, Int(xs.max()!.rounded(.up))), y1 = min(original.1, Int(ys.max()!.rounded(.up)))
+        return Box(x: x0, y: y0, width: max(1, x1 - x0), height: max(1, y1 - y0))
+    }
+}

@@ -1,0 +1,177 @@
+/// An axis-aligned rectangle in image pixels.
+public struct Box: Sendable, Equatable, Hashable {
+    public var x: Int, y: Int, width: Int, height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x; self.y = y; self.width = width; self.height = height
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public var maxSide: Int { max(width, height) }
+    public var centerX: Double { Double(x) + Double(width) / 2 }
+    public var centerY: Double { Double(y) + Double(height) / 2 }
+
+    public func union(_ o: Box) -> Box {
+        let x0 = min(x, o.x), y0 = min(y, o.y)
+        return Box(x: x0, y: y0, width: max(maxX, o.maxX) - x0, height: max(maxY, o.maxY) - y0)
+    }
+}
+
+/// One digit found on a page: its box, the components it is made of, its line and position in reading order.
+public struct DigitRegion: Sendable, Equatable {
+    public var box: Box
+    public var labels: [Int32]
+    public var area: Int
+    /// Line of text, 0-based from the top (the grid row on a form).
+    public var line: Int
+    /// Grid cell (row, column) on a form.
+    public var cell: [Int]?
+}
+
+/// Stage 5: from marks of ink to digits. Fragments of one digit are joined, specks, long lines and page
+/// edges are rejected, each grid cell gives at most one digit, and digits come in reading order.
+public enum Segmenter {
+    public struct Outcome: Sendable {
+        public var regions: [DigitRegion]
+        /// Marks set aside as not digits (specks, lines, edges, ink outside a form's grid).
+        public var rejected: Int
+    }
+
+    public static func regions(_ components: [Component], width: Int, height: Int, grid: Grid? = nil) -> Outcome {
+        let minSide = max(2, Int(0.003 * Double(min(width, height))))
+        let marks = components.filter { $0.area >= 4 && $0.maxSide >= minSide }
+        var rejected = components.count - marks.count
+        if let grid {
+            let (regions, dropped) = cells(marks, grid: grid)
+            return Outcome(regions: regions, rejected: rejected + dropped)
+        }
+        var groups = marks.map { DigitRegion(box: Box(x: $0.x, y: $0.y, width: $0.width, height: $0.height),
+                                             labels: [$0.label], area: $0.area, line: 0, cell: nil) }
+        groups = merged(groups)
+        // The typical digit size: the median of the marks that are neither specks on the page nor tiny beside
+        // the largest mark (which may itself be a shadow, so it only sets a low bar).
+        let largest = groups.map(\.box.maxSide).max() ?? 0
+        let floor = max(0.02 * Double(min(width, height)), 0.1 * Double(largest))
+        let sides = groups.map(\.box.maxSide).filter { Double($0) >= floor }.sorted()
+        guard !sides.isEmpty else { return Outcome(regions: [], rejected: rejected) }
+        let reference = Double(sides[sides.count / 2])
+        let sized = groups.filter { Double($0.box.maxSide) >= 0.3 * reference }  // specks, dots, stray marks
+        let kept = sized.filter { g in
+            let side = Double(g.box.maxSide), thin = Double(min(g.box.width, g.box.height))
+            if side > 1.5 * reference && side > 6 * thin { return false }  // long lines
+            let borders = [g.box.x <= 0, g.box.y <= 0, g.box.maxX >= width, g.box.maxY >= height].filter { $0 }.count
+            let fill = Double(g.area) / Double(max(1, g.box.width * g.box.height))
+            if borders > 0 && side > 2 * reference { return false }  // page edges, shadows at the border
+            if borders >= 2 && sized.count > 1 { return false }  // a dark page corner
+            if borders > 0 && fill >= 0.5 && sized.count >= 3 { return false }  // a solid blot at the edge
+            return true
+        }
+        rejected += groups.count - kept.count
+        return Outcome(regions: readingOrder(kept), rejected: rejected)
+    }
+
+    /// Joins marks that belong to one digit: stacked with a small gap and overlapping horizontally (a 5's
+    /// flag, a broken stroke), or one mostly inside the other (a 4 in two strokes).
+    static func merged(_ input: [DigitRegion]) -> [DigitRegion] {
+        var groups = input
+        var changed = true
+        while changed {
+            changed = false
+            outer: for i in groups.indices {
+                for j in groups.indices where j > i {
+                    let a = groups[i].box, b = groups[j].box
+                    let overlapX = min(a.maxX, b.maxX) - max(a.x, b.x)
+                    let overlapY = min(a.maxY, b.maxY) - max(a.y, b.y)
+                    let gapY = -overlapY
+                    let tall = Double(max(a.height, b.height))
+                    let u = a.union(b)
+                    let stacked = Double(overlapX) >= 0.5 * Double(min(a.width, b.width)) && Double(gapY) <= 0.3 * tall
+                        && Double(u.height) <= 1.6 * tall && Double(u.width) <= 1.8 * Double(a.height >= b.height ? a.width : b.width)
+                    let inside = overlapX > 0 && overlapY > 0
+                        && Double(overlapX * overlapY) >= 0.6 * Double(min(a.width * a.height, b.width * b.height))
+                    // Pieces close together whose union is still shaped like one digit (a 6 whose loop does not
+                    // touch its stem): digits are taller than wide, two digits side by side are not.
+                    let gapX = max(0, -overlapX), close = Double(max(gapX, gapY)) <= 0.1 * tall
+                    let digitShaped = Double(u.width) <= 0.85 * Double(u.height) && Double(u.height) <= 1.3 * tall
+                    // Overlapping side by side, no wider together than tall: the halves of a 0 whose pen lifted.
+                    let halves = overlapX > 0 && Double(overlapY) > 0.5 * Double(min(a.height, b.height))
+                        && Double(u.width) <= 1.05 * Double(u.height)
+                    if stacked || inside || (close && digitShaped) || halves {
+                        groups[i] = DigitRegion(box: u, labels: groups[i].labels + groups[j].labels,
+                                                area: groups[i].area + groups[j].area, line: 0, cell: nil)
+                        groups.remove(at: j)
+                        changed = true
+                        break outer
+                    }
+                }
+            }
+        }
+        return groups
+    }
+
+    /// Lines top to bottom (a digit joins a line when its centre is level with the line's), each left to right.
+    static func readingOrder(_ regions: [DigitRegion]) -> [DigitRegion] {
+        var lines = [[DigitRegion]]()
+        for r in regions.sorted(by: { $0.box.centerY < $1.box.centerY }) {
+            if let last = lines.last {
+                let meanY = last.map(\.box.centerY).reduce(0, +) / Double(last.count)
+                let meanH = last.map { Double($0.box.height) }.reduce(0, +) / Double(last.count)
+                if abs(r.box.centerY - meanY) < 0.55 * max(meanH, Double(r.box.height)) {
+                    lines[lines.count - 1].append(r)
+                    continue
+                }
+            }
+            lines.append([r])
+        }
+        var out = [DigitRegion]()
+        for (index, line) in lines.enumerated() {
+            for var r in line.sorted(by: { $0.box.centerX < $1.box.centerX }) {
+                r.line = index
+                out.append(r)
+            }
+        }
+        return out
+    }
+
+    /// A thin mark lying along a cell's border: what is left of a grid line, not part of a digit.
+    static func isRulingRemnant(_ m: Component, grid: Grid, row r: Int, column c: Int) -> Bool {
+        let x0 = Double(grid.columns[c]), x1 = Double(grid.columns[c + 1])
+        let y0 = Double(grid.rows[r]), y1 = Double(grid.rows[r + 1])
+        let size = min(x1 - x0, y1 - y0)
+        let w = Double(m.width), h = Double(m.height)
+        let nearVertical = min(m.cx - x0, x1 - m.cx) < 0.15 * size
+        let nearHorizontal = min(m.cy - y0, y1 - m.cy) < 0.15 * size
+        return (nearVertical && w <= 0.08 * size && h >= 2 * w) || (nearHorizontal && h <= 0.08 * size && w >= 2 * h)
+    }
+
+    /// On a form: the marks in each cell make one digit; cells with only a trace of ink are empty.
+    static func cells(_ marks: [Component], grid: Grid) -> ([DigitRegion], Int) {
+        var byCell = [[Int]: DigitRegion]()
+        var dropped = 0
+        for m in marks {
+            guard let (r, c) = grid.cell(x: m.cx, y: m.cy) else { dropped += 1; continue }
+            if isRulingRemnant(m, grid: grid, row: r, column: c) { dropped += 1; continue }
+            let box = Box(x: m.x, y: m.y, width: m.width, height: m.height)
+            if var g = byCell[[r, c]] {
+                g.box = g.box.union(box); g.labels.append(m.label); g.area += m.area
+                byCell[[r, c]] = g
+            } else {
+                byCell[[r, c]] = DigitRegion(box: box, labels: [m.label], area: m.area, line: r, cell: [r, c])
+            }
+        }
+        var out = [DigitRegion]()
+        for (key, g) in byCell {
+            let cellW = Double(grid.columns[key[1] + 1] - grid.columns[key[1]])
+            let cellH = Double(grid.rows[key[0] + 1] - grid.rows[key[0]])
+            // A digit spans a good part of its cell; dust and leftovers of the ruling do not.
+            if Double(g.box.maxSide) < 0.2 * min(cellW, cellH) || Double(g.area) < 0.003 * cellW * cellH {
+                dropped += g.labels.count
+                continue
+            }
+            out.append(g)
+        }
+        out.sort { ($0.cell![0], $0.cell![1]) < ($1.cell![0], $1.cell![1]) }
+        return (out, dropped)
+    }
+}

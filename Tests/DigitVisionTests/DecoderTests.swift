@@ -1,0 +1,117 @@
+@testable import DigitVision
+import DigitShim
+import Foundation
+import XCTest
+
+final class DecoderTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("decode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    func file(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    func assertError(_ path: String, kind: String, contains text: String, maxPixels: Int = Decoder.defaultMaxPixels,
+                     file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try Decoder.load(path, maxPixels: maxPixels), file: file, line: line) { error in
+            guard let e = error as? ScanError else { return XCTFail("\(error)", file: file, line: line) }
+            XCTAssertEqual(e.kind, kind, "\(e)", file: file, line: line)
+            XCTAssertTrue(e.description.hasPrefix(path), "error does not name the file: \(e)", file: file, line: line)
+            if !text.isEmpty { XCTAssertTrue(e.description.contains(text), "\(e)", file: file, line: line) }
+            XCTAssertFalse(e.description.contains("\n"), file: file, line: line)
+        }
+    }
+
+    func samplePNG() throws -> [UInt8] {
+        var page = SyntheticPage(width: 64, height: 48)
+        page.glyph(7, x: 10, y: 5, w: 30, h: 38, thickness: 4)
+        return try page.encoded(ext: "png")
+    }
+
+    func testBadFilesGiveClearErrors() throws {
+        let png = try samplePNG()
+        assertError(try file("empty.png", []), kind: "empty", contains: "empty file")
+        assertError(try file("truncated.png", Array(png.prefix(png.count / 2))), kind: "not-an-image", contains: "truncated or corrupt")
+        var corrupt = png
+        for i in 40..<min(corrupt.count, 200) { corrupt[i] = UInt8(i % 251) }
+        assertError(try file("corrupt.png", corrupt), kind: "not-an-image", contains: "")
+        assertError(try file("notes.txt", Array("digits are 0 to 9\n".utf8)), kind: "not-an-image", contains: "not an image format")
+        assertError(dir.appendingPathComponent("missing.png").path, kind: "unreadable", contains: "cannot open")
+        assertError(dir.path, kind: "unreadable", contains: "is a folder")
+        // A PNG header claiming 0 x 10 pixels, and one claiming 30000 x 30000.
+        var zero = png
+        zero[16...19] = [0, 0, 0, 0]
+        assertError(try file("zero.png", zero), kind: "not-an-image", contains: "zero size")
+        var huge = png
+        huge[16...23] = [0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30]
+        assertError(try file("huge.png", huge), kind: "too-large", contains: "30000x30000 pixels is over the limit")
+        assertError(try file("small-limit.png", png), kind: "too-large", contains: "64x48", maxPixels: 1000)
+    }
+
+    func testAlphaIsCompositedOnWhite() throws {
+        // A 2x1 RGBA PNG: a transparent black pixel (paper) and an opaque black one (ink).
+        let url = dir.appendingPathComponent("alpha.png")
+        let bgra: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 255]
+        var err = ds_error()
+        let code = bgra.withUnsafeBufferPointer { ds_write_image(url.path, $0.baseAddress, 2, 1, 4, &err) }
+        try ScanError.check(code, err)
+        let image = try Decoder.load(url.path)
+        XCTAssertEqual(image.pixels, [255, 0])
+    }
+
+    /// EXIF orientation 6 (the camera was turned a quarter): the decoded image is turned upright.
+    func testExifOrientationIsApplied() throws {
+        var page = SyntheticPage(width: 60, height: 40)
+        page.line(5, 5, 55, 5, thickness: 4)
+        var jpeg = try page.encoded(ext: "jpg")
+        // APP1 Exif segment: big-endian TIFF with one IFD entry, Orientation (0x0112) = 6.
+        let tiff: [UInt8] = [0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0]
+        let payload: [UInt8] = Array("Exif".utf8) + [0, 0] + tiff
+        let length = payload.count + 2
+        jpeg.insert(contentsOf: [0xff, 0xe1, UInt8(length >> 8), UInt8(length & 255)] + payload, at: 2)
+        let image = try Decoder.decode(jpeg, name: "exif.jpg")
+        XCTAssertEqual(image.width, 40)
+        XCTAssertEqual(image.height, 60)
+    }
+
+    /// Thousands of random and mutated inputs: each either decodes or fails with an error; nothing crashes.
+    func testFuzzedBytesNeverCrash() throws {
+        let seeds = [try samplePNG(), try SyntheticPage(width: 32, height: 32).encoded(ext: "jpg"),
+                     try SyntheticPage(width: 20, height: 10).encoded(ext: "bmp")]
+        var state: UInt64 = 12345
+        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+        var decoded = 0, refused = 0
+        for i in 0..<3000 {
+            var bytes: [UInt8]
+            if i % 10 == 0 {
+                bytes = (0..<(next() % 400)).map { _ in UInt8(next() % 256) }
+            } else {
+                bytes = seeds[i % seeds.count]
+                for _ in 0...(next() % 8) where !bytes.isEmpty {
+                    switch next() % 3 {
+                    case 0: bytes[next() % bytes.count] = UInt8(next() % 256)
+                    case 1: bytes.removeLast(min(bytes.count, next() % 64))
+                    default: bytes.insert(UInt8(next() % 256), at: next() % (bytes.count + 1))
+                    }
+                }
+            }
+            do {
+                let image = try Decoder.decode(bytes, name: "fuzz", maxPixels: 4_000_000)
+                XCTAssertEqual(image.pixels.count, image.width * image.height)
+                decoded += 1
+            } catch is ScanError {
+                refused += 1
+            }
+        }
+        XCTAssertEqual(decoded + refused, 3000)
+        XCTAssertGreaterThan(decoded, 100, "mutations that keep an image readable still decode")
+    }
+}

@@ -1,0 +1,125 @@
+@testable import DigitVision
+import XCTest
+
+final class PipelineTests: XCTestCase {
+    /// Three rows of glyphs; returns the page and the true boxes in reading order.
+    func rows(_ layout: [[Int]], cell: Double = 90, thickness: Double = 7) -> (SyntheticPage, [Box]) {
+        var page = SyntheticPage(width: Int(cell) * (layout.map(\.count).max()! + 2), height: Int(cell * 1.5) * (layout.count + 1))
+        var boxes = [Box]()
+        for (r, row) in layout.enumerated() {
+            for (c, kind) in row.enumerated() {
+                let x = cell * Double(c + 1), y = cell * 1.5 * Double(r) + cell * 0.6
+                page.glyph(kind, x: x, y: y, w: cell * 0.6, h: cell, thickness: thickness)
+                boxes.append(Box(x: Int(x), y: Int(y), width: Int(cell * 0.6), height: Int(cell)))
+            }
+        }
+        return (page, boxes)
+    }
+
+    func assertFound(_ result: ScanResult, _ truth: [Box], lines: [Int], tolerance: Double = 12,
+                     file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.digits.count, truth.count, "digit count", file: file, line: line)
+        guard result.digits.count == truth.count else { return }
+        for (d, t) in zip(result.digits, truth) {
+            XCTAssertEqual(d.box.centerX, t.centerX, accuracy: tolerance, "box \(d.box) vs \(t)", file: file, line: line)
+            XCTAssertEqual(d.box.centerY, t.centerY, accuracy: tolerance, "box \(d.box) vs \(t)", file: file, line: line)
+        }
+        XCTAssertEqual(result.digits.map(\.line), lines, file: file, line: line)
+    }
+
+    func testRowsOnCleanPaperInReadingOrder() throws {
+        let (page, truth) = rows([[0, 1, 7, 4], [4, 7], [1, 0, 0]])
+        let result = try Pipeline.run(page.gray)
+        assertFound(result, truth, lines: [0, 0, 0, 0, 1, 1, 2, 2, 2])
+        XCTAssertEqual(result.angle, 0)
+        XCTAssertFalse(result.lightOnDark)
+    }
+
+    func testShadingNoiseBlurAndColouredPaper() throws {
+        var (page, truth) = rows([[7, 0, 1], [4, 1, 0]])
+        page.shade(dark: 0.45)
+        page.noise(40, seed: 3)
+        page.blur()
+        let bytes = try page.encoded(ext: "png", paper: (0.55, 0.85, 1.0))  // yellowish paper, shaded
+        let result = try Pipeline.run(Decoder.decode(bytes, name: "coloured.png"))
+        assertFound(result, truth, lines: [0, 0, 0, 1, 1, 1])
+    }
+
+    func testInvertedPolarity() throws {
+        let (page, truth) = rows([[1, 7, 0]])
+        let result = try Pipeline.run(page.gray.inverted())
+        XCTAssertTrue(result.lightOnDark)
+        assertFound(result, truth, lines: [0, 0, 0])
+    }
+
+    /// A tilted page: the angle is recovered within 1°, and the boxes map back to where the digits are.
+    func testTiltRecoveredWithinOneDegree() throws {
+        let (page, truth) = rows([[0, 1, 7, 4, 0], [7, 4, 1, 0, 1], [1, 1, 0, 7, 4]])
+        for tilt in [-17.0, -6.0, 4.5, 12.0] {
+            let tilted = try page.gray.rotated(by: tilt, fill: 255)
+            let result = try Pipeline.run(tilted)
+            XCTAssertEqual(result.angle, tilt, accuracy: 1, "tilt \(tilt)")
+            XCTAssertEqual(result.digits.count, truth.count, "tilt \(tilt)")
+            XCTAssertEqual(result.digits.map(\.line), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2], "tilt \(tilt)")
+            // Each box, in the tilted image, contains the tilted centre of its glyph.
+            let t = tilt * .pi / 180
+            let cx = Double(page.width - 1) / 2, cy = Double(page.height - 1) / 2
+            let tx = Double(tilted.width - 1) / 2, ty = Double(tilted.height - 1) / 2
+            for (d, b) in zip(result.digits, truth) {
+                let dx = b.centerX - cx, dy = b.centerY - cy
+                let x = cos(t) * dx + sin(t) * dy + tx, y = -sin(t) * dx + cos(t) * dy + ty
+                XCTAssertTrue(Double(d.box.x) <= x && x <= Double(d.box.maxX) && Double(d.box.y) <= y && y <= Double(d.box.maxY),
+                              "tilt \(tilt): box \(d.box) misses (\(x), \(y))")
+            }
+        }
+    }
+
+    /// A printed grid: every filled cell gives one digit in row order, empty cells and grid lines none.
+    func testGridFormOneDigitPerFilledCell() throws {
+        let cell = 80, rowsN = 6, colsN = 8
+        var page = SyntheticPage(width: cell * (colsN + 1), height: cell * (rowsN + 1))
+        let x0 = Double(cell) / 2, y0 = Double(cell) / 2
+        for r in 0...rowsN { page.line(x0, y0 + Double(r * cell), x0 + Double(colsN * cell), y0 + Double(r * cell), thickness: 2) }
+        for c in 0...colsN { page.line(x0 + Double(c * cell), y0, x0 + Double(c * cell), y0 + Double(rowsN * cell), thickness: 2) }
+        var filled = [[Int]]()
+        for r in 0..<rowsN { for c in 0..<colsN where (r * 3 + c * 5) % 4 != 0 {
+            filled.append([r, c])
+            page.glyph([0, 1, 7, 4][(r + c) % 4], x: x0 + Double(c * cell) + 20, y: y0 + Double(r * cell) + 12,
+                       w: 40, h: 56, thickness: 4)
+        }}
+        page.noise(30, seed: 9)
+        let result = try Pipeline.run(page.gray)
+        XCTAssertNotNil(result.grid)
+        XCTAssertEqual(result.digits.compactMap(\.cell), filled)
+        for d in result.digits {
+            XCTAssertLessThan(d.box.maxSide, cell, "a digit box spans a grid line: \(d.box)")
+        }
+    }
+
+    func testBlankPageWarns() throws {
+        var page = SyntheticPage(width: 300, height: 200)
+        page.noise(6, seed: 1)
+        let result = try Pipeline.run(page.gray)
+        XCTAssertTrue(result.digits.isEmpty)
+        XCTAssertFalse(result.warnings.isEmpty)
+    }
+
+    /// The sample is MNIST-shaped: ink bright, fitted to 20 pixels, centre of mass at (14, 14).
+    func testSampleIsNormalisedLikeMNIST() throws {
+        var page = SyntheticPage(width: 400, height: 400)
+        page.glyph(7, x: 150, y: 60, w: 100, h: 240, thickness: 6)
+        let result = try Pipeline.run(page.gray)
+        XCTAssertEqual(result.digits.count, 1)
+        let s = result.digits[0].sample
+        var mass: Float = 0, mx: Float = 0, my: Float = 0
+        var rows = Set<Int>()
+        for y in 0..<28 { for x in 0..<28 where s[y * 28 + x] > 0.05 {
+            mass += s[y * 28 + x]; mx += Float(x) * s[y * 28 + x]; my += Float(y) * s[y * 28 + x]; rows.insert(y)
+        }}
+        XCTAssertEqual(mx / mass, 14, accuracy: 0.6)
+        XCTAssertEqual(my / mass, 14, accuracy: 0.6)
+        XCTAssertEqual(Double(rows.count), 20, accuracy: 2, "the taller side spans 20 rows")
+        XCTAssertGreaterThan(s.max()!, 0.95)
+        XCTAssertEqual(s[0], 0, "background is black")
+    }
+}

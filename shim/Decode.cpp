@@ -1,0 +1,192 @@
+// Stage 1: any image file OpenCV reads → 8-bit gray, with size limits checked before full decoding.
+#include "Guard.hpp"
+#include <cerrno>
+#include <fcntl.h>
+#include <mutex>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cstring>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+namespace {
+
+// While alive, file descriptor 2 points at /dev/null. One at a time (a process has one fd 2); the tool's own
+// messages go to the descriptor ds_console_fd returns, which this does not touch.
+std::mutex stderrMutex;
+
+struct SilentStderr {
+    std::lock_guard<std::mutex> lock{stderrMutex};
+    int saved = -1;
+    SilentStderr() {
+        std::fflush(stderr);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            saved = dup(2);
+            dup2(null, 2);
+            close(null);
+        }
+    }
+    ~SilentStderr() {
+        if (saved >= 0) {
+            std::fflush(stderr);
+            dup2(saved, 2);
+            close(saved);
+        }
+    }
+};
+
+uint32_t be16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
+uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+uint32_t le16(const uint8_t *p) { return (uint32_t)p[1] << 8 | p[0]; }
+uint32_t le32(const uint8_t *p) { return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0]; }
+
+bool peek(const uint8_t *b, size_t n, int64_t &w, int64_t &h) {
+    static const uint8_t png[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
+    if (n >= 24 && std::memcmp(b, png, 8) == 0) { w = be32(b + 16); h = be32(b + 20); return true; }
+    if (n >= 4 && b[0] == 0xff && b[1] == 0xd8) {  // JPEG: walk the markers to a start-of-frame
+        size_t i = 2;
+        while (i + 9 < n) {
+            if (b[i] != 0xff) return false;
+            uint8_t m = b[i + 1];
+            if (m == 0xff) { i++; continue; }
+            if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+                h = be16(b + i + 5); w = be16(b + i + 7); return true;
+            }
+            if (m == 0xd8 || (m >= 0xd0 && m <= 0xd7) || m == 0x01) { i += 2; continue; }
+            i += 2 + be16(b + i + 2);
+        }
+        return false;
+    }
+    if (n >= 26 && b[0] == 'B' && b[1] == 'M') {
+        w = (int32_t)le32(b + 18); h = (int32_t)le32(b + 22);
+        if (h < 0) h = -h;
+        return true;
+    }
+    if (n >= 30 && std::memcmp(b, "RIFF", 4) == 0 && std::memcmp(b + 8, "WEBP", 4) == 0) {
+        if (std::memcmp(b + 12, "VP8X", 4) == 0) {
+            w = 1 + (b[24] | b[25] << 8 | b[26] << 16); h = 1 + (b[27] | b[28] << 8 | b[29] << 16); return true;
+        }
+        if (std::memcmp(b + 12, "VP8 ", 4) == 0) { w = le16(b + 26) & 0x3fff; h = le16(b + 28) & 0x3fff; return true; }
+        if (std::memcmp(b + 12, "VP8L", 4) == 0 && n >= 25) {
+            uint32_t bits = le32(b + 21);
+            w = 1 + (bits & 0x3fff); h = 1 + ((bits >> 14) & 0x3fff); return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+cv::Mat toGray8(cv::Mat m) {
+    // Depth first: 16-bit and float to 8-bit.
+    if (m.depth() == CV_16U) m.convertTo(m, CV_8U, 1.0 / 257.0);
+    else if (m.depth() == CV_16S) m.convertTo(m, CV_8U, 1.0 / 128.0, 128);
+    else if (m.depth() == CV_32F || m.depth() == CV_64F) m.convertTo(m, CV_8U, 255.0);
+    else if (m.depth() != CV_8U) m.convertTo(m, CV_8U);
+    cv::Mat gray;
+    switch (m.channels()) {
+    case 1: gray = m; break;
+    case 3: cv::cvtColor(m, gray, cv::COLOR_BGR2GRAY); break;
+    case 4: {
+        // Alpha composited on white paper: drawings often have a transparent background.
+        std::vector<cv::Mat> ch;
+        cv::split(m, ch);
+        cv::Mat bgr, g;
+        cv::merge(std::vector<cv::Mat>{ch[0], ch[1], ch[2]}, bgr);
+        cv::cvtColor(bgr, g, cv::COLOR_BGR2GRAY);
+        cv::Mat gf, af;
+        g.convertTo(gf, CV_32F);
+        ch[3].convertTo(af, CV_32F, 1.0 / 255.0);
+        cv::Mat outF = gf.mul(af) + (1.0 - af) * 255.0;
+        outF.convertTo(gray, CV_8U);
+        break;
+    }
+    case 2: {  // gray + alpha
+        std::vector<cv::Mat> ch;
+        cv::split(m, ch);
+        cv::Mat gf, af;
+        ch[0].convertTo(gf, CV_32F);
+        ch[1].convertTo(af, CV_32F, 1.0 / 255.0);
+        cv::Mat outF = gf.mul(af) + (1.0 - af) * 255.0;
+        outF.convertTo(gray, CV_8U);
+        break;
+    }
+    default: throw std::runtime_error("unsupported channel count");
+    }
+    return gray.isContinuous() ? gray : gray.clone();
+}
+
+int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std::string &name, ds_image *out,
+               ds_error *err) {
+    if (count == 0) return ds::fail(err, DS_ERR_EMPTY, name + ": empty file");
+    int64_t w = 0, h = 0;
+    bool known = peek(bytes, count, w, h);
+    if (known) {
+        if (w <= 0 || h <= 0) return ds::fail(err, DS_ERR_DECODE, name + ": image header gives a zero size");
+        if (w * h > maxPixels)
+            return ds::fail(err, DS_ERR_TOO_LARGE, name + ": " + std::to_string(w) + "x" + std::to_string(h) +
+                                                       " pixels is over the limit of " + std::to_string(maxPixels));
+    }
+    bool jpeg = count >= 2 && bytes[0] == 0xff && bytes[1] == 0xd8;
+    // JPEG has no alpha: decode it with EXIF orientation applied. Other formats keep their alpha channel.
+    int flags = jpeg ? (cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR) : cv::IMREAD_UNCHANGED;
+    cv::Mat raw;
+    {
+        SilentStderr quiet;  // libpng and imdecode write their complaints straight to stderr
+        raw = cv::imdecode(cv::Mat(1, (int)std::min<size_t>(count, INT32_MAX), CV_8UC1, const_cast<uint8_t *>(bytes)), flags);
+    }
+    if (raw.empty()) {
+        return ds::fail(err, DS_ERR_DECODE, name + (known ? ": image data is truncated or corrupt"
+                                                          : ": not an image format that can be read"));
+    }
+    if ((int64_t)raw.cols * raw.rows > maxPixels)
+        return ds::fail(err, DS_ERR_TOO_LARGE, name + ": " + std::to_string(raw.cols) + "x" + std::to_string(raw.rows) +
+                                                   " pixels is over the limit of " + std::to_string(maxPixels));
+    return ds::give(toGray8(raw), out, err);
+}
+
+} // namespace
+
+int32_t ds_peek_size(const uint8_t *bytes, size_t count, int64_t *width, int64_t *height, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        int64_t w = 0, h = 0;
+        if (!bytes || !peek(bytes, count, w, h)) return ds::fail(err, DS_ERR_DECODE, "unknown image header");
+        *width = w; *height = h;
+        return DS_OK;
+    });
+}
+
+int32_t ds_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels, const char *name, ds_image *out,
+                         ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        return decode(bytes, bytes ? count : 0, max_pixels, name ? name : "image", out, err);
+    });
+}
+
+int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        std::string name = path ? path : "";
+        struct stat st;
+        if (stat(name.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": is a folder, not an image");
+        std::ifstream f(name, std::ios::binary | std::ios::ate);
+        if (!f) return ds::fail(err, DS_ERR_IO, name + ": cannot open: " + std::strerror(errno));
+        std::streamoff size = f.tellg();
+        if (size < 0) return ds::fail(err, DS_ERR_IO, name + ": cannot read (is it a folder?)");
+        if (size == 0) return ds::fail(err, DS_ERR_EMPTY, name + ": empty file");
+        // Compressed images are rarely over 8 bytes per pixel; refuse files that could only be absurd.
+        if (size > max_pixels * 8 + (1 << 20))
+            return ds::fail(err, DS_ERR_TOO_LARGE, name + ": file of " + std::to_string(size) + " bytes is too large");
+        std::vector<uint8_t> bytes((size_t)size);
+        f.seekg(0);
+        if (!f.read(reinterpret_cast<char *>(bytes.data()), size))
+            return ds::fail(err, DS_ERR_IO, name + ": read failed");
+        return decode(bytes.data(), bytes.size(), max_pixels, name, out, err);
+    });
+}
+
+int32_t ds_console_fd(void) {
+    static int fd = dup(2);
+    return fd >= 0 ? fd : 2;
+}

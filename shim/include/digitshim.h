@@ -1,0 +1,131 @@
+/* digitshim: the OpenCV operations the scan pipeline needs, behind a plain C interface.
+ *
+ * Conventions
+ * - Every function returns DS_OK (0) or an error code, and on error fills `err->message` with one line.
+ *   No C++ exception ever leaves this library.
+ * - Images are 8-bit, single channel, row-major with stride == width (ds_image).
+ * - Inputs are borrowed. Outputs of a size the caller cannot know (decode, rotate) are allocated here and
+ *   released with ds_image_free; outputs of the input's size are written to caller-provided buffers.
+ */
+#ifndef DIGITSHIM_H
+#define DIGITSHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    DS_OK = 0,
+    DS_ERR_IO = 1,        /* the file cannot be opened or read */
+    DS_ERR_EMPTY = 2,     /* the file or buffer holds no bytes */
+    DS_ERR_DECODE = 3,    /* not an image OpenCV can decode, or a truncated/corrupt one */
+    DS_ERR_TOO_LARGE = 4, /* more pixels than the caller allows */
+    DS_ERR_ARGUMENT = 5,  /* a bad argument (empty image, size mismatch) */
+    DS_ERR_INTERNAL = 6   /* OpenCV failed (out of memory, ...) */
+};
+
+typedef struct ds_error {
+    int32_t code;
+    char message[400];
+} ds_error;
+
+/* An 8-bit single-channel image. */
+typedef struct ds_image {
+    int32_t width;
+    int32_t height;
+    uint8_t *pixels;
+} ds_image;
+
+/* Releases the pixels of an image allocated by this library (safe on a zeroed image). */
+void ds_image_free(ds_image *image);
+
+/* Silences OpenCV's own logging so that the tool's stderr stays clean. Idempotent. */
+void ds_quiet(void);
+
+/* A descriptor for the tool's own messages (a copy of the original stderr). While an image is decoded,
+ * stderr itself is pointed at /dev/null, because libpng and OpenCV print their complaints there. */
+int32_t ds_console_fd(void);
+
+/* Width and height from the file header (PNG, JPEG, BMP, WebP, TIFF, PNM), without decoding.
+ * Returns DS_OK and sets both, or DS_ERR_DECODE when the header is not one of those formats. */
+int32_t ds_peek_size(const uint8_t *bytes, size_t count, int64_t *width, int64_t *height, ds_error *err);
+
+/* Decodes an image file into 8-bit gray: 16-bit scaled down, colour converted, alpha composited on white,
+ * EXIF orientation applied. Refuses images of more than `max_pixels` before decoding them fully. */
+int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_error *err);
+
+/* The same from bytes in memory; `name` is used in error messages. */
+int32_t ds_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels, const char *name, ds_image *out,
+                         ds_error *err);
+
+/* Evens out the lighting of a dark-ink-on-light-paper image: divides by a smooth estimate of the paper
+ * (max filter over `window` pixels on a reduced copy, then blurred), so shadows, gradients and coloured paper
+ * become white. out: caller buffer of width*height. */
+int32_t ds_even_lighting(const ds_image *gray, int32_t window, uint8_t *out, ds_error *err);
+
+/* Otsu's threshold of an image (the level that best splits its histogram in two). */
+int32_t ds_otsu(const ds_image *gray, int32_t *level, ds_error *err);
+
+/* binary[i] = 255 where gray[i] <= level (ink), else 0. out: caller buffer of width*height. */
+int32_t ds_threshold_below(const ds_image *gray, int32_t level, uint8_t *out, ds_error *err);
+
+/* Hysteresis: ink is every pixel at or below `weak` that is connected to a pixel at or below `strong`, so
+ * faint parts of a pencil stroke are kept with its darker parts while faint smudges on their own are not.
+ * out: caller buffer of width*height, 255 = ink. */
+int32_t ds_threshold_hysteresis(const ds_image *gray, int32_t strong, int32_t weak, uint8_t *out, ds_error *err);
+
+/* Rotates about the centre by `degrees` (counter-clockwise), enlarging the canvas to keep every pixel;
+ * new area is filled with `fill`. Bilinear, or nearest for binary images. Allocates `out`. */
+int32_t ds_rotate(const ds_image *src, double degrees, uint8_t fill, int32_t nearest, ds_image *out, ds_error *err);
+
+/* Resizes to width x height (area averaging when shrinking, bilinear when enlarging). Allocates `out`. */
+int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, ds_image *out, ds_error *err);
+
+/* Finds long straight horizontal and vertical runs of ink (ruled lines, printed grids) in a binary image:
+ * morphological opening with lines of `min_length` pixels. lines: caller buffer, 255 on line pixels. */
+int32_t ds_find_lines(const ds_image *binary, int32_t min_length, uint8_t *horizontal, uint8_t *vertical,
+                      ds_error *err);
+
+/* A connected component of ink. */
+typedef struct ds_component {
+    int32_t label;
+    int32_t x, y, width, height;
+    int32_t area;
+    double cx, cy;
+} ds_component;
+
+/* Labels the 8-connected components of a binary image. labels: caller buffer of width*height int32
+ * (0 = background). Writes at most `capacity` components (label order) and sets *count to how many exist. */
+int32_t ds_components(const ds_image *binary, int32_t *labels, ds_component *components, int32_t capacity,
+                      int32_t *count, ds_error *err);
+
+/* How to turn one digit into an MNIST sample. */
+typedef struct ds_digit_options {
+    int32_t box;             /* the longer side is fitted to this many pixels (MNIST: 20) */
+    int32_t size;            /* output side (MNIST: 28) */
+    double center_x;         /* where the centre of mass goes (MNIST: about 14) */
+    double center_y;
+    double stroke;           /* target stroke width in output pixels (0: leave as is) */
+    int32_t deslant;         /* 1: straighten slant by image moments */
+} ds_digit_options;
+
+/* Extracts the digit made of components `labels_wanted` within box (x, y, w, h) of `lit` (dark ink on white),
+ * masks out every other component, and writes a size*size sample of floats in [0,1], ink bright on black.
+ * Sets *stroke_found to the stroke width measured in the source pixels. */
+int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x, int32_t y, int32_t w, int32_t h,
+                           const int32_t *labels_wanted, int32_t wanted_count, const ds_digit_options *options,
+                           float *out, double *stroke_found, ds_error *err);
+
+/* Writes an 8-bit gray image, a BGR image (channels = 3) or a BGRA one (4), in the format the path's extension
+ * names (.png, .jpg, ...). */
+int32_t ds_write_image(const char *path, const uint8_t *pixels, int32_t width, int32_t height, int32_t channels,
+                     ds_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
