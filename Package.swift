@@ -14,6 +14,7 @@ let package = Package(
         // Thin system-library modules.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
 
         // The C++ OpenCV shim behind a plain C header; links only the OpenCV libraries it uses.
         .target(
@@ -30,6 +31,9 @@ let package = Package(
         // The scan pipeline: image → digits → MNIST-style samples.
         .target(name: "DigitVision", dependencies: ["DigitShim"]),
 
+        // Pictures of the work: charts, image grids, page overlays, PDF reports. Cairo and plain data only.
+        .target(name: "DigitReport", dependencies: ["CCairo"]),
+
         // The network: tensors, layers, optimisers, training. BLAS only.
         .target(name: "DigitNet", dependencies: ["COpenBLAS"]),
         // Data sets on disk: IDX files (plain or gzip), download and verification.
@@ -39,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "digits",
             dependencies: [
-                "DigitNet", "DigitData", "DigitVision",
+                "DigitNet", "DigitData", "DigitVision", "DigitReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/default.safetensors")]
@@ -48,6 +52,7 @@ let package = Package(
         .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
         .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitShim"]),
+        .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "CCairo"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,7 +6,7 @@ struct Digits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Read handwritten digits: train, evaluate and benchmark the CNN.",
-        subcommands: [Train.self, Evaluate.self, Bench.self, Preprocess.self, DataCommand.self]
+        subcommands: [Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self, DataCommand.self]
     )
 
     static func main() async {

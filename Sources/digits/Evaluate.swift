@@ -1,6 +1,7 @@
 import ArgumentParser
 import DigitData
 import DigitNet
+import DigitReport
 import Foundation
 
 struct Evaluate: ParsableCommand {
@@ -15,6 +16,9 @@ struct Evaluate: ParsableCommand {
 
     @Option(help: "Threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Folder for confusion.png, misclassified.png, predictions.png and report.pdf.")
+    var report: String?
 
     @Flag(help: "Print one JSON object instead of tables.")
     var json = false
@@ -31,6 +35,9 @@ struct Evaluate: ParsableCommand {
         }
         let result = Evaluation(data: test) { classifier.probabilities($0, batchSize: 500, threads: threads) }
         let c = result.confusion
+        if let report {
+            try writeReport(report, classifier: classifier, modelPath: modelPath, test: test, result: result)
+        }
         if json {
             let object: [String: Any] = [
                 "model": modelPath, "architecture": classifier.architecture, "members": classifier.members.count,
@@ -53,5 +60,34 @@ struct Evaluate: ParsableCommand {
         for k in 0..<c.classes {
             print(String(format: "%5d ", k) + c.counts[k].map { String(format: "%5d", $0) }.joined())
         }
+    }
+
+    func writeReport(_ dir: String, classifier: Classifier, modelPath: String, test: LabeledImages, result: Evaluation) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let c = result.confusion
+        var tiles = [DigitTile]()
+        for i in 0..<test.count {
+            let (digit, confidence) = top(result.probabilities, i)
+            let truth = Int(test.labels[i])
+            let pixels = Array(test.pixels[(i * 784)..<((i + 1) * 784)])
+            tiles.append(DigitTile(sample: Raster(width: 28, height: 28, pixels: pixels), predicted: digit, confidence: confidence,
+                                   truth: truth, status: digit == truth ? .right : .wrong, caption: "#\(i)"))
+        }
+        let name = URL(fileURLWithPath: modelPath).lastPathComponent
+        let accuracy = String(format: "%.2f%%", 100 * c.accuracy)
+        let confusion = ConfusionChart(title: "Confusion matrix — \(name), accuracy \(accuracy)", counts: c.counts)
+        let mistakes = DigitGrid(title: "Misclassified: \(c.total - c.correct) of \(c.total), worst first",
+                                 tiles: DigitGrid.mistakes(tiles), kind: .mistakes)
+        let sample = DigitGrid(title: "Predictions on the first 200 test images", tiles: Array(tiles.prefix(200)))
+        try confusion.writePNG(to: dir + "/confusion.png")
+        try mistakes.writePNGs(directory: dir, base: "misclassified", perPage: 120)
+        try sample.writePNGs(directory: dir, base: "predictions", perPage: 200)
+        let doc = Report(title: "digits evaluate", summary: [
+            ("model", name), ("architecture", classifier.architecture + (classifier.members.count > 1 ? " × \(classifier.members.count)" : "")),
+            ("images", String(c.total)), ("accuracy", accuracy), ("mistakes", String(c.total - c.correct)),
+            ("mean loss", String(format: "%.4f", result.loss)),
+        ], sections: [.confusion(confusion)] + mistakes.pages(perPage: 60).map { .grid($0) } + [.grid(sample)])
+        try doc.writePDF(to: dir + "/report.pdf")
+        print("report: \(dir)/confusion.png, misclassified.png, predictions.png, report.pdf")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DigitData
 import DigitNet
+import DigitReport
 import Foundation
 
 struct Train: ParsableCommand {
@@ -82,6 +83,7 @@ struct Train: ParsableCommand {
                 throw ExitCode(130)
             }
             try run.save(trainer, record: record)
+            try TrainingPlots.write(epochPoints(run.history()), to: out)
             line.finish(String(format: "epoch %d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2e  %.0fs",
                                record.epoch, epochs, record.trainLoss, 100 * record.trainAccuracy, record.validationLoss,
                                100 * record.validationAccuracy, record.learningRate, record.seconds))

@@ -1,0 +1,76 @@
+@testable import DigitReport
+import Foundation
+import XCTest
+
+final class ChartTests: XCTestCase {
+    var dir: String!
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "report-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func testNiceTicks() {
+        XCTAssertEqual(Axis(covering: [0.013, 0.97]).ticks, [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        XCTAssertEqual(Axis(covering: [1, 30], maxTicks: 10).ticks, [0, 5, 10, 15, 20, 25, 30])
+        let log = Axis(covering: [0.004, 2.3], logarithmic: true)
+        XCTAssertEqual(log.ticks, [0.001, 0.01, 0.1, 1, 10])
+        XCTAssertEqual(log.fraction(0.1), 0.5, accuracy: 1e-9)
+        XCTAssertEqual(Axis(covering: [5, 5]).ticks.count > 1, true, "a flat series still gets an axis")
+    }
+
+    func history(_ n: Int) -> [EpochPoint] {
+        (1...n).map { (e: Int) -> EpochPoint in
+            let x = Double(e)
+            let trainLoss: Double = 2 / x, validationLoss: Double = 2.2 / x
+            let trainAccuracy: Double = 1 - 0.5 / x, validationAccuracy: Double = 1 - 0.6 / x
+            return EpochPoint(epoch: x, trainLoss: trainLoss, validationLoss: validationLoss,
+                              trainAccuracy: trainAccuracy, validationAccuracy: validationAccuracy)
+        }
+    }
+
+    func testTrainingPlotsDrawBothSeries() throws {
+        for n in [1, 30, 1000] {
+            try TrainingPlots.write(history(n), to: dir)
+            for name in ["loss", "accuracy"] {
+                let png = PNGImage(dir + "/\(name).png")
+                XCTAssertEqual(png.width, 900); XCTAssertEqual(png.height, 600)
+                XCTAssertGreaterThan(png.count(Palette.blue, tolerance: 10), 150, "\(name) of \(n) epochs: train line")
+                XCTAssertGreaterThan(png.count(Palette.orange, tolerance: 10), 150, "\(name) of \(n) epochs: validation line")
+            }
+        }
+        // Loss spanning more than a decade goes on a log axis; accuracy never does.
+        XCTAssertTrue(TrainingPlots.loss(history(30)).isLogarithmic)
+        XCTAssertFalse(TrainingPlots.accuracy(history(30)).isLogarithmic)
+    }
+
+    /// NaN and infinite values are skipped: the chart still shows the finite points, nothing crashes.
+    func testNonFiniteValuesAreSkipped() throws {
+        var h = history(20)
+        h[3].trainLoss = .nan; h[4].trainLoss = .infinity; h[7].validationLoss = -.infinity
+        let chart = TrainingPlots.loss(h)
+        try chart.writePNG(to: dir + "/nan.png")
+        let png = PNGImage(dir + "/nan.png")
+        XCTAssertGreaterThan(png.count(Palette.blue, tolerance: 10), 100)
+        let allNaN = LineChart(title: "t", xLabel: "x", yLabel: "y",
+                               series: [Series(name: "s", points: [(1, .nan), (2, .nan)], color: Palette.blue)])
+        try allNaN.writePNG(to: dir + "/allnan.png")
+        let empty = LineChart(title: "t", xLabel: "x", yLabel: "y", series: [Series(name: "s", points: [], color: Palette.blue)])
+        try empty.writePNG(to: dir + "/empty.png")
+        // Only the legend's swatch is blue: no line, no points.
+        XCTAssertEqual(PNGImage(dir + "/allnan.png").count(Palette.blue, tolerance: 10), PNGImage(dir + "/empty.png").count(Palette.blue, tolerance: 10))
+    }
+
+    func testPlotFrameAndBackground() throws {
+        let chart = TrainingPlots.accuracy(history(10))
+        try chart.writePNG(to: dir + "/acc.png", width: 800, height: 400)
+        let png = PNGImage(dir + "/acc.png")
+        XCTAssertEqual(png[2, 2], 0xFFFFFF, "white background")
+        // The plot frame's left edge: 70·s from the left, s = 400/400.
+        var frame = 0
+        for y in 100..<300 where max(png[69, y] & 0xFF, png[70, y] & 0xFF) < 0xC0 && min(png[69, y] & 0xFF, png[70, y] & 0xFF) < 0xC0 { frame += 1 }
+        XCTAssertGreaterThan(frame, 150)
+    }
+}
