@@ -83,3 +83,12 @@ public enum IDX {
         return LabeledImages(rows: dims[1], columns: dims[2], pixels: pixels, labels: labelValues)
     }
 }
+
+extension IDX {
+    /// The header of an unsigned-byte IDX file with dimensions `dims`.
+    public static func header(_ dims: [Int]) -> Data {
+        var d = Data([0, 0, 0x08, UInt8(dims.count)])
+        for v in dims { d.append(contentsOf: [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)]) }
+        return d
+    }
+}

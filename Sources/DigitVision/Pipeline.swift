@@ -10,6 +10,10 @@ public struct ScanOptions: Sendable {
     public var quarterTurns = 0
     /// Keep every stage's image (for `digits preprocess`).
     public var keepStages = false
+    /// Keep each digit's crop of the original image, at most this many pixels a side (0: none).
+    public var cropSide = 0
+    /// Keep a copy of the page at most this many pixels a side when it holds more than one digit (0: none).
+    public var previewSide = 0
 
     public init() {}
 }
@@ -25,6 +29,8 @@ public struct ScannedDigit: Sendable {
     public var cell: [Int]?
     /// Stroke width found on the page, in pixels.
     public var strokeWidth: Double
+    /// The digit as it looks on the page (when asked for).
+    public var crop: GrayImage? = nil
 }
 
 /// Intermediate images, kept when asked, so a user can see why a digit was read as it was.
@@ -50,12 +56,41 @@ public struct ScanResult: Sendable {
     public var rejectedMarks: Int
     public var warnings: [String]
     public var stages: ScanStages?
+    /// A reduced copy of the page (when asked for and the page holds more than one digit); boxes scale by
+    /// preview.width / width.
+    public var preview: GrayImage? = nil
 }
 
 /// The scan pipeline: decode → lighting and ink → deskew → lines out → segment → normalise.
 public enum Pipeline {
     public static func scan(file path: String, options: ScanOptions = ScanOptions()) throws -> ScanResult {
         try run(Decoder.load(path, maxPixels: options.maxPixels), options: options)
+    }
+
+    /// Adds what the options ask to keep of the original: digit crops and a page preview.
+    static func keepViews(_ result: inout ScanResult, of original: GrayImage, options: ScanOptions) throws {
+        if options.cropSide > 0 {
+            for i in result.digits.indices {
+                let b = result.digits[i].box
+                let pad = max(2, b.maxSide / 8)
+                let x0 = max(0, b.x - pad), y0 = max(0, b.y - pad)
+                let x1 = min(original.width, b.maxX + pad), y1 = min(original.height, b.maxY + pad)
+                guard x1 > x0, y1 > y0 else { continue }
+                var crop = GrayImage(width: x1 - x0, height: y1 - y0, value: 255)
+                for y in y0..<y1 {
+                    for x in x0..<x1 { crop.pixels[(y - y0) * crop.width + (x - x0)] = original.pixels[y * original.width + x] }
+                }
+                let k = min(1, Double(options.cropSide) / Double(max(crop.width, crop.height)))
+                if k < 1 { crop = try crop.resized(width: max(1, Int(Double(crop.width) * k)), height: max(1, Int(Double(crop.height) * k))) }
+                result.digits[i].crop = crop
+            }
+        }
+        if options.previewSide > 0, result.digits.count > 1 {
+            let k = min(1, Double(options.previewSide) / Double(max(original.width, original.height)))
+            result.preview = k < 1
+                ? try original.resized(width: max(1, Int(Double(original.width) * k)), height: max(1, Int(Double(original.height) * k)))
+                : original
+        }
     }
 
     /// Scans a page the right way up. Handwritten digits are taller than wide, so a page of three or more
@@ -66,7 +101,7 @@ public enum Pipeline {
     public static func scanUpright(_ decoded: GrayImage, options: ScanOptions = ScanOptions(),
                                    confidence: ([[Float]]) -> Double) throws -> ScanResult {
         let first = try run(decoded, options: options)
-        guard first.digits.count >= 3, first.grid == nil else { return first }
+        guard first.digits.count >= 3, first.grid == nil else { return try withViews(first, decoded, options) }
         let aspects = first.digits.map { Double($0.box.width) / Double(max(1, $0.box.height)) }.sorted()
         let sideways = aspects[aspects.count / 2] > 1.15
         func turned(_ k: Int) throws -> ScanResult {
@@ -76,10 +111,17 @@ public enum Pipeline {
         }
         if sideways {
             let a = try turned(1), b = try turned(3)
-            return confidence(a.digits.map(\.sample)) >= confidence(b.digits.map(\.sample)) ? a : b
+            return try withViews(confidence(a.digits.map(\.sample)) >= confidence(b.digits.map(\.sample)) ? a : b, decoded, options)
         }
         let over = try turned(2)
-        return confidence(over.digits.map(\.sample)) > confidence(first.digits.map(\.sample)) + 0.1 ? over : first
+        return try withViews(confidence(over.digits.map(\.sample)) > confidence(first.digits.map(\.sample)) + 0.1 ? over : first,
+                             decoded, options)
+    }
+
+    private static func withViews(_ r: ScanResult, _ original: GrayImage, _ options: ScanOptions) throws -> ScanResult {
+        var r = r
+        try keepViews(&r, of: original, options: options)
+        return r
     }
 
     public static func run(_ input: GrayImage, options: ScanOptions = ScanOptions()) throws -> ScanResult {

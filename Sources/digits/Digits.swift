@@ -1,16 +1,31 @@
 import ArgumentParser
 import DigitVision
+import Foundation
 
 @main
 struct Digits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Read handwritten digits: train, evaluate and benchmark the CNN.",
-        subcommands: [Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self, DataCommand.self]
+        subcommands: [Classify.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self, DataCommand.self]
     )
 
     static func main() async {
         _ = Console.errors  // before any decoding silences file descriptor 2
-        await main(nil)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // Usage errors exit with status 2, as the tool documents; everything else as ArgumentParser does.
+            if exitCode(for: error) == .validationFailure {
+                Console.errors.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
     }
 }

@@ -1,0 +1,142 @@
+import ArgumentParser
+import DigitNet
+import DigitVision
+import Foundation
+
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read every digit in files and folders of scans; write predictions, pictures and a report.",
+        discussion: "Exit status: 0 when every input was read, 1 when some failed (the run still completes), 2 for usage errors.")
+
+    @Argument(help: "Image files and folders (searched recursively).")
+    var paths: [String]
+
+    @Option(help: "Model file (default: the bundled pretrained model).")
+    var model: String?
+
+    @Option(help: "Output folder.")
+    var out: String = "digits-out"
+
+    @Option(help: "CSV of file,label (a digit, or a page's digits in reading order).")
+    var labels: String?
+
+    @Flag(help: "Take each file's label from the leading digit of its name (7_anything.png).")
+    var labelsFromNames = false
+
+    @Option(help: "Digits read with confidence below P get status 'review' (0–1).")
+    var rejectBelow: Double?
+
+    @Option(help: "Parallel workers.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Process only the I-th of N slices of the sorted inputs (1-based), e.g. 2/8.")
+    var shard: Shard?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    @Flag(help: "Replace the results of an earlier run in --out.")
+    var overwrite = false
+
+    func validate() throws {
+        if labels != nil && labelsFromNames { throw ValidationError("--labels and --labels-from-names exclude each other") }
+        if let p = rejectBelow, !(0...1).contains(p) { throw ValidationError("--reject-below must be between 0 and 1") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        useSingleThreadedBLAS()
+        let start = Date()
+        let (classifier, modelPath): (Classifier, String)
+        let truth: Labels?
+        let folder: OutputFolder
+        do {
+            (classifier, modelPath) = try loadClassifier(model)
+            truth = try labels.map { try Labels(csv: $0) } ?? (labelsFromNames ? Labels(fromNames: true) : nil)
+            folder = try OutputFolder(out, overwrite: overwrite)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        var entries = InputFiles.collect(paths)
+        if let shard { entries = InputFiles.shard(entries, index: shard.index, count: shard.count) }
+        let results = try BatchResults(folder: folder, labels: truth, rejectBelow: rejectBelow)
+        var options = ScanOptions()
+        options.cropSide = 96
+        options.previewSide = 1600
+        var line = ProgressLine()
+        installInterruptHandler()
+        let chunkSize = max(jobs * 8, 32)
+        var done = 0
+        while done < entries.count && !interruptRequested {
+            let chunk = Array(entries[done..<min(entries.count, done + chunkSize)])
+            var outcomes = [FileOutcome](repeating: FileOutcome(path: ""), count: chunk.count)
+            let workers = min(jobs, chunk.count)
+            outcomes.withUnsafeMutableBufferPointer { buf in
+                let out = buf
+                DispatchQueue.concurrentPerform(iterations: workers) { t in
+                    var k = t
+                    while k < chunk.count {
+                        out[k] = scan(chunk[k], classifier: classifier, options: options)
+                        k += workers
+                    }
+                }
+            }
+            // One batched pass of the network over every digit of the chunk.
+            let samples = outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }
+            if !samples.isEmpty {
+                let p = classifier.probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }),
+                                                 batchSize: 256, threads: jobs)
+                var row = 0
+                for k in outcomes.indices {
+                    let n = outcomes[k].result?.digits.count ?? 0
+                    outcomes[k].probabilities = (0..<n).map { i in Array(p.data[((row + i) * 10)..<((row + i) * 10 + 10)]) }
+                    row += n
+                }
+            }
+            for o in outcomes { results.add(o) }
+            done += chunk.count
+            if !quiet {
+                let elapsed = Date().timeIntervalSince(start), fraction = Double(done) / Double(max(1, entries.count))
+                line.update(String(format: "%@ files %d/%d  digits %d  %.0f files/s  ETA %@", bar(fraction), done, entries.count,
+                                   results.digits, Double(done) / max(elapsed, 1e-9), clock(elapsed / fraction * (1 - fraction))),
+                            fraction: fraction)
+            }
+        }
+        if interruptRequested {
+            // Nothing is put in place: the staged files stay partial and the folder keeps no half results.
+            printError("interrupted after \(done) of \(entries.count) files; no results were written")
+            throw ExitCode(130)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        var extra: [String: Any] = ["model": modelPath]
+        if let rejectBelow { extra["reject_below"] = rejectBelow }
+        if let shard { extra["shard"] = shard.description }
+        try results.finish(seconds: seconds, extra: extra)
+        if !quiet {
+            var text = "\(results.files) files, \(results.digits) digits"
+            if results.review > 0 { text += ", \(results.review) held for review" }
+            if let a = results.accuracy { text += String(format: ", accuracy %.2f%% (%d/%d)", 100 * a, results.correct, results.labelled) }
+            if results.failed > 0 { text += ", \(results.failed) failed" }
+            line.finish(text + String(format: " in %.1fs → %@", seconds, out))
+            for (file, reason) in results.errors.prefix(20) { printError("\(file): \(reason.hasPrefix(file) ? String(reason.dropFirst(file.count + 2)) : reason)") }
+        }
+        if results.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Decodes and scans one input; never throws: failures become the outcome's error.
+    func scan(_ entry: InputEntry, classifier: Classifier, options: ScanOptions) -> FileOutcome {
+        if let problem = entry.problem { return FileOutcome(path: entry.path, error: problem) }
+        do {
+            let image = try Decoder.load(entry.path, maxPixels: options.maxPixels)
+            let result = try Pipeline.scanUpright(image, options: options) { meanConfidence(classifier, $0) }
+            return FileOutcome(path: entry.path, result: result)
+        } catch let e as ScanError {
+            // The shim's message starts with the path; keep the reason alone.
+            let text = e.description
+            return FileOutcome(path: entry.path, error: text.hasPrefix(entry.path + ": ") ? String(text.dropFirst(entry.path.count + 2)) : text)
+        } catch {
+            return FileOutcome(path: entry.path, error: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// An input found on the command line or inside a folder: a file to read, or an entry that cannot be read
+/// (a symlink loop, a folder without permission), reported with its reason.
+struct InputEntry: Equatable {
+    var path: String
+    var problem: String?
+}
+
+/// Finds the inputs: named files as they are; folders searched recursively for image files (by extension,
+/// or by content for files without one); hidden entries skipped; loops and unreadable folders reported.
+/// The result is sorted by path, so runs and shards are deterministic.
+enum InputFiles {
+    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "jpe", "bmp", "dib", "tif", "tiff", "webp", "pbm",
+                                               "pgm", "ppm", "pnm", "pxm", "sr", "ras", "jp2", "hdr", "pic", "exr"]
+
+    static func collect(_ paths: [String]) -> [InputEntry] {
+        var out = [InputEntry]()
+        var visited = Set<String>()
+        let fm = FileManager.default
+        for path in paths {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                walk(path, visited: &visited, into: &out)
+            } else {
+                out.append(InputEntry(path: path, problem: nil))  // named explicitly: read it, or report why not
+            }
+        }
+        // One entry per path, sorted.
+        var seen = Set<String>()
+        return out.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
+    }
+
+    private static func walk(_ dir: String, visited: inout Set<String>, into out: inout [InputEntry]) {
+        let real = URL(fileURLWithPath: dir).resolvingSymlinksInPath().path
+        guard visited.insert(real).inserted else {
+            out.append(InputEntry(path: dir, problem: "symlink loop: this folder was already visited as \(real)"))
+            return
+        }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: dir) } catch {
+            out.append(InputEntry(path: dir, problem: "cannot read folder: \((error as NSError).localizedDescription)"))
+            return
+        }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = (dir as NSString).appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                // A dangling link, or a link cycle the system refused to follow.
+                if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+                    out.append(InputEntry(path: path, problem: "broken or looping symbolic link"))
+                }
+                continue
+            }
+            if isDir.boolValue {
+                walk(path, visited: &visited, into: &out)
+            } else if isImage(path) {
+                out.append(InputEntry(path: path, problem: nil))
+            }
+        }
+    }
+
+    /// By extension, or for files without a known one, by the first bytes (PNG, JPEG, BMP, TIFF, WebP).
+    static func isImage(_ path: String) -> Bool {
+        let ext = (path as NSString).pathExtension.lowercased()
+        if imageExtensions.contains(ext) { return true }
+        if !ext.isEmpty && ext.count <= 4 && ["txt", "csv", "json", "md", "pdf", "zip", "gz"].contains(ext) { return false }
+        guard let h = FileHandle(forReadingAtPath: path) else { return true }  // unreadable: report it later
+        defer { try? h.close() }
+        let b = [UInt8](h.readData(ofLength: 12))
+        if b.count < 4 { return false }
+        return b.starts(with: [0x89, 0x50, 0x4e, 0x47]) || b.starts(with: [0xff, 0xd8]) || b.starts(with: [0x42, 0x4d])
+            || b.starts(with: [0x49, 0x49, 0x2a, 0]) || b.starts(with: [0x4d, 0x4d, 0, 0x2a])
+            || (b.count >= 12 && b.starts(with: Array("RIFF".utf8)) && Array(b[8..<12]) == Array("WEBP".utf8))
+    }
+
+    /// The `index`-th (1-based) of `count` contiguous slices of the sorted inputs.
+    static func shard<T>(_ items: [T], index: Int, count: Int) -> [T] {
+        let base = items.count / count, extra = items.count % count, k = index - 1
+        let start = k * base + min(k, extra)
+        return Array(items[start..<(start + base + (k < extra ? 1 : 0))])
+    }
+}
+
+/// `I/N`: the I-th (1-based) of N slices.
+struct Shard: ExpressibleByArgument, CustomStringConvertible {
+    let index: Int, count: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
+        index = i; count = n
+    }
+
+    var description: String { "\(index)/\(count)" }
+}
+
+import ArgumentParser

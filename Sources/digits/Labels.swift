@@ -1,0 +1,42 @@
+import Foundation
+
+/// True labels: a digit per single-digit scan, or the string of digits of a page in reading order.
+struct Labels {
+    private var byPath = [String: String]()
+    private var byName = [String: String]()
+    let fromNames: Bool
+
+    init(fromNames: Bool) { self.fromNames = fromNames }
+
+    /// Reads a CSV of file,label (a header line is allowed). Paths are taken as written, relative to the CSV's
+    /// folder, and by file name alone.
+    init(csv path: String) throws {
+        fromNames = false
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationErrorMessage("\(path): cannot read labels")
+        }
+        let base = (path as NSString).deletingLastPathComponent
+        for (n, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let comma = line.lastIndex(of: ",") else { throw ValidationErrorMessage("\(path):\(n + 1): expected file,label") }
+            let file = line[..<comma].trimmingCharacters(in: CharacterSet(charactersIn: " \"")), label = line[line.index(after: comma)...].trimmingCharacters(in: .whitespaces)
+            if n == 0 && !label.allSatisfy(\.isNumber) { continue }  // header
+            guard !label.isEmpty, label.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw ValidationErrorMessage("\(path):\(n + 1): label '\(label)' is not a string of digits")
+            }
+            byPath[file] = label
+            byPath[(base as NSString).appendingPathComponent(file)] = label
+            byName[(file as NSString).lastPathComponent] = label
+        }
+    }
+
+    /// The label of `path`, if known.
+    func label(for path: String) -> String? {
+        if fromNames {
+            let name = (path as NSString).lastPathComponent
+            return name.first.flatMap { $0.isASCII && $0.isNumber ? String($0) : nil }
+        }
+        return byPath[path] ?? byPath[(path as NSString).standardizingPath] ?? byName[(path as NSString).lastPathComponent]
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The output folder of a batch run. Files are written under temporary names and renamed into place when
+/// complete, so an interrupted run never leaves half a file; a folder holding an earlier run is refused
+/// unless `--overwrite` clears that run's files first.
+struct OutputFolder {
+    let path: String
+    static let runFiles = ["predictions.csv", "predictions.jsonl", "summary.json", "samples-idx3-ubyte", "report.pdf"]
+
+    init(_ path: String, overwrite: Bool) throws {
+        self.path = path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let existing = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+        let ours = existing.filter { name in
+            Self.runFiles.contains(name) || name == "pages" || (name.hasSuffix(".png") && (name.hasPrefix("predictions") || name.hasPrefix("misclassified") || name == "confusion.png"))
+        }
+        if !ours.isEmpty {
+            guard overwrite else {
+                throw ValidationErrorMessage("\(path): already holds the results of a run (\(ours.sorted().prefix(3).joined(separator: ", "))); choose another --out or pass --overwrite")
+            }
+            for name in ours { try fm.removeItem(atPath: (path as NSString).appendingPathComponent(name)) }
+        }
+    }
+
+    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+}
+
+/// A file written in pieces under a temporary name and renamed into place by `commit()`.
+final class StagedFile {
+    let target: String
+    let temporary: String
+    private let handle: FileHandle
+    private var buffer = Data()
+
+    init(_ target: String) throws {
+        self.target = target
+        temporary = target + ".partial"
+        FileManager.default.createFile(atPath: temporary, contents: nil)
+        guard let h = FileHandle(forWritingAtPath: temporary) else { throw ValidationErrorMessage("\(target): cannot write") }
+        handle = h
+    }
+
+    func write(_ s: String) { write(Data(s.utf8)) }
+
+    func write(_ d: Data) {
+        buffer.append(d)
+        if buffer.count > 1 << 20 { flush() }
+    }
+
+    private func flush() {
+        handle.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Puts the finished file in place.
+    func commit() throws {
+        flush()
+        try handle.close()
+        if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: target)
+    }
+}
+
+/// Writes `data` to `path` atomically.
+func writeAtomically(_ data: Data, to path: String) throws {
+    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+}
+
+/// One CSV field, quoted when it needs to be.
+func csvField(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
