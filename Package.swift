@@ -49,6 +49,9 @@ let package = Package(
             resources: [.copy("Resources/default.safetensors")]
         ),
 
+        // Renders samples/ (the README's example scans) from handwriting fonts: scripts/make-samples.
+        .executableTarget(name: "make-samples", dependencies: ["DigitReport", "DigitVision", "DigitShim"]),
+
         .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
         .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitShim"]),

@@ -111,8 +111,8 @@ public final class Canvas {
     /// Draws text with its baseline at y; returns its width.
     @discardableResult
     public func text(_ s: String, x: Double, y: Double, size: Double, color: Color = .text, align: Align = .left,
-                     bold: Bool = false, rotated: Bool = false) -> Double {
-        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+                     bold: Bool = false, rotated: Bool = false, font: String = "DejaVu Sans") -> Double {
+        cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)
         var ext = cairo_text_extents_t()
         cairo_text_extents(cr, s, &ext)
@@ -184,6 +184,32 @@ public func renderPNG(width: Int, height: Int, to path: String, _ draw: (Canvas)
         throw ReportError.cairo(path, String(cString: cairo_status_to_string(status)))
     }
     guard rename(temporary, path) == 0 else { unlink(temporary); throw ReportError.cairo(path, String(cString: strerror(errno))) }
+}
+
+/// Renders a picture in memory and returns it in gray (for making test and sample images).
+public func renderRaster(width: Int, height: Int, _ draw: (Canvas) -> Void) -> Raster {
+    guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else {
+        return Raster(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height))
+    }
+    defer { cairo_surface_destroy(surface) }
+    do {
+        let canvas = Canvas(surface: surface, width: Double(width), height: Double(height))
+        canvas.fill(.white)
+        draw(canvas)
+    }
+    cairo_surface_flush(surface)
+    let stride = Int(cairo_image_surface_get_stride(surface))
+    var pixels = [UInt8](repeating: 255, count: width * height)
+    if let data = cairo_image_surface_get_data(surface) {
+        for y in 0..<height {
+            for x in 0..<width {
+                let p = (data + y * stride + 4 * x).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
+                let r = Double(p >> 16 & 255), g = Double(p >> 8 & 255), b = Double(p & 255)
+                pixels[y * width + x] = UInt8((0.299 * r + 0.587 * g + 0.114 * b).rounded())
+            }
+        }
+    }
+    return Raster(width: width, height: height, pixels: pixels)
 }
 
 /// A multi-page PDF document, A4 portrait by default (595 x 842 points).
