@@ -13,6 +13,23 @@ struct FileOutcome {
     var probabilities: [[Float]] = []
 }
 
+/// One digit's row of the results.
+struct DigitRecord {
+    var file: String
+    var index: Int
+    var line: Int
+    var box: Box
+    var predicted: Int
+    var confidence: Double
+    var top3: [(Int, Double)]
+    /// "ok" or "review".
+    var status: String
+    var truth: Int?
+    /// 28x28 bytes, ink bright.
+    var sample: [UInt8]
+    var crop: Raster?
+}
+
 /// Collects a batch run's results as they come: rows streamed to predictions.csv / .jsonl and the samples
 /// file, bounded sets of tiles for the grids, counts for the summary. Memory stays flat however many files.
 final class BatchResults {
@@ -51,64 +68,82 @@ final class BatchResults {
         }
     }
 
+    /// Records a file that could not be read.
+    func recordError(_ path: String, reason: String, label: String?) {
+        files += 1
+        failed += 1
+        errors.append((path, reason))
+        row(["file": path, "status": "error", "reason": reason],
+            csvValues: [path, "", "", "", "", "", "", "", "", "", "error", label ?? "", "", reason])
+    }
+
+    /// Records a file read without finding a digit.
+    func recordNoDigit(_ path: String, reason: String, label: String?) {
+        files += 1
+        withoutDigits += 1
+        if label != nil { countMismatches += 1 }
+        row(["file": path, "status": "no-digit", "reason": reason, "truth": label],
+            csvValues: [path, "", "", "", "", "", "", "", "", "", "no-digit", label ?? "", "", reason])
+    }
+
+    /// Records one digit; returns its tile (for the page overlay).
+    @discardableResult
+    func recordDigit(_ d: DigitRecord, multiDigit: Bool) -> DigitTile {
+        digits += 1
+        let held = d.status == "review"
+        if held { review += 1 }
+        var status: TileStatus = held ? .review : .unknown
+        if let truth = d.truth {
+            labelled += 1
+            confusion[truth][d.predicted] += 1
+            if truth == d.predicted { correct += 1 }
+            if !held { acceptedLabelled += 1; if truth == d.predicted { acceptedCorrect += 1 } }
+            status = truth != d.predicted ? .wrong : held ? .review : .right
+        }
+        let b = d.box
+        let top3 = d.top3.map { "\($0.0):" + String(format: "%.4f", $0.1) }.joined(separator: ";")
+        row(["file": d.file, "digit": d.index, "line": d.line, "x": b.x, "y": b.y, "width": b.width, "height": b.height,
+             "predicted": d.predicted, "confidence": (d.confidence * 1e4).rounded() / 1e4,
+             "top3": d.top3.map { ["digit": $0.0, "p": ($0.1 * 1e4).rounded() / 1e4] },
+             "status": d.status, "truth": d.truth, "correct": d.truth.map { $0 == d.predicted }],
+            csvValues: [d.file, String(d.index), String(d.line), String(b.x), String(b.y), String(b.width), String(b.height),
+                        String(d.predicted), String(format: "%.4f", d.confidence), top3, d.status,
+                        d.truth.map(String.init) ?? "", d.truth.map { $0 == d.predicted ? "true" : "false" } ?? "", ""])
+        samples.write(Data(d.sample))
+        sampleCount += 1
+        let name = (d.file as NSString).lastPathComponent
+        let tile = DigitTile(sample: Raster(width: 28, height: 28, pixels: d.sample), predicted: d.predicted,
+                             confidence: d.confidence, truth: d.truth, status: status, crop: d.crop,
+                             caption: multiDigit ? "\(name) #\(d.index)" : name)
+        if tiles.count < Self.maxTiles { tiles.append(tile) }
+        if tile.status == .wrong && mistakes.count < Self.maxMistakes { mistakes.append(tile) }
+        return tile
+    }
+
     /// Records one file's outcome (call in input order).
     func add(_ o: FileOutcome) {
-        files += 1
         let label = labels?.label(for: o.path)
-        if let error = o.error {
-            failed += 1
-            errors.append((o.path, error))
-            row(["file": o.path, "status": "error", "reason": error],
-                csvValues: [o.path, "", "", "", "", "", "", "", "", "", "error", label ?? "", "", error])
-            return
-        }
+        if let error = o.error { return recordError(o.path, reason: error, label: label) }
         guard let result = o.result, !result.digits.isEmpty else {
-            withoutDigits += 1
-            let reason = o.result?.warnings.joined(separator: "; ") ?? "no digit found"
-            row(["file": o.path, "status": "no-digit", "reason": reason, "truth": label],
-                csvValues: [o.path, "", "", "", "", "", "", "", "", "", "no-digit", label ?? "", "", reason])
-            if label != nil { countMismatches += 1 }
-            return
+            return recordNoDigit(o.path, reason: o.result?.warnings.joined(separator: "; ") ?? "no digit found", label: label)
         }
+        files += 1
         if let label, label.count != result.digits.count { countMismatches += 1 }
         var marks = [PageMark]()
         for (i, d) in result.digits.enumerated() {
-            digits += 1
             let p = o.probabilities[i]
             let order = p.indices.sorted { p[$0] > p[$1] }
-            let predicted = order[0], confidence = Double(p[predicted])
-            let held = rejectBelow.map { confidence < $0 } ?? false
-            if held { review += 1 }
+            let confidence = Double(p[order[0]])
             var truth: Int?
             if let label, i < label.count { truth = Int(String(Array(label)[i])) }
-            var status: TileStatus = held ? .review : .unknown
-            if let truth {
-                labelled += 1
-                confusion[truth][predicted] += 1
-                if truth == predicted { correct += 1 }
-                if !held { acceptedLabelled += 1; if truth == predicted { acceptedCorrect += 1 } }
-                if !held { status = truth == predicted ? .right : .wrong }
-            }
-            let top3 = order.prefix(3).map { "\($0):" + String(format: "%.4f", p[$0]) }.joined(separator: ";")
-            let b = d.box
-            let statusWord = held ? "review" : "ok"
-            row(["file": o.path, "digit": i, "line": d.line, "x": b.x, "y": b.y, "width": b.width, "height": b.height,
-                 "predicted": predicted, "confidence": (confidence * 1e4).rounded() / 1e4,
-                 "top3": order.prefix(3).map { ["digit": $0, "p": (Double(p[$0]) * 1e4).rounded() / 1e4] },
-                 "status": statusWord, "truth": truth, "correct": truth.map { $0 == predicted }],
-                csvValues: [o.path, String(i), String(d.line), String(b.x), String(b.y), String(b.width), String(b.height),
-                            String(predicted), String(format: "%.4f", confidence), top3, statusWord,
-                            truth.map(String.init) ?? "", truth.map { $0 == predicted ? "true" : "false" } ?? "", ""])
-            samples.write(Data(d.sample.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }))
-            sampleCount += 1
-            let name = (o.path as NSString).lastPathComponent
-            let tile = DigitTile(sample: Raster(sample: d.sample), predicted: predicted, confidence: confidence, truth: truth,
-                                 status: truth != nil && truth != predicted ? .wrong : status,
-                                 crop: d.crop.map { Raster(width: $0.width, height: $0.height, pixels: $0.pixels) },
-                                 caption: result.digits.count > 1 ? "\(name) #\(i)" : name)
-            if tiles.count < Self.maxTiles { tiles.append(tile) }
-            if tile.status == .wrong && mistakes.count < Self.maxMistakes { mistakes.append(tile) }
-            marks.append(PageMark(x: b.x, y: b.y, width: b.width, height: b.height, predicted: predicted,
+            let record = DigitRecord(
+                file: o.path, index: i, line: d.line, box: d.box, predicted: order[0], confidence: confidence,
+                top3: order.prefix(3).map { ($0, Double(p[$0])) },
+                status: rejectBelow.map { confidence < $0 } ?? false ? "review" : "ok", truth: truth,
+                sample: d.sample.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) },
+                crop: d.crop.map { Raster(width: $0.width, height: $0.height, pixels: $0.pixels) })
+            let tile = recordDigit(record, multiDigit: result.digits.count > 1)
+            marks.append(PageMark(x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, predicted: record.predicted,
                                   confidence: confidence, status: tile.status))
         }
         if let preview = result.preview, result.digits.count > 1 {
