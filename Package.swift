@@ -56,6 +56,8 @@ let package = Package(
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
         .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitShim"]),
         .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "CCairo"]),
+        // End-to-end: runs the built `digits` binary on folders of real and broken files.
+        .testTarget(name: "digitsTests", dependencies: ["digits"]),
     ],
     swiftLanguageModes: [.v5]
 )

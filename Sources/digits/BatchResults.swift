@@ -166,12 +166,17 @@ final class BatchResults {
         }
     }
 
-    /// A file name for a page's overlay: the input path with separators flattened.
+    /// A file name for a page's overlay: folder and file name, made unique within the run.
     func pageName(_ path: String) -> String {
         let stem = (path as NSString).deletingPathExtension
-        let flat = stem.split(separator: "/").filter { $0 != "." && $0 != ".." }.suffix(3).joined(separator: "_")
-        return String(flat.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        let flat = stem.split(separator: "/").filter { $0 != "." && $0 != ".." }.suffix(2).joined(separator: "_")
+        let base = String(flat.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        var name = base, k = 2
+        while usedPageNames.contains(name) { name = "\(base)-\(k)"; k += 1 }
+        usedPageNames.insert(name)
+        return name
     }
+    private var usedPageNames = Set<String>()
 
     var accuracy: Double? { labelled == 0 ? nil : Double(correct) / Double(labelled) }
 

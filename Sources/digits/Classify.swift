@@ -32,7 +32,7 @@ struct Classify: ParsableCommand {
     @Option(help: "Process only the I-th of N slices of the sorted inputs (1-based), e.g. 2/8.")
     var shard: Shard?
 
-    @Flag(help: "No progress output.")
+    @Flag(help: "No progress or summary line (errors are still reported).")
     var quiet = false
 
     @Flag(help: "Replace the results of an earlier run in --out.")
@@ -119,8 +119,10 @@ struct Classify: ParsableCommand {
             if let a = results.accuracy { text += String(format: ", accuracy %.2f%% (%d/%d)", 100 * a, results.correct, results.labelled) }
             if results.failed > 0 { text += ", \(results.failed) failed" }
             line.finish(text + String(format: " in %.1fs → %@", seconds, out))
-            for (file, reason) in results.errors.prefix(20) { printError("\(file): \(reason.hasPrefix(file) ? String(reason.dropFirst(file.count + 2)) : reason)") }
         }
+        // One line per input that could not be read, even with --quiet: the full list is in summary.json.
+        for (file, reason) in results.errors.prefix(50) { printError("\(file): \(reason)") }
+        if results.errors.count > 50 { printError("… and \(results.errors.count - 50) more; see \(out)/summary.json") }
         if results.failed > 0 { throw ExitCode(1) }
     }
 

@@ -1,0 +1,120 @@
+import Foundation
+import XCTest
+
+/// Runs the `digits` binary built beside this test bundle.
+func runDigits(_ arguments: [String], in directory: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("digits")
+    let p = Process()
+    p.executableURL = binary
+    p.arguments = arguments
+    if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// The repository's samples/ folder.
+let samplesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("samples").path
+
+final class ClassifyTests: XCTestCase {
+    var dir: String!
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "classify-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/in/sub", withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func rows(_ out: String) throws -> [[String]] {
+        try String(contentsOfFile: out + "/predictions.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// Good images among empty, truncated, corrupt, non-image and unreadable files and a symlink loop:
+    /// every good image read, every bad one listed with its reason, nothing lost, exit status 1.
+    func testBadInputsAreReportedAndTheRestRead() throws {
+        let fm = FileManager.default
+        let good = ["digit_3.png", "digit_7.png", "digit_8.jpg"]
+        for name in good { try fm.copyItem(atPath: samplesFolder + "/" + name, toPath: dir + "/in/" + name) }
+        try fm.copyItem(atPath: samplesFolder + "/row.png", toPath: dir + "/in/sub/row.png")
+        let png = try Data(contentsOf: URL(fileURLWithPath: samplesFolder + "/digit_3.png"))
+        fm.createFile(atPath: dir + "/in/empty.png", contents: Data())
+        fm.createFile(atPath: dir + "/in/truncated.png", contents: png.prefix(png.count / 3))
+        var corrupt = png
+        for i in 30..<200 { corrupt[i] = UInt8(i % 256) }
+        fm.createFile(atPath: dir + "/in/corrupt.png", contents: corrupt)
+        fm.createFile(atPath: dir + "/in/notes.png", contents: Data("not an image\n".utf8))
+        fm.createFile(atPath: dir + "/in/.hidden.png", contents: png)
+        try fm.createSymbolicLink(atPath: dir + "/in/sub/loop", withDestinationPath: dir + "/in")
+        try fm.createSymbolicLink(atPath: dir + "/in/dangling.png", withDestinationPath: dir + "/nowhere.png")
+        fm.createFile(atPath: dir + "/in/locked.png", contents: png)
+        chmod(dir + "/in/locked.png", 0)
+        let root = getuid() == 0  // root reads files whatever their mode
+
+        let r = try runDigits(["classify", dir + "/in", "--out", dir + "/out", "--quiet"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let rows = try rows(dir + "/out")
+        func status(_ name: String) -> [String] { rows.filter { $0[0].hasSuffix("/" + name) }.map { $0[10] } }
+        for name in good { XCTAssertEqual(status(name), ["ok"], name) }
+        XCTAssertEqual(status("sub/row.png"), Array(repeating: "ok", count: 8))
+        for name in ["empty.png", "truncated.png", "corrupt.png", "notes.png", "dangling.png", "loop"] {
+            XCTAssertEqual(status(name), ["error"], name)
+        }
+        XCTAssertEqual(status("locked.png"), root ? ["ok"] : ["error"])
+        XCTAssertTrue(status(".hidden.png").isEmpty, "hidden files are skipped")
+        XCTAssertTrue(rows.first { $0[0].hasSuffix("/empty.png") }![13].contains("empty file"))
+        XCTAssertTrue(rows.first { $0[0].hasSuffix("/loop") }![13].contains("symlink loop"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/summary.json"))) as! [String: Any]
+        XCTAssertEqual(summary["files"] as? Int, 11)
+        XCTAssertEqual(summary["files_failed"] as? Int, root ? 6 : 7)
+        XCTAssertEqual((summary["errors"] as? [Any])?.count, root ? 6 : 7)
+        // The stderr holds one line per failed file, naming it, and nothing from libpng or OpenCV.
+        XCTAssertFalse(r.stderr.contains("libpng"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("imdecode"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("empty.png: empty file"), r.stderr)
+    }
+
+    func testUsageErrorsExitTwoAndOldResultsAreNotMixed() throws {
+        XCTAssertEqual(try runDigits(["classify", samplesFolder, "--reject-below", "2", "--out", dir + "/o"]).status, 2)
+        XCTAssertEqual(try runDigits(["classify", samplesFolder + "/digit_3.png", "--out", dir + "/o", "--quiet"]).status, 0)
+        let again = try runDigits(["classify", samplesFolder + "/digit_3.png", "--out", dir + "/o", "--quiet"])
+        XCTAssertEqual(again.status, 2)
+        XCTAssertTrue(again.stderr.contains("--overwrite"), again.stderr)
+        XCTAssertEqual(try runDigits(["classify", samplesFolder + "/digit_3.png", "--out", dir + "/o", "--quiet", "--overwrite"]).status, 0)
+    }
+
+    /// The README's first command: every sample read right with the bundled model, every output written.
+    func testSamplesAreAllReadRight() throws {
+        let r = try runDigits(["classify", samplesFolder, "--labels", samplesFolder + "/labels.csv", "--out", dir + "/s", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s/summary.json"))) as! [String: Any]
+        XCTAssertEqual(summary["accuracy"] as? Double, 1.0, "\(summary)")
+        XCTAssertEqual(summary["labelled_digits"] as? Int, 50)
+        XCTAssertEqual(summary["files_with_digit_count_unlike_label"] as? Int, 0)
+        for name in ["predictions.csv", "predictions.jsonl", "summary.json", "predictions.png", "misclassified.png",
+                     "confusion.png", "report.pdf", "samples-idx3-ubyte", "pages/samples_form.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/s/" + name), name)
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/s").filter { $0.contains("partial") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    /// Two shards merged give the same predictions as one run.
+    func testShardsMergeToTheWholeRun() throws {
+        XCTAssertEqual(try runDigits(["classify", samplesFolder, "--out", dir + "/all", "--quiet"]).status, 0)
+        for i in 1...3 {
+            XCTAssertEqual(try runDigits(["classify", samplesFolder, "--shard", "\(i)/3", "--out", dir + "/s\(i)", "--quiet"]).status, 0)
+        }
+        XCTAssertEqual(try runDigits(["merge", dir + "/s1", dir + "/s2", dir + "/s3", "--out", dir + "/merged"]).status, 0)
+        XCTAssertEqual(try rows(dir + "/merged").map { Array($0.prefix(11)) }, try rows(dir + "/all").map { Array($0.prefix(11)) })
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/all/samples-idx3-ubyte"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: dir + "/merged/samples-idx3-ubyte"))
+        XCTAssertEqual(a, b)
+    }
+}
