@@ -8,8 +8,8 @@ int32_t ds_even_lighting(const ds_image *gray, int32_t window, uint8_t *out, ds_
     return ds::guarded(err, [&]() -> int32_t {
         cv::Mat g = ds::view(gray);
         if (!out || window < 1) return ds::fail(err, DS_ERR_ARGUMENT, "bad lighting arguments");
-        // The paper is estimated on a copy of at most 512 pixels a side: it varies slowly.
-        double s = std::min(1.0, 512.0 / std::max(g.cols, g.rows));
+        // The paper is estimated on a copy of at most 256 pixels a side: it varies slowly.
+        double s = std::min(1.0, 256.0 / std::max(g.cols, g.rows));
         cv::Mat small;
         if (s < 1) cv::resize(g, small, cv::Size(std::max(1, (int)(g.cols * s)), std::max(1, (int)(g.rows * s))), 0, 0, cv::INTER_AREA);
         else small = g;

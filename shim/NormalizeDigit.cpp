@@ -68,6 +68,17 @@ int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x
         cv::Mat ink;
         L(R).convertTo(ink, CV_32F, -1.0 / 255.0, 1.0);  // paper 0, ink up to 1
         ink.setTo(0, soft == 0);
+        // A large digit is first brought down to at most 96 pixels a side (area averaging keeps thin strokes
+        // as gray): everything after works on a few thousand pixels, and the sample has 20.
+        double pre = 96.0 / std::max(R.width, R.height);
+        if (pre < 1) {
+            cv::Size size(std::max(1, (int)std::lround(R.width * pre)), std::max(1, (int)std::lround(R.height * pre)));
+            cv::resize(ink, ink, size, 0, 0, cv::INTER_AREA);
+            cv::Mat coreF;
+            core.convertTo(coreF, CV_32F, 1.0 / 255.0);
+            cv::resize(coreF, coreF, size, 0, 0, cv::INTER_AREA);
+            core = coreF > 0.0f;
+        }
         // Contrast: the darkest ink (95th percentile over the core) becomes full intensity, as in MNIST.
         std::vector<float> v;
         for (int r = 0; r < R.height; r++)
@@ -78,7 +89,7 @@ int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x
         float top = std::max(0.15f, v[(size_t)(v.size() * 0.95)]);
         ink = cv::min(ink / top, 1.0);
         double stroke = strokeWidth(core);
-        if (stroke_found) *stroke_found = stroke;
+        if (stroke_found) *stroke_found = pre < 1 ? stroke / pre : stroke;
 
         if (o->deslant) {
             cv::Moments m = cv::moments(ink);

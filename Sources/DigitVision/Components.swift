@@ -20,15 +20,24 @@ public struct Components: Sendable {
     /// Labels the 8-connected marks; keeps at most `cap` (a page of noise could have millions).
     public static func find(in binary: GrayImage, cap: Int = 200_000) throws -> Components {
         var labels = [Int32](repeating: 0, count: binary.pixels.count)
-        var raw = [ds_component](repeating: ds_component(), count: cap)
+        // Room for a typical page's marks; a second pass only when there are more.
+        var capacity = min(cap, 2048)
+        var raw = [ds_component](repeating: ds_component(), count: capacity)
         var count: Int32 = 0, err = ds_error()
-        let code = binary.withView { v in
-            labels.withUnsafeMutableBufferPointer { l in
-                raw.withUnsafeMutableBufferPointer { ds_components(v, l.baseAddress, $0.baseAddress, Int32(cap), &count, &err) }
+        func label() -> Int32 {
+            binary.withView { v in
+                labels.withUnsafeMutableBufferPointer { l in
+                    raw.withUnsafeMutableBufferPointer { ds_components(v, l.baseAddress, $0.baseAddress, Int32(capacity), &count, &err) }
+                }
             }
         }
-        try ScanError.check(code, err)
-        let kept = raw.prefix(min(Int(count), cap)).map {
+        try ScanError.check(label(), err)
+        if Int(count) > capacity && capacity < cap {
+            capacity = min(cap, Int(count))
+            raw = [ds_component](repeating: ds_component(), count: capacity)
+            try ScanError.check(label(), err)
+        }
+        let kept = raw.prefix(min(Int(count), capacity)).map {
             Component(label: $0.label, x: Int($0.x), y: Int($0.y), width: Int($0.width), height: Int($0.height),
                       area: Int($0.area), cx: $0.cx, cy: $0.cy)
         }

@@ -21,11 +21,10 @@ public struct GrayImage: Sendable, Equatable {
         set { pixels[y * width + x] = newValue }
     }
 
-    /// Calls `body` with a borrowed ds_image over the pixels.
+    /// Calls `body` with a borrowed ds_image over the pixels (no copy: the shim only reads its inputs).
     func withView<R>(_ body: (UnsafePointer<ds_image>) throws -> R) rethrows -> R {
-        var copy = pixels
-        return try copy.withUnsafeMutableBufferPointer { p in
-            var image = ds_image(width: Int32(width), height: Int32(height), pixels: p.baseAddress)
+        try pixels.withUnsafeBufferPointer { p in
+            var image = ds_image(width: Int32(width), height: Int32(height), pixels: UnsafeMutablePointer(mutating: p.baseAddress))
             return try body(&image)
         }
     }

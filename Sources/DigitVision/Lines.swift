@@ -27,7 +27,17 @@ public struct RuledLines: Sendable {
     /// longer than thick. A single such stroke is kept as ink (it may be a digit 1); two or more parallel
     /// ones are ruling.
     public static func find(in binary: GrayImage, fraction: Double = 0.12) throws -> RuledLines {
-        let scale = min(1, 1500 / Double(max(binary.width, binary.height)))
+        // A quick look at no more than 500 pixels a side first: most scans have no ruling, and then the
+        // precise search at up to 1500 pixels is not needed.
+        if max(binary.width, binary.height) > 600 {
+            let quick = try find(in: binary, fraction: fraction, workingSide: 500)
+            if quick.horizontalCount + quick.verticalCount == 0 { return quick }
+        }
+        return try find(in: binary, fraction: fraction, workingSide: 1500)
+    }
+
+    static func find(in binary: GrayImage, fraction: Double, workingSide: Double) throws -> RuledLines {
+        let scale = min(1, workingSide / Double(max(binary.width, binary.height)))
         var small = binary
         if scale < 1 {
             small = try binary.resized(width: max(1, Int(Double(binary.width) * scale)),
@@ -35,6 +45,11 @@ public struct RuledLines: Sendable {
             small.pixels = small.pixels.map { $0 > 64 ? 255 : 0 }
         }
         let minLength = max(8, Int(Double(min(small.width, small.height)) * fraction))
+        // Morphology with long kernels costs; skip it when no row or column holds a run of ink that long.
+        guard hasLongRun(small, minLength) else {
+            return RuledLines(mask: GrayImage(width: binary.width, height: binary.height, value: 0), horizontalCount: 0,
+                              verticalCount: 0, grid: nil)
+        }
         var horizontal = [UInt8](repeating: 0, count: small.pixels.count)
         var vertical = horizontal
         var err = ds_error()
@@ -81,6 +96,27 @@ public struct RuledLines: Sendable {
         let rows = positions(keepH, vertical: false), columns = positions(keepV, vertical: true)
         let grid = rows.count >= 3 && columns.count >= 3 ? Grid(rows: rows, columns: columns) : nil
         return RuledLines(mask: mask, horizontalCount: keepH.count, verticalCount: keepV.count, grid: grid)
+    }
+
+    /// True when some row or column has `length` ink pixels in a row (gaps of up to 2 pixels bridged).
+    static func hasLongRun(_ b: GrayImage, _ length: Int) -> Bool {
+        b.pixels.withUnsafeBufferPointer { p in
+            for y in 0..<b.height {
+                var run = 0, gap = 0
+                for x in 0..<b.width {
+                    if p[y * b.width + x] != 0 { run += 1 + gap; gap = 0; if run >= length { return true } }
+                    else if run > 0 { gap += 1; if gap > 2 { run = 0; gap = 0 } }
+                }
+            }
+            for x in 0..<b.width {
+                var run = 0, gap = 0
+                for y in 0..<b.height {
+                    if p[y * b.width + x] != 0 { run += 1 + gap; gap = 0; if run >= length { return true } }
+                    else if run > 0 { gap += 1; if gap > 2 { run = 0; gap = 0 } }
+                }
+            }
+            return false
+        }
     }
 
     /// The binary image with the line pixels cleared.

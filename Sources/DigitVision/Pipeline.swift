@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// How to read a page.
@@ -59,6 +60,20 @@ public struct ScanResult: Sendable {
     /// A reduced copy of the page (when asked for and the page holds more than one digit); boxes scale by
     /// preview.width / width.
     public var preview: GrayImage? = nil
+    /// Seconds spent in each stage, in order (for `digits bench --scan`).
+    public var timings: [(stage: String, seconds: Double)] = []
+}
+
+/// Times the stages of one run.
+struct StageClock {
+    var marks = [(stage: String, seconds: Double)]()
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        marks.append((stage, Double(now - last) / 1e9))
+        last = now
+    }
 }
 
 /// The scan pipeline: decode → lighting and ink → deskew → lines out → segment → normalise.
@@ -126,13 +141,17 @@ public enum Pipeline {
 
     public static func run(_ input: GrayImage, options: ScanOptions = ScanOptions()) throws -> ScanResult {
         var warnings = [String]()
+        var clock = StageClock()
         let turns = ((options.quarterTurns % 4) + 4) % 4
         let decoded = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
         let lightOnDark = Lighting.isLightOnDark(decoded)
         let gray = lightOnDark ? decoded.inverted() : decoded
+        clock.lap("polarity")
         var lit = try Lighting.even(gray)
+        clock.lap("lighting")
         let level = try Threshold.level(lit)
         var binary = try Threshold.ink(lit, level: level)
+        clock.lap("ink")
         let inkPixels = binary.pixels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
         if inkPixels == 0 || lit.pixels.min() ?? 255 > 200 {
             warnings.append("no ink found")
@@ -151,6 +170,7 @@ public enum Pipeline {
                 angle = 0
             }
         }
+        clock.lap("deskew")
         var cleaned = binary
         var grid: Grid?
         if options.removeLines {
@@ -161,20 +181,30 @@ public enum Pipeline {
                 grid = lines.grid
             }
         }
+        clock.lap("lines")
         let components = try Components.find(in: cleaned)
         if components.total > components.components.count {
             warnings.append("\(components.total) separate marks; only the first \(components.components.count) were examined")
         }
         let outcome = Segmenter.regions(components.components, width: cleaned.width, height: cleaned.height, grid: grid)
+        clock.lap("segment")
         if outcome.regions.isEmpty { warnings.append("no digit found") }
         var digits = [ScannedDigit]()
         digits.reserveCapacity(outcome.regions.count)
         for region in outcome.regions {
-            let (sample, stroke) = try Normalizer.sample(region, lit: lit, labels: components.labels, style: options.style)
+            let sample: [Float], stroke: Double
+            do {
+                (sample, stroke) = try Normalizer.sample(region, lit: lit, labels: components.labels, style: options.style)
+            } catch {
+                // One mark that cannot be normalised does not cost the page its other digits.
+                warnings.append("mark at \(region.box.x),\(region.box.y) skipped: \(error)")
+                continue
+            }
             let box = angle == 0 ? region.box
                 : originalBox(region.box, angle: angle, rotated: (lit.width, lit.height), original: (decoded.width, decoded.height))
             digits.append(ScannedDigit(sample: sample, box: box, line: region.line, cell: region.cell, strokeWidth: stroke))
         }
+        clock.lap("normalise")
         if turns != 0 {
             digits = digits.map { d in
                 var d = d
@@ -185,7 +215,8 @@ public enum Pipeline {
         }
         return ScanResult(digits: digits, angle: angle, quarterTurns: turns, lightOnDark: lightOnDark, grid: grid, width: input.width,
                           height: input.height, rejectedMarks: outcome.rejected, warnings: warnings,
-                          stages: options.keepStages ? ScanStages(gray: gray, lit: try Lighting.even(gray), binary: binaryBefore, deskewed: lit, cleaned: cleaned) : nil)
+                          stages: options.keepStages ? ScanStages(gray: gray, lit: try Lighting.even(gray), binary: binaryBefore, deskewed: lit, cleaned: cleaned) : nil,
+                          timings: clock.marks)
     }
 
     /// Maps a box on the straightened canvas back to the original image: the canvas was made by rotating

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigitNet
+import DigitVision
 import Foundation
 
 struct Bench: ParsableCommand {
@@ -21,8 +22,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object per model.")
     var json = false
 
+    @Option(help: "Instead of the network: time the scan pipeline (one core) on this image, stage by stage (repeatable).")
+    var scan: [String] = []
+
     func run() throws {
         useSingleThreadedBLAS()
+        if !scan.isEmpty { return try benchScan() }
         let names = model.split(separator: ",").map(String.init)
         let archs = try names.map { name -> Architecture in
             guard let a = Architecture(rawValue: name) else { throw ValidationError("unknown model '\(name)'") }
@@ -42,6 +47,36 @@ struct Bench: ParsableCommand {
                 print(String(format: "%-8@ threads %d  train %8.0f img/s (%5.1f GFLOP/s)  infer b1 %8.0f  b64 %8.0f  b1000 %8.0f img/s",
                              a.rawValue, threads, r.trainImagesPerSecond, r.trainGFLOPS,
                              r.inferImagesPerSecond[1] ?? 0, r.inferImagesPerSecond[64] ?? 0, r.inferImagesPerSecond[1000] ?? 0))
+            }
+        }
+    }
+
+    /// Median milliseconds per stage over `runs` runs after a warm-up, decode included.
+    func benchScan() throws {
+        for file in scan {
+            var decode = [Double](), stages = [String: [Double]](), order = [String](), total = [Double]()
+            var digits = 0
+            for k in 0...max(1, runs) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let image = try Decoder.load(file)
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                let result = try Pipeline.run(image)
+                let t2 = DispatchTime.now().uptimeNanoseconds
+                if k == 0 { order = result.timings.map(\.stage); continue }  // warm-up
+                digits = result.digits.count
+                decode.append(Double(t1 - t0) / 1e6)
+                total.append(Double(t2 - t0) / 1e6)
+                for (stage, seconds) in result.timings { stages[stage, default: []].append(seconds * 1e3) }
+            }
+            func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
+            let parts = [("decode", median(decode))] + order.map { ($0, median(stages[$0] ?? [])) }
+            if json {
+                var object: [String: Any] = ["file": file, "digits": digits, "total_ms": median(total), "runs": runs]
+                for (k, v) in parts { object[k + "_ms"] = v }
+                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            } else {
+                print(String(format: "%@: %d digit(s), %.2f ms (median of %d)  ", file, digits, median(total), runs)
+                      + parts.map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", "))
             }
         }
     }

@@ -5,7 +5,15 @@ import DigitShim
 import DigitVision
 import Foundation
 
-let out = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "samples"
+// `make-samples DIR` renders samples/; `make-samples --scans N DIR` renders N single-digit 600x600 scans for
+// benchmarks (named LABEL_INDEX.png).
+var arguments = Array(CommandLine.arguments.dropFirst())
+var scans = 0
+if arguments.first == "--scans", arguments.count >= 2, let n = Int(arguments[1]) {
+    scans = n
+    arguments.removeFirst(2)
+}
+let out = arguments.first ?? "samples"
 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
 let fonts = ["Humor Sans", "DkgHandwriting", "Breip", "Klee One"]
 var labels = [(String, String)]()
@@ -68,6 +76,21 @@ func write(_ img: GrayImage, _ name: String, label: String, paper: (Double, Doub
         try img.writePNG(to: path)
     }
     labels.append((name, label))
+}
+
+if scans > 0 {
+    // Rendered once per digit and font, then varied by a small shift, grain and shading per file.
+    var base = [[GrayImage]]()
+    for d in 0...9 {
+        base.append(fonts.map { page(width: 600, height: 600, font: $0, size: 380, lines: [(String(d), 300, 440)], step: 0) })
+    }
+    for i in 0..<scans {
+        let d = i % 10
+        let img = degrade(base[d][(i / 10) % fonts.count], noise: 16, shade: 0.2 * random(), blur: false)
+        try img.writePNG(to: (out as NSString).appendingPathComponent("\(d)_\(i).png"))
+    }
+    print("\(scans) scans in \(out)")
+    exit(0)
 }
 
 // Single digits, one per font in turn, some blurred and noisy, some as JPEG.
