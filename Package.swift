@@ -46,7 +46,7 @@ let package = Package(
                 "DigitNet", "DigitData", "DigitVision", "DigitReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.copy("Resources/default.safetensors")]
+            resources: [.copy("Resources/default.safetensors"), .copy("Resources/default-history.csv")]
         ),
 
         // Renders samples/ (the README's example scans) from handwriting fonts: scripts/make-samples.

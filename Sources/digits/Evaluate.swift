@@ -38,8 +38,19 @@ struct Evaluate: ParsableCommand {
         if let report {
             try writeReport(report, classifier: classifier, modelPath: modelPath, test: test, result: result)
         }
+        // What --reject-below P would do on this set: share held for review, error rate of the rest.
+        let thresholds = [0.5, 0.7, 0.9, 0.95, 0.99, 0.999].map { t -> (Double, Double, Double) in
+            var held = 0, wrong = 0
+            for i in 0..<test.count {
+                let (digit, confidence) = top(result.probabilities, i)
+                if confidence < t { held += 1 } else if digit != Int(test.labels[i]) { wrong += 1 }
+            }
+            let accepted = test.count - held
+            return (t, Double(held) / Double(max(1, test.count)), accepted == 0 ? 0 : Double(wrong) / Double(accepted))
+        }
         if json {
             let object: [String: Any] = [
+                "reject_below": thresholds.map { ["p": $0.0, "review_fraction": $0.1, "accepted_error_rate": $0.2] },
                 "model": modelPath, "architecture": classifier.architecture, "members": classifier.members.count,
                 "accuracy": c.accuracy, "count": c.total, "correct": c.correct, "loss": result.loss,
                 "precision": (0..<c.classes).map { c.precision($0) }, "recall": (0..<c.classes).map { c.recall($0) },
@@ -54,6 +65,10 @@ struct Evaluate: ParsableCommand {
         print("\nclass  precision  recall   count")
         for k in 0..<c.classes {
             print(String(format: "%5d  %8.2f%%  %6.2f%%  %6d", k, 100 * c.precision(k), 100 * c.recall(k), c.counts[k].reduce(0, +)))
+        }
+        print("\n--reject-below  held for review  error rate of the rest")
+        for (t, held, error) in thresholds {
+            print(String(format: "%14g  %14.2f%%  %19.3f%%", t, 100 * held, 100 * error))
         }
         print("\nconfusion (rows: true class, columns: predicted)")
         print("      " + (0..<c.classes).map { String(format: "%5d", $0) }.joined())
