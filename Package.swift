@@ -20,13 +20,22 @@ let package = Package(
         .target(
             name: "DigitShim",
             path: "shim",
-            exclude: [],
+            exclude: ["dnn"],
             publicHeadersPath: "include",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])],
             linkerSettings: [
                 .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"),
                 .linkedLibrary("m"),
             ]
+        ),
+        // OpenCV's dnn module running exported ONNX models: a second, independent engine (links opencv_dnn).
+        .target(
+            name: "DigitDNN",
+            dependencies: ["DigitShim"],
+            path: "shim/dnn",
+            publicHeadersPath: "include",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])],
+            linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]
         ),
         // The scan pipeline: image → digits → MNIST-style samples.
         .target(name: "DigitVision", dependencies: ["DigitShim"]),
@@ -43,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "digits",
             dependencies: [
-                "DigitNet", "DigitData", "DigitVision", "DigitReport",
+                "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitDNN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/default.safetensors"), .copy("Resources/default-history.csv")]
@@ -52,7 +61,7 @@ let package = Package(
         // Renders samples/ (the README's example scans) from handwriting fonts: scripts/make-samples.
         .executableTarget(name: "make-samples", dependencies: ["DigitReport", "DigitVision", "DigitShim"]),
 
-        .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData"]),
+        .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData", "DigitDNN"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
         .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitShim"]),
         .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "CCairo"]),

@@ -21,7 +21,7 @@ public enum Benchmark {
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// Median of `runs` rates, each run lasting about `seconds`.
-    static func medianRate(runs: Int, seconds: Double, itemsPerCall: Int, _ call: () -> Void) -> Double {
+    public static func medianRate(runs: Int, seconds: Double, itemsPerCall: Int, _ call: () -> Void) -> Double {
         let t0 = now()
         call()  // warm-up, and an estimate of one call's time
         let once = max(now() - t0, 1e-6)

@@ -35,18 +35,28 @@ struct Bench: ParsableCommand {
         }
         for a in archs {
             let r = Benchmark.run(a, threads: threads, runs: runs, seconds: seconds)
+            // The same network exported to ONNX and run by OpenCV's dnn, timed the same way.
+            let opencv = try OpenCVEngine(Classifier(members: [a.build(seed: 1)]))
+            var rng = RandomSource(seed: 5)
+            var cv = [Int: Double]()
+            for b in [1, 64, 1000] {
+                let x = Tensor(shape: [b, 1, 28, 28], data: (0..<(b * 784)).map { _ in rng.uniform() < 0.2 ? rng.uniform() : 0 })
+                cv[b] = Benchmark.medianRate(runs: runs, seconds: seconds / 2, itemsPerCall: b) { _ = opencv.probabilities(x, batchSize: b) }
+            }
             if json {
                 let object: [String: Any] = [
                     "model": a.rawValue, "threads": threads, "train_images_per_second": r.trainImagesPerSecond,
                     "train_gflops": r.trainGFLOPS, "multiply_adds": r.multiplyAdds,
                     "infer_images_per_second": Dictionary(uniqueKeysWithValues: r.inferImagesPerSecond.map { (String($0.key), $0.value) }),
+                    "opencv_infer_images_per_second": Dictionary(uniqueKeysWithValues: cv.map { (String($0.key), $0.value) }),
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print(String(format: "%-8@ threads %d  train %8.0f img/s (%5.1f GFLOP/s)  infer b1 %8.0f  b64 %8.0f  b1000 %8.0f img/s",
+                print(String(format: "%-8@ threads %d  train %8.0f img/s (%5.1f GFLOP/s)  infer b1 %8.0f  b64 %8.0f  b1000 %8.0f img/s  | opencv dnn b1 %8.0f  b64 %8.0f  b1000 %8.0f img/s",
                              a.rawValue, threads, r.trainImagesPerSecond, r.trainGFLOPS,
-                             r.inferImagesPerSecond[1] ?? 0, r.inferImagesPerSecond[64] ?? 0, r.inferImagesPerSecond[1000] ?? 0))
+                             r.inferImagesPerSecond[1] ?? 0, r.inferImagesPerSecond[64] ?? 0, r.inferImagesPerSecond[1000] ?? 0,
+                             cv[1] ?? 0, cv[64] ?? 0, cv[1000] ?? 0))
             }
         }
     }

@@ -19,12 +19,3 @@ struct ValidationErrorMessage: Error, CustomStringConvertible {
     let description: String
     init(_ text: String) { description = text }
 }
-
-/// The mean top-class probability over samples: how legible the classifier finds them.
-func meanConfidence(_ classifier: Classifier, _ samples: [[Float]]) -> Double {
-    guard !samples.isEmpty else { return 0 }
-    let p = classifier.probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }))
-    var sum = 0.0
-    for i in 0..<samples.count { sum += Double(p.data[(i * 10)..<(i * 10 + 10)].max()!) }
-    return sum / Double(samples.count)
-}

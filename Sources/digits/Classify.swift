@@ -32,6 +32,9 @@ struct Classify: ParsableCommand {
     @Option(help: "Process only the I-th of N slices of the sorted inputs (1-based), e.g. 2/8.")
     var shard: Shard?
 
+    @Option(help: "Inference engine: digits (the Swift CNN) or opencv (the model exported to ONNX, run by OpenCV's dnn).")
+    var engine: String = "digits"
+
     @Flag(help: "No progress or summary line (errors are still reported).")
     var quiet = false
 
@@ -42,6 +45,7 @@ struct Classify: ParsableCommand {
         if labels != nil && labelsFromNames { throw ValidationError("--labels and --labels-from-names exclude each other") }
         if let p = rejectBelow, !(0...1).contains(p) { throw ValidationError("--reject-below must be between 0 and 1") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if !["digits", "opencv"].contains(engine) { throw ValidationError("--engine must be digits or opencv") }
     }
 
     func run() throws {
@@ -50,8 +54,10 @@ struct Classify: ParsableCommand {
         let (classifier, modelPath): (Classifier, String)
         let truth: Labels?
         let folder: OutputFolder
+        let network: Engine
         do {
             (classifier, modelPath) = try loadClassifier(model)
+            network = engine == "opencv" ? .opencv(try OpenCVEngine(classifier)) : .digits(classifier)
             truth = try labels.map { try Labels(csv: $0) } ?? (labelsFromNames ? Labels(fromNames: true) : nil)
             folder = try OutputFolder(out, overwrite: overwrite)
         } catch {
@@ -77,7 +83,7 @@ struct Classify: ParsableCommand {
                 DispatchQueue.concurrentPerform(iterations: workers) { t in
                     var k = t
                     while k < chunk.count {
-                        out[k] = scan(chunk[k], classifier: classifier, options: options)
+                        out[k] = scan(chunk[k], engine: network, options: options)
                         k += workers
                     }
                 }
@@ -85,8 +91,7 @@ struct Classify: ParsableCommand {
             // One batched pass of the network over every digit of the chunk.
             let samples = outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }
             if !samples.isEmpty {
-                let p = classifier.probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }),
-                                                 batchSize: 256, threads: jobs)
+                let p = network.probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }), threads: jobs)
                 var row = 0
                 for k in outcomes.indices {
                     let n = outcomes[k].result?.digits.count ?? 0
@@ -109,7 +114,7 @@ struct Classify: ParsableCommand {
             throw ExitCode(130)
         }
         let seconds = Date().timeIntervalSince(start)
-        var extra: [String: Any] = ["model": modelPath]
+        var extra: [String: Any] = ["model": modelPath, "engine": engine]
         if let rejectBelow { extra["reject_below"] = rejectBelow }
         if let shard { extra["shard"] = shard.description }
         try results.finish(seconds: seconds, extra: extra)
@@ -127,11 +132,11 @@ struct Classify: ParsableCommand {
     }
 
     /// Decodes and scans one input; never throws: failures become the outcome's error.
-    func scan(_ entry: InputEntry, classifier: Classifier, options: ScanOptions) -> FileOutcome {
+    func scan(_ entry: InputEntry, engine: Engine, options: ScanOptions) -> FileOutcome {
         if let problem = entry.problem { return FileOutcome(path: entry.path, error: problem) }
         do {
             let image = try Decoder.load(entry.path, maxPixels: options.maxPixels)
-            let result = try Pipeline.scanUpright(image, options: options) { meanConfidence(classifier, $0) }
+            let result = try Pipeline.scanUpright(image, options: options) { engine.meanConfidence($0) }
             return FileOutcome(path: entry.path, result: result)
         } catch let e as ScanError {
             // The shim's message starts with the path; keep the reason alone.

@@ -23,7 +23,7 @@ struct Preprocess: ParsableCommand {
         let result: ScanResult
         let (classifier, _) = try loadClassifier(model)
         do {
-            result = try Pipeline.scanUpright(Decoder.load(file), options: options) { meanConfidence(classifier, $0) }
+            result = try Pipeline.scanUpright(Decoder.load(file), options: options) { Engine.digits(classifier).meanConfidence($0) }
         } catch {
             printError("\(error)")
             throw ExitCode(1)

@@ -1,0 +1,167 @@
+import Foundation
+
+/// Protocol-buffer encoding of the handful of ONNX messages a network needs (ModelProto, GraphProto, NodeProto,
+/// AttributeProto, TensorProto, ValueInfoProto). Written by hand: five message types and two wire types do not
+/// justify a code generator and its build step.
+struct ProtoWriter {
+    var bytes = [UInt8]()
+
+    mutating func varint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 { bytes.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
+        bytes.append(UInt8(v))
+    }
+    mutating func tag(_ field: Int, _ wire: Int) { varint(UInt64(field << 3 | wire)) }
+    mutating func int(_ field: Int, _ v: Int) { tag(field, 0); varint(UInt64(bitPattern: Int64(v))) }
+    mutating func float(_ field: Int, _ v: Float) {
+        tag(field, 5)
+        withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    mutating func data(_ field: Int, _ d: [UInt8]) { tag(field, 2); varint(UInt64(d.count)); bytes.append(contentsOf: d) }
+    mutating func string(_ field: Int, _ s: String) { data(field, Array(s.utf8)) }
+    mutating func message(_ field: Int, _ build: (inout ProtoWriter) -> Void) {
+        var inner = ProtoWriter()
+        build(&inner)
+        data(field, inner.bytes)
+    }
+}
+
+/// An ONNX graph being built: nodes, weights and unique names.
+struct ONNXGraph {
+    var nodes = [(op: String, inputs: [String], outputs: [String], name: String, attributes: [(String, Attribute)])]()
+    var initializers = [(String, [Int], [Float])]()
+    private var counter = 0
+
+    enum Attribute {
+        case int(Int), ints([Int]), float(Float)
+    }
+
+    mutating func fresh(_ base: String) -> String { counter += 1; return "\(base)_\(counter)" }
+
+    mutating func weight(_ name: String, _ t: Tensor) -> String {
+        initializers.append((name, t.shape, t.data))
+        return name
+    }
+
+    @discardableResult
+    mutating func node(_ op: String, _ inputs: [String], _ attributes: [(String, Attribute)] = [], output: String? = nil) -> String {
+        let out = output ?? fresh(op.lowercased())
+        nodes.append((op, inputs, [out], fresh("node_" + op), attributes))
+        return out
+    }
+}
+
+extension Network {
+    /// Appends this network's layers to `g`, reading pixels in [0, 1] from `input`; returns the logits' name.
+    func exportLayers(into g: inout ONNXGraph, input: String, prefix: String) -> String {
+        var x = input
+        let n = normalization
+        if n.mean != 0 || n.std != 1 {
+            let scale = g.weight(prefix + "input_scale", Tensor(shape: [1], data: [1 / n.std]))
+            let shift = g.weight(prefix + "input_shift", Tensor(shape: [1], data: [-n.mean / n.std]))
+            x = g.node("Add", [g.node("Mul", [x, scale]), shift])
+        }
+        for (i, layer) in layers.enumerated() {
+            let p = "\(prefix)layers.\(i)."
+            switch layer {
+            case let c as Conv2D:
+                var inputs = [x, g.weight(p + "weight", c.weight.value)]
+                if let b = c.bias { inputs.append(g.weight(p + "bias", b.value)) }
+                x = g.node("Conv", inputs, [("kernel_shape", .ints([c.kernel, c.kernel])),
+                                            ("pads", .ints([c.padding, c.padding, c.padding, c.padding])),
+                                            ("strides", .ints([c.stride, c.stride]))])
+            case let b as BatchNorm:
+                x = g.node("BatchNormalization", [x, g.weight(p + "weight", b.gamma.value), g.weight(p + "bias", b.beta.value),
+                                                  g.weight(p + "running_mean", b.runningMean.value),
+                                                  g.weight(p + "running_var", b.runningVar.value)],
+                           [("epsilon", .float(b.epsilon))])
+            case is ReLU:
+                x = g.node("Relu", [x])
+            case let m as MaxPool:
+                x = g.node("MaxPool", [x], [("kernel_shape", .ints([m.size, m.size])), ("strides", .ints([m.stride, m.stride]))])
+            case let f as Flatten:
+                if f.channelsLast { x = g.node("Transpose", [x], [("perm", .ints([0, 2, 3, 1]))]) }
+                x = g.node("Flatten", [x], [("axis", .int(1))])
+            case let d as Dense:
+                let bias = d.bias?.value ?? Tensor(zeros: [d.outputs])
+                x = g.node("Gemm", [x, g.weight(p + "weight", d.weight.value), g.weight(p + "bias", bias)], [("transB", .int(1))])
+            case is Dropout:
+                continue  // identity at inference
+            default:
+                preconditionFailure("no ONNX form for \(layer.summary)")
+            }
+        }
+        return x
+    }
+}
+
+extension Classifier {
+    /// An ONNX model (opset 11 or 13) that takes pixels [N, 1, 28, 28] in [0, 1] and gives class probabilities
+    /// [N, 10]; an ensemble becomes one graph that averages its members' probabilities.
+    public func onnx(opset: Int = 13) -> [UInt8] {
+        var g = ONNXGraph()
+        var outputs = [String]()
+        for (k, net) in members.enumerated() {
+            let logits = net.exportLayers(into: &g, input: "pixels", prefix: members.count > 1 ? "member\(k)." : "")
+            outputs.append(g.node("Softmax", [logits], [("axis", .int(1))], output: members.count > 1 ? nil : "probabilities"))
+        }
+        if members.count > 1 {
+            let sum = g.node("Sum", outputs)
+            let scale = g.weight("ensemble_scale", Tensor(shape: [1], data: [1 / Float(members.count)]))
+            g.node("Mul", [sum, scale], output: "probabilities")
+        }
+        var m = ProtoWriter()
+        m.int(1, opset >= 13 ? 7 : 6)  // ir_version
+        m.string(2, "digits")
+        m.string(3, metadata["epoch"].map { "epoch \($0)" } ?? "1")
+        m.message(7) { graph in
+            for n in g.nodes {
+                graph.message(1) { node in
+                    for i in n.inputs { node.string(1, i) }
+                    for o in n.outputs { node.string(2, o) }
+                    node.string(3, n.name)
+                    node.string(4, n.op)
+                    for (name, value) in n.attributes {
+                        node.message(5) { a in
+                            a.string(1, name)
+                            switch value {
+                            case let .int(v): a.int(3, v); a.int(20, 2)
+                            case let .float(v): a.float(2, v); a.int(20, 1)
+                            case let .ints(vs): for v in vs { a.int(8, v) }; a.int(20, 7)
+                            }
+                        }
+                    }
+                }
+            }
+            graph.string(2, architecture)
+            for (name, dims, values) in g.initializers {
+                graph.message(5) { t in
+                    for d in dims { t.int(1, d) }
+                    t.int(2, 1)  // FLOAT
+                    t.string(8, name)
+                    var raw = [UInt8]()
+                    raw.reserveCapacity(values.count * 4)
+                    for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { raw.append(contentsOf: $0) } }
+                    t.data(9, raw)
+                }
+            }
+            func valueInfo(_ field: Int, _ name: String, _ dims: [Int?]) {
+                graph.message(field) { v in
+                    v.string(1, name)
+                    v.message(2) { type in
+                        type.message(1) { tensor in
+                            tensor.int(1, 1)  // FLOAT
+                            tensor.message(2) { shape in
+                                for d in dims { shape.message(1) { dim in if let d { dim.int(1, d) } else { dim.string(2, "N") } } }
+                            }
+                        }
+                    }
+                }
+            }
+            valueInfo(11, "pixels", [nil, 1, 28, 28])
+            valueInfo(12, "probabilities", [nil, 10])
+        }
+        m.message(8) { op in op.string(1, ""); op.int(2, opset) }
+        return m.bytes
+    }
+}
