@@ -1,0 +1,66 @@
+"""Reads a digits model with the Python `safetensors` package and checks names, shapes and values.
+
+Usage: python check-safetensors.py MODEL.safetensors
+The values are compared with the bytes of the file parsed independently (JSON header + raw little-endian
+float32), and the names and shapes with what the `default` architecture must hold.
+"""
+import hashlib
+import json
+import struct
+import sys
+
+import numpy as np
+from safetensors.numpy import load_file
+
+path = sys.argv[1]
+tensors = load_file(path)
+
+# The default architecture: conv weights, BatchNorm statistics, dense layers (see Architecture.swift).
+convs = {0: (32, 1, 3, 3), 3: (32, 32, 3, 3), 6: (32, 32, 5, 5), 10: (64, 32, 3, 3), 13: (64, 64, 3, 3), 16: (64, 64, 5, 5)}
+expected = {}
+for i, shape in convs.items():
+    expected[f"layers.{i}.weight"] = shape
+    for name in ("weight", "bias", "running_mean", "running_var"):
+        expected[f"layers.{i + 1}.{name}"] = (shape[0],)
+expected["layers.21.weight"] = (128, 1024)
+for name in ("weight", "bias", "running_mean", "running_var"):
+    expected[f"layers.22.{name}"] = (128,)
+expected["layers.25.weight"] = (10, 128)
+expected["layers.25.bias"] = (10,)
+
+with open(path, "rb") as f:
+    raw = f.read()
+(n,) = struct.unpack("<Q", raw[:8])
+header = json.loads(raw[8 : 8 + n])
+meta = header.pop("__metadata__", {})
+body = raw[8 + n :]
+
+problems = []
+if meta.get("architecture") != "default":
+    problems.append(f"architecture is {meta.get('architecture')!r}")
+members = int(meta.get("members", "1"))
+names = set(tensors)
+want = {(f"member{k}." if members > 1 else "") + key: shape for k in range(members) for key, shape in expected.items()}
+if names != set(want):
+    problems.append(f"names differ: missing {sorted(set(want) - names)[:5]}, unexpected {sorted(names - set(want))[:5]}")
+digest = hashlib.sha256()
+for name in sorted(tensors):
+    array = tensors[name]
+    if name in want and array.shape != want[name]:
+        problems.append(f"{name}: shape {array.shape}, expected {want[name]}")
+    if array.dtype != np.float32:
+        problems.append(f"{name}: dtype {array.dtype}")
+    start, end = header[name]["data_offsets"]
+    independent = np.frombuffer(body[start:end], dtype="<f4").reshape(header[name]["shape"])
+    if not np.array_equal(array, independent):
+        problems.append(f"{name}: values differ from the file's bytes")
+    if not np.all(np.isfinite(array)):
+        problems.append(f"{name}: non-finite values")
+    digest.update(array.astype("<f4").tobytes())
+
+if problems:
+    print("\n".join(f"{path}: {p}" for p in problems))
+    sys.exit(1)
+total = sum(a.size for a in tensors.values())
+print(f"{path}: {len(tensors)} tensors, {total} values, sha256 of values {digest.hexdigest()[:16]}…, "
+      f"epoch {meta.get('epoch')}, test accuracy {meta.get('test_accuracy')}: read by safetensors {__import__('safetensors').__version__}")
