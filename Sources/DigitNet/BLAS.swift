@@ -16,7 +16,19 @@ func gemm(
 /// BLAS threads when the other core is busy.
 public func useSingleThreadedBLAS() {
     openblas_set_num_threads(1)
+    #if os(Linux)
+    // Activations are allocated and freed every step; keep freed blocks in the heap instead of returning them
+    // to the system, so the next step does not pay page faults for fresh memory (glibc: M_MMAP_THRESHOLD = -3,
+    // M_TRIM_THRESHOLD = -1).
+    _ = glibcMallopt(-3, 512 << 20)
+    _ = glibcMallopt(-1, 1 << 30)
+    #endif
 }
+
+#if os(Linux)
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
 
 /// Sums `parts` equal slices of `partials` (thread-private accumulators) into `target`, in a fixed order.
 func addPartials(_ partials: UnsafeMutablePointer<Float>, parts: Int, into target: inout [Float]) {

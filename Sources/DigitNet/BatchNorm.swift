@@ -62,19 +62,11 @@ public struct BatchNorm: Layer {
                                 parallel(threads) { t in
                                     for ch in slice(c, part: t, of: threads) {
                                         var sum: Double = 0
-                                        for i in 0..<n {
-                                            let row = xp + (i * c + ch) * s
-                                            var part: Float = 0
-                                            for j in 0..<s { part += row[j] }
-                                            sum += Double(part)
-                                        }
+                                        for i in 0..<n { sum += Double(Vector.sum(xp + (i * c + ch) * s, s)) }
                                         let mean = Float(sum / Double(m))
                                         var sq: Double = 0
                                         for i in 0..<n {
-                                            let row = xp + (i * c + ch) * s
-                                            var part: Float = 0
-                                            for j in 0..<s { let d = row[j] - mean; part += d * d }
-                                            sq += Double(part)
+                                            sq += Double(Vector.sumSquaredDeviations(xp + (i * c + ch) * s, s, mean: mean))
                                         }
                                         let variance = Float(sq / Double(m))
                                         let inv = 1 / (variance + eps).squareRoot()
@@ -123,9 +115,8 @@ public struct BatchNorm: Layer {
                                     var sumDy: Double = 0, sumDyH: Double = 0
                                     for i in 0..<n {
                                         let base = (i * c + ch) * s
-                                        var a: Float = 0, b: Float = 0
-                                        for j in base..<(base + s) { a += dyp[j]; b += dyp[j] * hp[j] }
-                                        sumDy += Double(a); sumDyH += Double(b)
+                                        sumDy += Double(Vector.sum(dyp + base, s))
+                                        sumDyH += Double(Vector.dot(dyp + base, hp + base, s))
                                     }
                                     let sd = Float(sumDy), sdh = Float(sumDyH)
                                     dgp.p[ch] = sdh; dbp.p[ch] = sd

@@ -112,9 +112,8 @@ public struct Conv2D: Layer {
                                 for i in 0..<nc {
                                     for co in 0..<cout {
                                         let src = dyp + ((n0 + i) * cout + co) * p, dst = dyc + co * ncp + i * p
-                                        var s: Float = 0
-                                        for j in 0..<p { dst[j] = src[j]; s += src[j] }
-                                        db[co] += s
+                                        dst.update(from: src, count: p)
+                                        db[co] += Vector.sum(src, p)
                                     }
                                 }
                                 geometry.im2col(xp + n0 * geometry.itemSize, count: nc, into: cols)

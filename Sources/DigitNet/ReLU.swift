@@ -11,7 +11,7 @@ public struct ReLU: Layer {
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         var y = x
         y.data.withUnsafeMutableBufferPointer { p in
-            for i in p.indices where p[i] < 0 { p[i] = 0 }
+            for i in p.indices { p[i] = max(p[i], 0) }
         }
         if ctx.training { output = y }
         return y
@@ -21,7 +21,7 @@ public struct ReLU: Layer {
         var dx = dy
         dx.data.withUnsafeMutableBufferPointer { d in
             output.data.withUnsafeBufferPointer { y in
-                for i in d.indices where y[i] <= 0 { d[i] = 0 }
+                for i in d.indices { d[i] = y[i] > 0 ? d[i] : 0 }
             }
         }
         return dx
