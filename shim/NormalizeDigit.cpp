@@ -81,8 +81,8 @@ int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x
         }
         // Contrast: the darkest ink (95th percentile over the core) becomes full intensity, as in MNIST.
         std::vector<float> v;
-        for (int r = 0; r < R.height; r++)
-            for (int k = 0; k < R.width; k++)
+        for (int r = 0; r < core.rows; r++)
+            for (int k = 0; k < core.cols; k++)
                 if (core.at<uint8_t>(r, k)) v.push_back(ink.at<float>(r, k));
         if (v.empty()) return ds::fail(err, DS_ERR_ARGUMENT, "digit has no ink");
         std::nth_element(v.begin(), v.begin() + (long)(v.size() * 0.95), v.end());
@@ -133,6 +133,10 @@ int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x
         cv::Mat M = (cv::Mat_<double>(2, 3) << 1, 0, o->center_x - mx, 0, 1, o->center_y - my);
         cv::Mat sample(o->size, o->size, CV_32FC1, out);
         cv::warpAffine(patch, sample, M, sample.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, 0);
+        // MNIST's strokes reach full intensity; resampling softens the peak a little, so restore it.
+        double peak = 0;
+        cv::minMaxLoc(sample, nullptr, &peak);
+        if (peak > 0.2) sample *= 1.0 / peak;
         cv::min(sample, 1.0, sample);
         cv::max(sample, 0.0, sample);
         return DS_OK;
