@@ -30,13 +30,31 @@ public func useSingleThreadedBLAS() {
 private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
 
-/// Sums `parts` equal slices of `partials` (thread-private accumulators) into `target`, in a fixed order.
-func addPartials(_ partials: UnsafeMutablePointer<Float>, parts: Int, into target: inout [Float]) {
-    let n = target.count
-    target.withUnsafeMutableBufferPointer { t in
-        for p in 0..<parts {
-            let src = partials + p * n
-            for i in 0..<n { t[i] += src[i] }
+/// Per-thread accumulators of one gradient: each thread adds into its own slice, and the slices are summed
+/// into the parameter in thread order, so the result depends on the thread count only, never on timing.
+final class ThreadPartials: @unchecked Sendable {
+    let size: Int
+    let threads: Int
+    private let base: UnsafeMutablePointer<Float>
+
+    init(threads: Int, size: Int) {
+        self.threads = threads; self.size = size
+        base = UnsafeMutablePointer<Float>.allocate(capacity: max(1, threads * size))
+        base.initialize(repeating: 0, count: threads * size)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Thread `t`'s accumulator.
+    func part(_ t: Int) -> UnsafeMutablePointer<Float> { base + t * size }
+
+    /// Adds every thread's sums into `target` (which holds `size` values).
+    func add(into target: inout [Float]) {
+        target.withUnsafeMutableBufferPointer { out in
+            for t in 0..<threads {
+                let src = base + t * size
+                for i in 0..<size { out[i] += src[i] }
+            }
         }
     }
 }

@@ -87,25 +87,20 @@ public struct Conv2D: Layer {
                               padding: padding, outHeight: ho, outWidth: wo)
         let needsDx = needsInputGradient
         var dx = Tensor(zeros: needsDx ? x.shape : [0])
-        let dwParts = UnsafeMutablePointer<Float>.allocate(capacity: threads * cout * k)
-        let dbParts = UnsafeMutablePointer<Float>.allocate(capacity: threads * cout)
-        dwParts.initialize(repeating: 0, count: threads * cout * k)
-        dbParts.initialize(repeating: 0, count: threads * cout)
-        defer { dwParts.deallocate(); dbParts.deallocate() }
+        let dwParts = ThreadPartials(threads: threads, size: cout * k), dbParts = ThreadPartials(threads: threads, size: cout)
         x.data.withUnsafeBufferPointer { xb in
             dy.data.withUnsafeBufferPointer { dyb in
                 weight.value.data.withUnsafeBufferPointer { wb in
                     dx.data.withUnsafeMutableBufferPointer { dxb in
                         let xp = xb.baseAddress!, dyp = dyb.baseAddress!, wp = wb.baseAddress!
                         let dxp = needsDx ? SharedPointer(dxb.baseAddress!) : nil
-                        let dwAll = SharedPointer(dwParts), dbAll = SharedPointer(dbParts)
                         parallel(threads) { t in
                             let range = slice(n, part: t, of: threads)
                             let cols = UnsafeMutablePointer<Float>.allocate(capacity: k * nb * p)
                             let dyc = UnsafeMutablePointer<Float>.allocate(capacity: cout * nb * p)
                             let dcols = UnsafeMutablePointer<Float>.allocate(capacity: needsDx ? k * nb * p : 1)
                             defer { cols.deallocate(); dyc.deallocate(); dcols.deallocate() }
-                            let dw = dwAll.p + t * cout * k, db = dbAll.p + t * cout
+                            let dw = dwParts.part(t), db = dbParts.part(t)
                             var n0 = range.lowerBound
                             while n0 < range.upperBound {
                                 let nc = min(nb, range.upperBound - n0), ncp = nc * p
@@ -131,8 +126,8 @@ public struct Conv2D: Layer {
                 }
             }
         }
-        addPartials(dwParts, parts: threads, into: &weight.grad.data)
-        if bias != nil { addPartials(dbParts, parts: threads, into: &bias!.grad.data) }
+        dwParts.add(into: &weight.grad.data)
+        if bias != nil { dbParts.add(into: &bias!.grad.data) }
         return dx
     }
 

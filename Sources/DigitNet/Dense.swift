@@ -53,21 +53,17 @@ public struct Dense: Layer {
         let threads = min(ctx.threads, max(1, n / 16))
         var dx = Tensor(zeros: needsInputGradient ? [n, i] : [0])
         let needsDx = needsInputGradient
-        let dwParts = UnsafeMutablePointer<Float>.allocate(capacity: threads * o * i)
-        let dbParts = UnsafeMutablePointer<Float>.allocate(capacity: threads * o)
-        dbParts.initialize(repeating: 0, count: threads * o)
-        defer { dwParts.deallocate(); dbParts.deallocate() }
+        let dwParts = ThreadPartials(threads: threads, size: o * i), dbParts = ThreadPartials(threads: threads, size: o)
         input.data.withUnsafeBufferPointer { xb in
             dy.data.withUnsafeBufferPointer { dyb in
                 weight.value.data.withUnsafeBufferPointer { wb in
                     dx.data.withUnsafeMutableBufferPointer { dxb in
                         let xp = xb.baseAddress!, dyp = dyb.baseAddress!, wp = wb.baseAddress!
                         let dxp = needsDx ? SharedPointer(dxb.baseAddress!) : nil
-                        let dwAll = SharedPointer(dwParts), dbAll = SharedPointer(dbParts)
                         parallel(threads) { t in
                             let r = slice(n, part: t, of: threads)
-                            let dw = dwAll.p + t * o * i, db = dbAll.p + t * o
-                            if r.isEmpty { dw.update(repeating: 0, count: o * i); return }
+                            let dw = dwParts.part(t), db = dbParts.part(t)
+                            if r.isEmpty { return }
                             let dyr = dyp + r.lowerBound * o
                             gemm(transA: true, m: o, n: i, k: r.count, a: dyr, lda: o, b: xp + r.lowerBound * i, ldb: i,
                                  c: dw, ldc: i)
@@ -81,8 +77,8 @@ public struct Dense: Layer {
                 }
             }
         }
-        addPartials(dwParts, parts: threads, into: &weight.grad.data)
-        if bias != nil { addPartials(dbParts, parts: threads, into: &bias!.grad.data) }
+        dwParts.add(into: &weight.grad.data)
+        if bias != nil { dbParts.add(into: &bias!.grad.data) }
         return dx
     }
 
