@@ -25,7 +25,7 @@ public struct EpochRecord: Sendable, Equatable {
     public static let csvHeader = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,seconds"
 
     public var csvLine: String {
-        "\(epoch),\(fmt(trainLoss)),\(fmt(trainAccuracy)),\(fmt(validationLoss)),\(fmt(validationAccuracy)),\(learningRate),\(String(format: "%.2f", seconds))"
+        "\(epoch),\(fmt(trainLoss)),\(fmt(trainAccuracy)),\(fmt(validationLoss)),\(fmt(validationAccuracy)),\(String(format: "%.6g", learningRate)),\(String(format: "%.2f", seconds))"
     }
 
     private func fmt(_ x: Double) -> String { String(format: "%.6f", x) }

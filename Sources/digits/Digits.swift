@@ -12,6 +12,7 @@ struct Digits: AsyncParsableCommand {
 
     static func main() async {
         _ = Console.errors  // before any decoding silences file descriptor 2
+        setvbuf(stdout, nil, _IOLBF, 0)  // lines in order with stderr's progress, also in a pipe
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
