@@ -35,6 +35,9 @@ struct Train: ParsableCommand {
     @Option(help: "Constant learning rate instead of the model's schedule.")
     var learningRate: Float?
 
+    @Option(help: "Decay of the moving average of weights used for evaluation (0: none; default: the model's recipe).")
+    var ema: Float?
+
     @Flag(inversion: .prefixedNo, help: "Random affine augmentation, where the model's recipe uses it.")
     var augment = true
 
@@ -59,6 +62,7 @@ struct Train: ParsableCommand {
                                       threads: threads, validationCount: validation)
         if let learningRate { options.recipe.schedule = .constant(learningRate) }
         if !augment { options.recipe.augmentation = nil }
+        if let ema { options.recipe.emaDecay = ema > 0 ? ema : nil }
         var trainer = Trainer(options: options, data: all)
         let run = TrainingRun(directory: URL(fileURLWithPath: out))
         do { try run.open(&trainer, resume: resume) } catch { printError("\(error)"); throw ExitCode(1) }
