@@ -127,9 +127,11 @@ public struct Trainer: Sendable {
         epoch += 1
         let evalNet = evaluationNetwork
         let val = Evaluation(data: validation) { evalNet.probabilities($0, batchSize: 500, threads: threads) }
+        // Without a validation set (--validation 0) its figures are unknown, not zero.
+        let held = validation.count > 0
         return EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)),
-                           trainAccuracy: Double(correct) / Double(max(seen, 1)), validationLoss: val.loss,
-                           validationAccuracy: val.accuracy, learningRate: Double(rate),
+                           trainAccuracy: Double(correct) / Double(max(seen, 1)), validationLoss: held ? val.loss : .nan,
+                           validationAccuracy: held ? val.accuracy : .nan, learningRate: Double(rate),
                            seconds: Date().timeIntervalSince(start))
     }
 
