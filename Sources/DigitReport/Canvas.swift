@@ -164,11 +164,9 @@ public final class Canvas {
     }
 }
 
-/// Renders one picture to a PNG file.
-public func renderPNG(width: Int, height: Int, to path: String, _ draw: (Canvas) -> Void) throws {
-    guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else {
-        throw ReportError.cairo(path, "no surface")
-    }
+/// Draws on a white RGB image surface, then hands the finished surface to `use`; nil when Cairo has no surface.
+private func drawnSurface<R>(width: Int, height: Int, _ draw: (Canvas) -> Void, _ use: (OpaquePointer) throws -> R) rethrows -> R? {
+    guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else { return nil }
     defer { cairo_surface_destroy(surface) }
     do {
         let canvas = Canvas(surface: surface, width: Double(width), height: Double(height))
@@ -176,6 +174,16 @@ public func renderPNG(width: Int, height: Int, to path: String, _ draw: (Canvas)
         draw(canvas)
     }
     cairo_surface_flush(surface)
+    return try use(surface)
+}
+
+/// Renders one picture to a PNG file.
+public func renderPNG(width: Int, height: Int, to path: String, _ draw: (Canvas) -> Void) throws {
+    let written: Void? = try drawnSurface(width: width, height: height, draw) { try writePNG($0, to: path) }
+    if written == nil { throw ReportError.cairo(path, "no surface") }
+}
+
+private func writePNG(_ surface: OpaquePointer, to path: String) throws {
     // Atomically: a temporary file beside the target, then a rename.
     let temporary = path + ".tmp-\(getpid())"
     let status = cairo_surface_write_to_png(surface, temporary)
@@ -188,16 +196,11 @@ public func renderPNG(width: Int, height: Int, to path: String, _ draw: (Canvas)
 
 /// Renders a picture in memory and returns it in gray (for making test and sample images).
 public func renderRaster(width: Int, height: Int, _ draw: (Canvas) -> Void) -> Raster {
-    guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else {
-        return Raster(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height))
-    }
-    defer { cairo_surface_destroy(surface) }
-    do {
-        let canvas = Canvas(surface: surface, width: Double(width), height: Double(height))
-        canvas.fill(.white)
-        draw(canvas)
-    }
-    cairo_surface_flush(surface)
+    drawnSurface(width: width, height: height, draw) { grayPixels($0, width: width, height: height) }
+        ?? Raster(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height))
+}
+
+private func grayPixels(_ surface: OpaquePointer, width: Int, height: Int) -> Raster {
     let stride = Int(cairo_image_surface_get_stride(surface))
     var pixels = [UInt8](repeating: 255, count: width * height)
     if let data = cairo_image_surface_get_data(surface) {
