@@ -43,8 +43,9 @@ names = set(tensors)
 want = {(f"member{k}." if members > 1 else "") + key: shape for k in range(members) for key, shape in expected.items()}
 if names != set(want):
     problems.append(f"names differ: missing {sorted(set(want) - names)[:5]}, unexpected {sorted(names - set(want))[:5]}")
-digest = hashlib.sha256()
-for name in sorted(tensors):
+digest = hashlib.sha256()       # over the values safetensors returned, in file order
+independent_digest = hashlib.sha256()  # over the file's raw data section, in the same order
+for name in sorted(tensors, key=lambda n: header[n]["data_offsets"][0]):
     array = tensors[name]
     if name in want and array.shape != want[name]:
         problems.append(f"{name}: shape {array.shape}, expected {want[name]}")
@@ -57,6 +58,10 @@ for name in sorted(tensors):
     if not np.all(np.isfinite(array)):
         problems.append(f"{name}: non-finite values")
     digest.update(array.astype("<f4").tobytes())
+    independent_digest.update(body[start:end])
+
+if digest.hexdigest() != independent_digest.hexdigest():
+    problems.append(f"checksum of the values {digest.hexdigest()} differs from the file's {independent_digest.hexdigest()}")
 
 if problems:
     print("\n".join(f"{path}: {p}" for p in problems))

@@ -13,21 +13,24 @@ public struct EpochPoint: Sendable {
 /// The loss and accuracy charts of a training run (train and validation, against epoch).
 public enum TrainingPlots {
     public static func loss(_ history: [EpochPoint], title: String = "Loss") -> LineChart {
-        var chart = LineChart(title: title, xLabel: "epoch", yLabel: "cross-entropy loss", series: [
-            Series(name: "train", points: history.map { ($0.epoch, $0.trainLoss) }, color: Palette.blue),
-            Series(name: "validation", points: history.map { ($0.epoch, $0.validationLoss) }, color: Palette.orange),
-        ])
+        var chart = trainAndValidation(history, title: title, yLabel: "cross-entropy loss", \.trainLoss, \.validationLoss)
         chart.logarithmicWhenWide = true
         return chart
     }
 
     public static func accuracy(_ history: [EpochPoint], title: String = "Accuracy") -> LineChart {
-        var chart = LineChart(title: title, xLabel: "epoch", yLabel: "accuracy", series: [
-            Series(name: "train", points: history.map { ($0.epoch, $0.trainAccuracy) }, color: Palette.blue),
-            Series(name: "validation", points: history.map { ($0.epoch, $0.validationAccuracy) }, color: Palette.orange),
-        ])
+        var chart = trainAndValidation(history, title: title, yLabel: "accuracy", \.trainAccuracy, \.validationAccuracy)
         chart.percent = true
         return chart
+    }
+
+    /// A chart of one quantity against epoch, for the training and the validation set.
+    static func trainAndValidation(_ history: [EpochPoint], title: String, yLabel: String,
+                                   _ train: KeyPath<EpochPoint, Double>, _ validation: KeyPath<EpochPoint, Double>) -> LineChart {
+        LineChart(title: title, xLabel: "epoch", yLabel: yLabel, series: [
+            Series(name: "train", points: history.map { ($0.epoch, $0[keyPath: train]) }, color: Palette.blue),
+            Series(name: "validation", points: history.map { ($0.epoch, $0[keyPath: validation]) }, color: Palette.orange),
+        ])
     }
 
     /// Writes loss.png and accuracy.png into `directory`.
