@@ -25,7 +25,7 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])],
             linkerSettings: [
                 .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"),
-                .linkedLibrary("m"),
+                .linkedLibrary("deflate"), .linkedLibrary("m"),
             ]
         ),
         // OpenCV's dnn module running exported ONNX models: a second, independent engine (links opencv_dnn).

@@ -1,5 +1,6 @@
 // Stage 1: any image file OpenCV reads → 8-bit gray, with size limits checked before full decoding.
 #include "Guard.hpp"
+#include "PNG.hpp"
 #include <cerrno>
 #include <fcntl.h>
 #include <mutex>
@@ -133,7 +134,7 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
     // JPEG has no alpha: decode it with EXIF orientation applied. Other formats keep their alpha channel.
     int flags = jpeg ? (cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR) : cv::IMREAD_UNCHANGED;
     cv::Mat raw;
-    {
+    if (!ds::decodeSimplePNG(bytes, count, raw)) {
         SilentStderr quiet;  // libpng and imdecode write their complaints straight to stderr
         raw = cv::imdecode(cv::Mat(1, (int)std::min<size_t>(count, INT32_MAX), CV_8UC1, const_cast<uint8_t *>(bytes)), flags);
     }
@@ -162,6 +163,14 @@ int32_t ds_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels,
                          ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {
         return decode(bytes, bytes ? count : 0, max_pixels, name ? name : "image", out, err);
+    });
+}
+
+int32_t ds_decode_simple_png(const uint8_t *bytes, size_t count, ds_image *out, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        cv::Mat raw;
+        if (!bytes || !ds::decodeSimplePNG(bytes, count, raw)) return ds::fail(err, DS_ERR_DECODE, "not a simple PNG");
+        return ds::give(toGray8(raw), out, err);
     });
 }
 

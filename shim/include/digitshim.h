@@ -61,6 +61,11 @@ int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_e
 int32_t ds_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels, const char *name, ds_image *out,
                          ds_error *err);
 
+/* The shim's own PNG decoder, which ds_decode_* try first: 8-bit, non-interlaced gray, gray+alpha, RGB or RGBA
+ * without a tRNS chunk, inflated by libdeflate (about twice zlib's speed). Returns DS_ERR_DECODE for any other
+ * file, damaged ones included (ds_decode_* then hand it to OpenCV). Same output as ds_decode_memory. */
+int32_t ds_decode_simple_png(const uint8_t *bytes, size_t count, ds_image *out, ds_error *err);
+
 /* Evens out the lighting of a dark-ink-on-light-paper image: divides by a smooth estimate of the paper
  * (max filter over `window` pixels on a reduced copy, then blurred), so shadows, gradients and coloured paper
  * become white. out: caller buffer of width*height. */

@@ -1,0 +1,112 @@
+// Fast path for the PNGs scanners and drawing programs write: 8-bit, not interlaced, gray / gray+alpha /
+// RGB / RGBA without a transparency chunk. libdeflate inflates about twice as fast as zlib, which is most
+// of the cost of a noisy scan. Anything else (16-bit, palette, interlaced, damaged) is left to OpenCV,
+// so results and error messages stay OpenCV's.
+#include "PNG.hpp"
+#include <cstring>
+#include <libdeflate.h>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+namespace {
+
+uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+int paeth(int a, int b, int c) {
+    int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+    return (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c);
+}
+
+// Undoes one row's filter in place. `prior` is the previous row, already unfiltered (nullptr on the first).
+bool unfilter(uint8_t type, uint8_t *row, const uint8_t *prior, size_t n, size_t bpp) {
+    switch (type) {
+    case 0: return true;
+    case 1:
+        for (size_t i = bpp; i < n; i++) row[i] = uint8_t(row[i] + row[i - bpp]);
+        return true;
+    case 2:
+        if (prior) for (size_t i = 0; i < n; i++) row[i] = uint8_t(row[i] + prior[i]);
+        return true;
+    case 3:
+        for (size_t i = 0; i < n; i++) {
+            int left = i >= bpp ? row[i - bpp] : 0, up = prior ? prior[i] : 0;
+            row[i] = uint8_t(row[i] + ((left + up) >> 1));
+        }
+        return true;
+    case 4:
+        for (size_t i = 0; i < n; i++) {
+            int left = i >= bpp ? row[i - bpp] : 0, up = prior ? prior[i] : 0;
+            int upLeft = (i >= bpp && prior) ? prior[i - bpp] : 0;
+            row[i] = uint8_t(row[i] + paeth(left, up, upLeft));
+        }
+        return true;
+    default: return false;
+    }
+}
+
+struct Decompressor {
+    libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    ~Decompressor() { if (d) libdeflate_free_decompressor(d); }
+};
+
+} // namespace
+
+namespace ds {
+
+bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
+    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
+    if (n < 33 || std::memcmp(b, signature, 8) != 0 || std::memcmp(b + 12, "IHDR", 4) != 0 || be32(b + 8) != 13)
+        return false;
+    const uint8_t *ihdr = b + 16;
+    uint32_t width = be32(ihdr), height = be32(ihdr + 4);
+    uint8_t depth = ihdr[8], colour = ihdr[9], interlace = ihdr[12];
+    int channels = colour == 0 ? 1 : colour == 4 ? 2 : colour == 2 ? 3 : colour == 6 ? 4 : 0;
+    if (channels == 0 || depth != 8 || interlace != 0 || ihdr[10] != 0 || ihdr[11] != 0) return false;
+    if (width == 0 || height == 0 || width > (1u << 24) || height > (1u << 24)) return false;
+    if (libdeflate_crc32(0, b + 12, 17) != be32(b + 29)) return false;
+
+    // Gather the IDAT chunks (they must be consecutive), checking every chunk's CRC.
+    std::vector<uint8_t> compressed;
+    bool seenData = false, dataEnded = false, ended = false;
+    size_t i = 33;
+    while (i + 12 <= n) {
+        uint32_t length = be32(b + i);
+        if (length > n - i - 12) return false;
+        const uint8_t *type = b + i + 4, *data = b + i + 8;
+        if (libdeflate_crc32(0, type, length + 4) != be32(data + length)) return false;
+        if (std::memcmp(type, "IDAT", 4) == 0) {
+            if (dataEnded) return false;
+            compressed.insert(compressed.end(), data, data + length);
+            seenData = true;
+        } else {
+            if (seenData) dataEnded = true;
+            if (std::memcmp(type, "IEND", 4) == 0) { ended = true; break; }
+            if (std::memcmp(type, "tRNS", 4) == 0 || std::memcmp(type, "PLTE", 4) == 0) return false;
+            if (!(type[0] & 0x20)) return false;  // an unknown critical chunk: let libpng judge it
+        }
+        i += 12 + length;
+    }
+    if (!seenData || !ended) return false;
+
+    size_t stride = size_t(width) * channels, rowBytes = stride + 1;
+    std::vector<uint8_t> raw(rowBytes * height);
+    static thread_local Decompressor inflater;
+    if (!inflater.d) return false;
+    if (libdeflate_zlib_decompress(inflater.d, compressed.data(), compressed.size(), raw.data(), raw.size(), nullptr) !=
+        LIBDEFLATE_SUCCESS)
+        return false;
+
+    cv::Mat m((int)height, (int)width, CV_8UC(channels));
+    for (uint32_t y = 0; y < height; y++) {
+        uint8_t *row = m.ptr<uint8_t>((int)y);
+        std::memcpy(row, raw.data() + y * rowBytes + 1, stride);
+        if (!unfilter(raw[y * rowBytes], row, y ? m.ptr<uint8_t>((int)y - 1) : nullptr, stride, channels)) return false;
+    }
+    // OpenCV gives colour as BGR(A).
+    if (channels == 3) cv::cvtColor(m, m, cv::COLOR_RGB2BGR);
+    else if (channels == 4) cv::cvtColor(m, m, cv::COLOR_RGBA2BGRA);
+    out = m;
+    return true;
+}
+
+} // namespace ds
