@@ -29,3 +29,14 @@ int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, ds_image *
         return ds::give(d, out, err);
     });
 }
+
+int32_t ds_shrink(const ds_image *src, int32_t factor, ds_image *out, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        cv::Mat s = ds::view(src), d;
+        if (factor < 1 || factor > s.cols || factor > s.rows) return ds::fail(err, DS_ERR_ARGUMENT, "bad shrink factor");
+        int w = s.cols / factor, h = s.rows / factor;
+        // An exact multiple of the factor takes OpenCV's fast path for whole-number area averaging.
+        cv::resize(s(cv::Rect(0, 0, w * factor, h * factor)), d, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+        return ds::give(d, out, err);
+    });
+}

@@ -1,6 +1,47 @@
 // Stage 4 helpers: long straight runs of ink (ruled lines, printed grids) and connected components.
 #include "Guard.hpp"
+#include <algorithm>
+#include <cstring>
 #include <opencv2/imgproc.hpp>
+#include <vector>
+
+namespace {
+
+// Opening by a 1 x min_length line is exactly "keep the runs at least min_length long": one pass over the
+// pixels instead of OpenCV's erode + dilate with a long kernel.
+void longRows(const cv::Mat &b, int minLength, cv::Mat &out) {
+    for (int y = 0; y < b.rows; y++) {
+        const uint8_t *in = b.ptr(y);
+        uint8_t *o = out.ptr(y);
+        int x = 0;
+        while (x < b.cols) {
+            if (!in[x]) { o[x++] = 0; continue; }
+            int start = x;
+            while (x < b.cols && in[x]) x++;
+            std::memset(o + start, x - start >= minLength ? 255 : 0, (size_t)(x - start));
+        }
+    }
+}
+
+void longColumns(const cv::Mat &b, int minLength, cv::Mat &out) {
+    out.setTo(0);
+    std::vector<int> run((size_t)b.cols, 0);
+    auto close = [&](int x, int endRow) {
+        if (run[(size_t)x] >= minLength)
+            for (int y = endRow - run[(size_t)x]; y < endRow; y++) out.ptr(y)[x] = 255;
+        run[(size_t)x] = 0;
+    };
+    for (int y = 0; y < b.rows; y++) {
+        const uint8_t *in = b.ptr(y);
+        for (int x = 0; x < b.cols; x++) {
+            if (in[x]) run[(size_t)x]++;
+            else if (run[(size_t)x]) close(x, y);
+        }
+    }
+    for (int x = 0; x < b.cols; x++) close(x, b.rows);
+}
+
+} // namespace
 
 int32_t ds_find_lines(const ds_image *binary, int32_t min_length, uint8_t *horizontal, uint8_t *vertical,
                       ds_error *err) {
@@ -8,8 +49,8 @@ int32_t ds_find_lines(const ds_image *binary, int32_t min_length, uint8_t *horiz
         cv::Mat b = ds::view(binary);
         if (!horizontal || !vertical || min_length < 2) return ds::fail(err, DS_ERR_ARGUMENT, "bad line arguments");
         cv::Mat h(b.rows, b.cols, CV_8UC1, horizontal), v(b.rows, b.cols, CV_8UC1, vertical);
-        cv::morphologyEx(b, h, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(min_length, 1)));
-        cv::morphologyEx(b, v, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, min_length)));
+        longRows(b, min_length, h);
+        longColumns(b, min_length, v);
         return DS_OK;
     });
 }
@@ -19,19 +60,35 @@ int32_t ds_components(const ds_image *binary, int32_t *labels, ds_component *com
     return ds::guarded(err, [&]() -> int32_t {
         cv::Mat b = ds::view(binary);
         if (!labels || !count) return ds::fail(err, DS_ERR_ARGUMENT, "bad component arguments");
-        cv::Mat lab(b.rows, b.cols, CV_32SC1, labels), stats, centroids;
-        int n = cv::connectedComponentsWithStats(b, lab, stats, centroids, 8, CV_32S);
+        cv::Mat lab(b.rows, b.cols, CV_32SC1, labels);
+        // Labels only, then the statistics in one pass of our own: OpenCV 4.6's connectedComponentsWithStats
+        // takes six times as long as the labelling (1.8 ms against 0.3 on a 600x600 page, one thread).
+        int n = cv::connectedComponents(b, lab, 8, CV_32S);
         *count = n - 1;
-        for (int i = 1; i < n && i - 1 < capacity; i++) {
-            ds_component &c = components[i - 1];
-            c.label = i;
-            c.x = stats.at<int>(i, cv::CC_STAT_LEFT);
-            c.y = stats.at<int>(i, cv::CC_STAT_TOP);
-            c.width = stats.at<int>(i, cv::CC_STAT_WIDTH);
-            c.height = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-            c.area = stats.at<int>(i, cv::CC_STAT_AREA);
-            c.cx = centroids.at<double>(i, 0);
-            c.cy = centroids.at<double>(i, 1);
+        int kept = std::min(n - 1, std::max(0, capacity));
+        struct Sums { int x0, y0, x1, y1; int64_t area, sx, sy; };
+        std::vector<Sums> sums((size_t)kept, Sums{INT32_MAX, INT32_MAX, -1, -1, 0, 0, 0});
+        for (int y = 0; y < lab.rows; y++) {
+            const int32_t *row = lab.ptr<int32_t>(y);
+            for (int x = 0; x < lab.cols; x++) {
+                int l = row[x];
+                if (l == 0 || l > kept) continue;
+                Sums &s = sums[(size_t)l - 1];
+                if (x < s.x0) s.x0 = x;
+                if (x > s.x1) s.x1 = x;
+                if (y < s.y0) s.y0 = y;
+                s.y1 = y;
+                s.area++; s.sx += x; s.sy += y;
+            }
+        }
+        for (int i = 0; i < kept; i++) {
+            const Sums &s = sums[(size_t)i];
+            ds_component &c = components[i];
+            c.label = i + 1;
+            c.x = s.x0; c.y = s.y0; c.width = s.x1 - s.x0 + 1; c.height = s.y1 - s.y0 + 1;
+            c.area = (int32_t)s.area;
+            c.cx = (double)s.sx / (double)s.area;
+            c.cy = (double)s.sy / (double)s.area;
         }
         return DS_OK;
     });

@@ -22,7 +22,12 @@ bool unfilter(uint8_t type, uint8_t *row, const uint8_t *prior, size_t n, size_t
     switch (type) {
     case 0: return true;
     case 1:
-        for (size_t i = bpp; i < n; i++) row[i] = uint8_t(row[i] + row[i - bpp]);
+        if (bpp == 1) {  // the running sum in a register: no store-to-load wait per byte
+            uint8_t left = 0;
+            for (size_t i = 0; i < n; i++) row[i] = left = uint8_t(row[i] + left);
+        } else {
+            for (size_t i = bpp; i < n; i++) row[i] = uint8_t(row[i] + row[i - bpp]);
+        }
         return true;
     case 2:
         if (prior) for (size_t i = 0; i < n; i++) row[i] = uint8_t(row[i] + prior[i]);

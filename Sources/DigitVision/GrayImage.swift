@@ -67,6 +67,15 @@ public struct GrayImage: Sendable, Equatable {
         return GrayImage.adopt(&out)
     }
 
+    /// Shrunk by a whole `factor` (block means); the last `width % factor` columns and `height % factor` rows
+    /// are dropped.
+    public func shrunk(by factor: Int) throws -> GrayImage {
+        var out = ds_image(), err = ds_error()
+        let code = withView { ds_shrink($0, Int32(factor), &out, &err) }
+        try ScanError.check(code, err)
+        return GrayImage.adopt(&out)
+    }
+
     /// Writes the image as PNG (or the format the extension names).
     public func writePNG(to path: String) throws {
         var err = ds_error()

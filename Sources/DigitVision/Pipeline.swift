@@ -151,12 +151,22 @@ public enum Pipeline {
         let lit = try Lighting.even(small)
         let ink = try Threshold.ink(lit, level: try Threshold.level(lit))
         // Ruling or a printed grid needs full resolution to be removed cleanly; so do pages of many marks.
-        if RuledLines.hasLongRun(ink, Int(0.4 * Double(min(ink.width, ink.height)))) { return 1 }
+        // Lines across 40 % of the page, two or more parallel: one long stroke is not ruling (a tall 1 is one).
+        let ruling = try RuledLines.find(in: ink, fraction: 0.4)
+        if ruling.horizontalCount + ruling.verticalCount > 0 { return 1 }
         let marks = try Components.find(in: ink).components
         guard marks.filter({ $0.area >= 4 }).count <= 12 else { return 1 }
         let regions = Segmenter.regions(marks, width: ink.width, height: ink.height).regions
         guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return 1 }
         return min(1, 96 / (Double(smallest) / s))
+    }
+
+    /// The image reduced to `scale`: whole-block means first (cheap), then area resampling of what is left.
+    static func reduced(_ image: GrayImage, to scale: Double) throws -> GrayImage {
+        let w = max(1, Int(Double(image.width) * scale)), h = max(1, Int(Double(image.height) * scale))
+        let whole = Int(1 / scale)
+        let base = whole >= 2 ? try image.shrunk(by: whole) : image
+        return base.width == w && base.height == h ? base : try base.resized(width: w, height: h)
     }
 
     public static func run(_ input: GrayImage, options: ScanOptions = ScanOptions()) throws -> ScanResult {
@@ -165,9 +175,7 @@ public enum Pipeline {
         let turns = ((options.quarterTurns % 4) + 4) % 4
         let upright = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
         let workScale = options.keepStages ? 1 : try workingScale(upright)
-        let decoded = workScale < 1
-            ? try upright.resized(width: max(1, Int(Double(upright.width) * workScale)), height: max(1, Int(Double(upright.height) * workScale)))
-            : upright
+        let decoded = workScale < 1 ? try reduced(upright, to: workScale) : upright
         clock.lap("scale")
         let lightOnDark = Lighting.isLightOnDark(decoded)
         let gray = lightOnDark ? decoded.inverted() : decoded

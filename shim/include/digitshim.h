@@ -89,8 +89,14 @@ int32_t ds_rotate(const ds_image *src, double degrees, uint8_t fill, int32_t nea
 /* Resizes to width x height (area averaging when shrinking, bilinear when enlarging). Allocates `out`. */
 int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, ds_image *out, ds_error *err);
 
-/* Finds long straight horizontal and vertical runs of ink (ruled lines, printed grids) in a binary image:
- * morphological opening with lines of `min_length` pixels. lines: caller buffer, 255 on line pixels. */
+/* Shrinks by a whole factor: each output pixel the mean of a factor x factor block; the last width % factor
+ * columns and height % factor rows are dropped. Several times faster than ds_resize to a size that is not an
+ * exact fraction. Allocates `out`. */
+int32_t ds_shrink(const ds_image *src, int32_t factor, ds_image *out, ds_error *err);
+
+/* Finds long straight horizontal and vertical runs of ink (ruled lines, printed grids) in a binary image: the
+ * runs of at least `min_length` ink pixels in a row or column (the morphological opening by a line of that
+ * length). horizontal, vertical: caller buffers, 255 on line pixels. */
 int32_t ds_find_lines(const ds_image *binary, int32_t min_length, uint8_t *horizontal, uint8_t *vertical,
                       ds_error *err);
 
