@@ -20,12 +20,12 @@ int32_t ds_rotate(const ds_image *src, double degrees, uint8_t fill, int32_t nea
     });
 }
 
-int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, ds_image *out, ds_error *err) {
+int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, int32_t bilinear, ds_image *out, ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {
         cv::Mat s = ds::view(src), d;
         if (width <= 0 || height <= 0) return ds::fail(err, DS_ERR_ARGUMENT, "bad size");
         bool shrink = width < s.cols || height < s.rows;
-        cv::resize(s, d, cv::Size(width, height), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+        cv::resize(s, d, cv::Size(width, height), 0, 0, shrink && !bilinear ? cv::INTER_AREA : cv::INTER_LINEAR);
         return ds::give(d, out, err);
     });
 }

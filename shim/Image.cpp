@@ -15,6 +15,10 @@ void ds_quiet(void) {
     try { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); } catch (...) {}
 }
 
+void ds_set_threads(int32_t threads) {
+    try { cv::setNumThreads(threads < 1 ? 1 : threads); } catch (...) {}
+}
+
 int32_t ds::give(const cv::Mat &m, ds_image *out, ds_error *err) {
     if (!out) return fail(err, DS_ERR_ARGUMENT, "no output image");
     CV_Assert(m.type() == CV_8UC1);

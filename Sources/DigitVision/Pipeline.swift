@@ -1,3 +1,4 @@
+import DigitShim
 import Dispatch
 import Foundation
 
@@ -78,6 +79,10 @@ struct StageClock {
 
 /// The scan pipeline: decode → lighting and ink → deskew → lines out → segment → normalise.
 public enum Pipeline {
+    /// Threads OpenCV may use inside one stage. Set 1 when scanning several images at once: the images are
+    /// the parallelism then, and OpenCV's own workers would only compete with them.
+    public static func useOpenCVThreads(_ count: Int) { ds_set_threads(Int32(count)) }
+
     public static func scan(file path: String, options: ScanOptions = ScanOptions()) throws -> ScanResult {
         try run(Decoder.load(path, maxPixels: options.maxPixels), options: options)
     }
@@ -96,14 +101,14 @@ public enum Pipeline {
                     for x in x0..<x1 { crop.pixels[(y - y0) * crop.width + (x - x0)] = original.pixels[y * original.width + x] }
                 }
                 let k = min(1, Double(options.cropSide) / Double(max(crop.width, crop.height)))
-                if k < 1 { crop = try crop.resized(width: max(1, Int(Double(crop.width) * k)), height: max(1, Int(Double(crop.height) * k))) }
+                if k < 1 { crop = try crop.reduced(to: k) }
                 result.digits[i].crop = crop
             }
         }
         if options.previewSide > 0, result.digits.count > 1 {
             let k = min(1, Double(options.previewSide) / Double(max(original.width, original.height)))
             result.preview = k < 1
-                ? try original.resized(width: max(1, Int(Double(original.width) * k)), height: max(1, Int(Double(original.height) * k)))
+                ? try original.reduced(to: k)
                 : original
         }
     }
@@ -146,7 +151,7 @@ public enum Pipeline {
         let side = max(image.width, image.height)
         guard side > 320 else { return 1 }
         let s = 200 / Double(side)
-        var small = try image.resized(width: max(1, Int(Double(image.width) * s)), height: max(1, Int(Double(image.height) * s)))
+        var small = try image.reduced(to: s)
         if Lighting.isLightOnDark(small) { small = small.inverted() }
         let lit = try Lighting.even(small)
         let ink = try Threshold.ink(lit, level: try Threshold.level(lit))
@@ -161,13 +166,6 @@ public enum Pipeline {
         return min(1, 96 / (Double(smallest) / s))
     }
 
-    /// The image reduced to `scale`: whole-block means first (cheap), then area resampling of what is left.
-    static func reduced(_ image: GrayImage, to scale: Double) throws -> GrayImage {
-        let w = max(1, Int(Double(image.width) * scale)), h = max(1, Int(Double(image.height) * scale))
-        let whole = Int(1 / scale)
-        let base = whole >= 2 ? try image.shrunk(by: whole) : image
-        return base.width == w && base.height == h ? base : try base.resized(width: w, height: h)
-    }
 
     public static func run(_ input: GrayImage, options: ScanOptions = ScanOptions()) throws -> ScanResult {
         var warnings = [String]()
@@ -175,7 +173,7 @@ public enum Pipeline {
         let turns = ((options.quarterTurns % 4) + 4) % 4
         let upright = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
         let workScale = options.keepStages ? 1 : try workingScale(upright)
-        let decoded = workScale < 1 ? try reduced(upright, to: workScale) : upright
+        let decoded = workScale < 1 ? try upright.reduced(to: workScale) : upright
         clock.lap("scale")
         let lightOnDark = Lighting.isLightOnDark(decoded)
         let gray = lightOnDark ? decoded.inverted() : decoded

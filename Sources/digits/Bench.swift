@@ -65,6 +65,7 @@ struct Bench: ParsableCommand {
 
     /// Median milliseconds per stage over `runs` runs after a warm-up, decode included.
     func benchScan() throws {
+        Pipeline.useOpenCVThreads(1)  // one core, as the target is stated
         for file in scan {
             var decode = [Double](), stages = [String: [Double]](), order = [String](), total = [Double]()
             var digits = 0

@@ -50,6 +50,7 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         useSingleThreadedBLAS()
+        if jobs > 1 { Pipeline.useOpenCVThreads(1) }
         let start = Date()
         let (classifier, modelPath): (Classifier, String)
         let truth: Labels?

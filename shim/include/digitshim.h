@@ -45,6 +45,10 @@ void ds_image_free(ds_image *image);
 /* Silences OpenCV's own logging so that the tool's stderr stays clean. Idempotent. */
 void ds_quiet(void);
 
+/* Threads OpenCV may use inside one call. 1 when the caller runs several images at once: OpenCV's own
+ * workers then only compete with the caller's (and spin while they wait). */
+void ds_set_threads(int32_t threads);
+
 /* A descriptor for the tool's own messages (a copy of the original stderr). While an image is decoded,
  * stderr itself is pointed at /dev/null, because libpng and OpenCV print their complaints there. */
 int32_t ds_console_fd(void);
@@ -86,8 +90,9 @@ int32_t ds_threshold_hysteresis(const ds_image *gray, int32_t strong, int32_t we
  * new area is filled with `fill`. Bilinear, or nearest for binary images. Allocates `out`. */
 int32_t ds_rotate(const ds_image *src, double degrees, uint8_t fill, int32_t nearest, ds_image *out, ds_error *err);
 
-/* Resizes to width x height (area averaging when shrinking, bilinear when enlarging). Allocates `out`. */
-int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, ds_image *out, ds_error *err);
+/* Resizes to width x height: area averaging when shrinking, bilinear when enlarging or when `bilinear` is set
+ * (much cheaper than area averaging, and as good when shrinking by less than 2). Allocates `out`. */
+int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, int32_t bilinear, ds_image *out, ds_error *err);
 
 /* Shrinks by a whole factor: each output pixel the mean of a factor x factor block; the last width % factor
  * columns and height % factor rows are dropped. Several times faster than ds_resize to a size that is not an
