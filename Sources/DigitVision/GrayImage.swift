@@ -46,6 +46,14 @@ public struct GrayImage: Sendable, Equatable {
         return GrayImage(width: width, height: height, pixels: out)
     }
 
+    /// The pixels inside `box`, which must lie within the image.
+    public func cropped(_ box: Box) -> GrayImage {
+        var pixels = [UInt8]()
+        pixels.reserveCapacity(box.width * box.height)
+        for y in box.y..<box.maxY { pixels += self.pixels[(y * width + box.x)..<(y * width + box.maxX)] }
+        return GrayImage(width: box.width, height: box.height, pixels: pixels)
+    }
+
     /// 255 − value, for turning light-on-dark images into dark-on-light ones.
     public func inverted() -> GrayImage {
         GrayImage(width: width, height: height, pixels: pixels.map { 255 - $0 })

@@ -100,22 +100,28 @@ public struct RuledLines: Sendable {
 
     /// True when some row or column has `length` ink pixels in a row (gaps of up to 2 pixels bridged).
     static func hasLongRun(_ b: GrayImage, _ length: Int) -> Bool {
-        b.pixels.withUnsafeBufferPointer { p in
-            for y in 0..<b.height {
-                var run = 0, gap = 0
-                for x in 0..<b.width {
-                    if p[y * b.width + x] != 0 { run += 1 + gap; gap = 0; if run >= length { return true } }
-                    else if run > 0 { gap += 1; if gap > 2 { run = 0; gap = 0 } }
+        // Rows and columns in one pass over the rows, the columns' runs kept per column (cache friendly).
+        var columnRun = [Int](repeating: 0, count: b.width), columnGap = columnRun
+        return b.pixels.withUnsafeBufferPointer { p in
+            columnRun.withUnsafeMutableBufferPointer { cr in
+                columnGap.withUnsafeMutableBufferPointer { cg in
+                    for y in 0..<b.height {
+                        let row = p.baseAddress! + y * b.width
+                        var run = 0, gap = 0
+                        for x in 0..<b.width {
+                            if row[x] != 0 {
+                                run += 1 + gap; gap = 0
+                                cr[x] += 1 + cg[x]; cg[x] = 0
+                                if run >= length || cr[x] >= length { return true }
+                            } else {
+                                if run > 0 { gap += 1; if gap > 2 { run = 0; gap = 0 } }
+                                if cr[x] > 0 { cg[x] += 1; if cg[x] > 2 { cr[x] = 0; cg[x] = 0 } }
+                            }
+                        }
+                    }
+                    return false
                 }
             }
-            for x in 0..<b.width {
-                var run = 0, gap = 0
-                for y in 0..<b.height {
-                    if p[y * b.width + x] != 0 { run += 1 + gap; gap = 0; if run >= length { return true } }
-                    else if run > 0 { gap += 1; if gap > 2 { run = 0; gap = 0 } }
-                }
-            }
-            return false
         }
     }
 

@@ -96,10 +96,7 @@ public enum Pipeline {
                 let x0 = max(0, b.x - pad), y0 = max(0, b.y - pad)
                 let x1 = min(original.width, b.maxX + pad), y1 = min(original.height, b.maxY + pad)
                 guard x1 > x0, y1 > y0 else { continue }
-                var crop = GrayImage(width: x1 - x0, height: y1 - y0, value: 255)
-                for y in y0..<y1 {
-                    for x in x0..<x1 { crop.pixels[(y - y0) * crop.width + (x - x0)] = original.pixels[y * original.width + x] }
-                }
+                var crop = original.cropped(Box(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
                 let k = min(1, Double(options.cropSide) / Double(max(crop.width, crop.height)))
                 if k < 1 { crop = try crop.reduced(to: k) }
                 result.digits[i].crop = crop

@@ -73,20 +73,19 @@ struct Classify: ParsableCommand {
         options.previewSide = 1600
         var line = ProgressLine()
         installInterruptHandler()
-        let chunkSize = max(jobs * 8, 32)
-        var done = 0
+        let chunkSize = max(jobs * 16, 64)
+        // Results are written on their own queue while the workers scan the next chunk.
+        let writer = DispatchQueue(label: "digits.results")
+        var done = 0, digitsRead = 0
         while done < entries.count && !interruptRequested {
             let chunk = Array(entries[done..<min(entries.count, done + chunkSize)])
             var outcomes = [FileOutcome](repeating: FileOutcome(path: ""), count: chunk.count)
-            let workers = min(jobs, chunk.count)
+            let next = NextIndex()
             outcomes.withUnsafeMutableBufferPointer { buf in
                 let out = buf
-                DispatchQueue.concurrentPerform(iterations: workers) { t in
-                    var k = t
-                    while k < chunk.count {
-                        out[k] = scan(chunk[k], engine: network, options: options)
-                        k += workers
-                    }
+                DispatchQueue.concurrentPerform(iterations: min(jobs, chunk.count)) { _ in
+                    // Each worker takes the next file as it finishes one: scans differ widely in cost.
+                    while let k = next.take(below: chunk.count) { out[k] = scan(chunk[k], engine: network, options: options) }
                 }
             }
             // One batched pass of the network over every digit of the chunk.
@@ -100,15 +99,17 @@ struct Classify: ParsableCommand {
                     row += n
                 }
             }
-            for o in outcomes { results.add(o) }
+            writer.async { [outcomes] in for o in outcomes { results.add(o) } }
             done += chunk.count
+            digitsRead += samples.count
             if !quiet {
                 let elapsed = Date().timeIntervalSince(start), fraction = Double(done) / Double(max(1, entries.count))
                 line.update(String(format: "%@ files %d/%d  digits %d  %.0f files/s  ETA %@", bar(fraction), done, entries.count,
-                                   results.digits, Double(done) / max(elapsed, 1e-9), clock(elapsed / fraction * (1 - fraction))),
+                                   digitsRead, Double(done) / max(elapsed, 1e-9), clock(elapsed / fraction * (1 - fraction))),
                             fraction: fraction)
             }
         }
+        writer.sync {}
         if interruptRequested {
             // Nothing is put in place: the staged files stay partial and the folder keeps no half results.
             printError("interrupted after \(done) of \(entries.count) files; no results were written")
@@ -146,5 +147,19 @@ struct Classify: ParsableCommand {
         } catch {
             return FileOutcome(path: entry.path, error: "\(error)")
         }
+    }
+}
+
+/// Hands out 0, 1, 2, … to concurrent workers.
+final class NextIndex: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
 }

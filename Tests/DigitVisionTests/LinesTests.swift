@@ -1,0 +1,38 @@
+@testable import DigitVision
+import XCTest
+
+final class LinesTests: XCTestCase {
+    /// Runs along rows and columns, with gaps of up to two pixels bridged and longer gaps breaking the run.
+    func testLongRunsInRowsAndColumns() {
+        var rows = GrayImage(width: 40, height: 10, value: 0)
+        for x in 2..<32 where x != 10 && x != 20 { rows[x, 4] = 255 }  // 30 long, two one-pixel gaps
+        XCTAssertTrue(RuledLines.hasLongRun(rows, 30))
+        XCTAssertFalse(RuledLines.hasLongRun(rows, 31))
+
+        var columns = GrayImage(width: 10, height: 40, value: 0)
+        for y in 0..<40 where !(17...19).contains(y) { columns[6, y] = 255 }  // broken by a gap of three
+        XCTAssertFalse(RuledLines.hasLongRun(columns, 24))
+        XCTAssertTrue(RuledLines.hasLongRun(columns, 20))
+        XCTAssertFalse(RuledLines.hasLongRun(GrayImage(width: 50, height: 50, value: 0), 8))
+    }
+
+    /// Two parallel thin lines are ruling and are found whole; one alone is kept as ink (it may be a 1),
+    /// and a thick bar is not a line.
+    func testRulingNeedsTwoThinParallelLines() throws {
+        var page = GrayImage(width: 200, height: 120, value: 0)
+        for x in 10..<190 { page[x, 30] = 255; page[x, 80] = 255 }
+        for y in 40..<70 { for x in 90..<96 { page[x, y] = 255 } }  // a short thick stroke
+        let ruled = try RuledLines.find(in: page)
+        XCTAssertEqual(ruled.horizontalCount, 2)
+        XCTAssertEqual(ruled.verticalCount, 0)
+        XCTAssertEqual(ruled.mask[100, 30], 255)
+        XCTAssertEqual(ruled.mask[92, 50], 0)
+        let cleaned = ruled.removed(from: page)
+        XCTAssertEqual(cleaned[100, 80], 0)
+        XCTAssertEqual(cleaned[92, 50], 255)
+
+        var single = GrayImage(width: 200, height: 120, value: 0)
+        for x in 10..<190 { single[x, 60] = 255 }
+        XCTAssertEqual(try RuledLines.find(in: single).horizontalCount, 0)
+    }
+}
