@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cstring>
-#include <fstream>
+#include <memory>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <vector>
@@ -179,19 +179,26 @@ int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_e
         std::string name = path ? path : "";
         struct stat st;
         if (stat(name.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": is a folder, not an image");
-        std::ifstream f(name, std::ios::binary | std::ios::ate);
-        if (!f) return ds::fail(err, DS_ERR_IO, name + ": cannot open: " + std::strerror(errno));
-        std::streamoff size = f.tellg();
-        if (size < 0) return ds::fail(err, DS_ERR_IO, name + ": cannot read (is it a folder?)");
+        int fd = open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
+        if (fd < 0) return ds::fail(err, DS_ERR_IO, name + ": cannot open: " + std::strerror(errno));
+        struct Closer { int fd; ~Closer() { close(fd); } } closer{fd};
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+            return ds::fail(err, DS_ERR_IO, name + ": cannot read (not a regular file)");
+        int64_t size = st.st_size;
         if (size == 0) return ds::fail(err, DS_ERR_EMPTY, name + ": empty file");
         // Compressed images are rarely over 8 bytes per pixel; refuse files that could only be absurd.
         if (size > max_pixels * 8 + (1 << 20))
             return ds::fail(err, DS_ERR_TOO_LARGE, name + ": file of " + std::to_string(size) + " bytes is too large");
-        std::vector<uint8_t> bytes((size_t)size);
-        f.seekg(0);
-        if (!f.read(reinterpret_cast<char *>(bytes.data()), size))
-            return ds::fail(err, DS_ERR_IO, name + ": read failed");
-        return decode(bytes.data(), bytes.size(), max_pixels, name, out, err);
+        std::unique_ptr<uint8_t[]> bytes(new uint8_t[(size_t)size]);
+        size_t got = 0;
+        while (got < (size_t)size) {
+            ssize_t n = read(fd, bytes.get() + got, (size_t)size - got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return ds::fail(err, DS_ERR_IO, name + ": read failed: " + std::strerror(errno));
+            if (n == 0) break;  // the file shrank while being read
+            got += (size_t)n;
+        }
+        return decode(bytes.get(), got, max_pixels, name, out, err);
     });
 }
 

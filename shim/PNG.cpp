@@ -5,6 +5,7 @@
 #include "PNG.hpp"
 #include <cstring>
 #include <libdeflate.h>
+#include <memory>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
@@ -70,8 +71,11 @@ bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
     if (width == 0 || height == 0 || width > (1u << 24) || height > (1u << 24)) return false;
     if (libdeflate_crc32(0, b + 12, 17) != be32(b + 29)) return false;
 
-    // Gather the IDAT chunks (they must be consecutive), checking every chunk's CRC.
-    std::vector<uint8_t> compressed;
+    // Gather the IDAT chunks (they must be consecutive), checking every chunk's CRC. A single chunk is used
+    // where it lies; several are joined.
+    std::vector<uint8_t> joined;
+    const uint8_t *firstData = nullptr;
+    size_t firstLength = 0, chunks = 0;
     bool seenData = false, dataEnded = false, ended = false;
     size_t i = 33;
     while (i + 12 <= n) {
@@ -81,7 +85,12 @@ bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
         if (libdeflate_crc32(0, type, length + 4) != be32(data + length)) return false;
         if (std::memcmp(type, "IDAT", 4) == 0) {
             if (dataEnded) return false;
-            compressed.insert(compressed.end(), data, data + length);
+            if (chunks == 0) { firstData = data; firstLength = length; }
+            else {
+                if (chunks == 1) joined.assign(firstData, firstData + firstLength);
+                joined.insert(joined.end(), data, data + length);
+            }
+            chunks++;
             seenData = true;
         } else {
             if (seenData) dataEnded = true;
@@ -93,18 +102,20 @@ bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
     }
     if (!seenData || !ended) return false;
 
+    const uint8_t *compressed = chunks == 1 ? firstData : joined.data();
+    size_t compressedSize = chunks == 1 ? firstLength : joined.size();
     size_t stride = size_t(width) * channels, rowBytes = stride + 1;
-    std::vector<uint8_t> raw(rowBytes * height);
+    std::unique_ptr<uint8_t[]> raw(new uint8_t[rowBytes * height]);  // every byte is written by the inflater
     static thread_local Decompressor inflater;
     if (!inflater.d) return false;
-    if (libdeflate_zlib_decompress(inflater.d, compressed.data(), compressed.size(), raw.data(), raw.size(), nullptr) !=
+    if (libdeflate_zlib_decompress(inflater.d, compressed, compressedSize, raw.get(), rowBytes * height, nullptr) !=
         LIBDEFLATE_SUCCESS)
         return false;
 
     cv::Mat m((int)height, (int)width, CV_8UC(channels));
     for (uint32_t y = 0; y < height; y++) {
         uint8_t *row = m.ptr<uint8_t>((int)y);
-        std::memcpy(row, raw.data() + y * rowBytes + 1, stride);
+        std::memcpy(row, raw.get() + y * rowBytes + 1, stride);
         if (!unfilter(raw[y * rowBytes], row, y ? m.ptr<uint8_t>((int)y - 1) : nullptr, stride, channels)) return false;
     }
     // OpenCV gives colour as BGR(A).
