@@ -142,7 +142,7 @@ public enum Pipeline {
     }
 
     /// The scale at which to read an image: a glance at 200 pixels a side finds the digits; when there are
-    /// at most three and each is large, reading them at about 96 pixels tall loses nothing (samples are 20
+    /// at most three and each is large, reading them at about 80 pixels tall loses nothing (samples are 20
     /// pixels) and costs a fraction of full resolution. Pages of many or small digits are read at full size.
     public static func workingScale(_ image: GrayImage) throws -> Double {
         let side = max(image.width, image.height)
@@ -160,7 +160,7 @@ public enum Pipeline {
         guard marks.filter({ $0.area >= 4 }).count <= 12 else { return 1 }
         let regions = Segmenter.regions(marks, width: ink.width, height: ink.height).regions
         guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return 1 }
-        return min(1, 96 / (Double(smallest) / s))
+        return min(1, 80 / (Double(smallest) / s))
     }
 
 
