@@ -177,13 +177,13 @@ int32_t ds_decode_simple_png(const uint8_t *bytes, size_t count, ds_image *out, 
 int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {
         std::string name = path ? path : "";
-        struct stat st;
-        if (stat(name.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": is a folder, not an image");
         int fd = open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
         if (fd < 0) return ds::fail(err, DS_ERR_IO, name + ": cannot open: " + std::strerror(errno));
         struct Closer { int fd; ~Closer() { close(fd); } } closer{fd};
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-            return ds::fail(err, DS_ERR_IO, name + ": cannot read (not a regular file)");
+        struct stat st;
+        if (fstat(fd, &st) != 0) return ds::fail(err, DS_ERR_IO, name + ": cannot read: " + std::strerror(errno));
+        if (S_ISDIR(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": is a folder, not an image");
+        if (!S_ISREG(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": cannot read (not a regular file)");
         int64_t size = st.st_size;
         if (size == 0) return ds::fail(err, DS_ERR_EMPTY, name + ": empty file");
         // Compressed images are rarely over 8 bytes per pixel; refuse files that could only be absurd.

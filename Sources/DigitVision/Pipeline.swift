@@ -163,7 +163,6 @@ public enum Pipeline {
         return min(1, 80 / (Double(smallest) / s))
     }
 
-
     public static func run(_ input: GrayImage, options: ScanOptions = ScanOptions()) throws -> ScanResult {
         var warnings = [String]()
         var clock = StageClock()
