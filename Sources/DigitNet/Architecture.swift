@@ -69,7 +69,8 @@ public enum Architecture: String, CaseIterable, Sendable {
                           augmentation: Augmentation(rotation: 20, scale: 0, translation: 0.2), emaDecay: nil)
         case .default:
             return Recipe(batchSize: 128, optimizer: .adam(weightDecay: 0), schedule: .oneCycle(maxRate: 3e-3),
-                          augmentation: Augmentation(rotation: 12, scale: 0.12, translation: 0.12), emaDecay: 0.999)
+                          augmentation: Augmentation(rotation: 12, scale: 0.12, translation: 0.12), emaDecay: 0.999,
+                          flaggedOnes: FlaggedOne(probability: 0.3))
         }
     }
 }
@@ -82,4 +83,6 @@ public struct Recipe: Sendable {
     public var augmentation: Augmentation?
     /// Decay of the exponential moving average of weights used for evaluation (nil: no averaging).
     public var emaDecay: Float?
+    /// Continental flags drawn on some training 1s (digits only; nil: none).
+    public var flaggedOnes: FlaggedOne? = nil
 }

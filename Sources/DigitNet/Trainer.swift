@@ -108,8 +108,10 @@ public struct Trainer: Sendable {
             if shouldStop() { return nil }
             let indices = Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)])
             var x = train.tensor(indices)
-            if let aug = recipe.augmentation { augment(&x, with: aug, indices: indices, epoch: e, threads: threads) }
             let labels = indices.map { Int(train.labels[$0]) }
+            if recipe.augmentation != nil || recipe.flaggedOnes != nil {
+                augment(&x, labels: labels, indices: indices, epoch: e, threads: threads)
+            }
             let step = UInt64(optimizer.step + 1)
             let ctx = PassContext(training: true, threads: threads, seed: options.seed &* 0x2545_F491_4F6C_DD1D &+ step)
             let logits = network.forward(x, ctx)
@@ -135,16 +137,27 @@ public struct Trainer: Sendable {
                            seconds: Date().timeIntervalSince(start))
     }
 
-    private func augment(_ x: inout Tensor, with aug: Augmentation, indices: [Int], epoch: Int, threads: Int) {
+    /// Flags some 1s, then distorts every image; each image draws from its own seeded streams.
+    private func augment(_ x: inout Tensor, labels: [Int], indices: [Int], epoch: Int, threads: Int) {
         let side = x.shape[2], size = side * side, seed = options.seed
-        let source = x
-        x.data.withUnsafeMutableBufferPointer { out in
-            source.data.withUnsafeBufferPointer { src in
-                let dst = SharedPointer(out.baseAddress!), sp = src.baseAddress!
+        let aug = options.recipe.augmentation, flag = options.recipe.flaggedOnes
+        var source = x
+        source.data.withUnsafeMutableBufferPointer { src in
+            x.data.withUnsafeMutableBufferPointer { out in
+                let dst = SharedPointer(out.baseAddress!), sp = SharedPointer(src.baseAddress!)
                 parallel(min(threads, indices.count)) { t in
                     for k in slice(indices.count, part: t, of: threads) {
-                        var rng = RandomSource(seed: seed, UInt64(epoch + 1) << 32 | UInt64(indices[k]), 2)
-                        aug.apply(sp + k * size, to: dst.p + k * size, side: side, rng: &rng)
+                        let stream = UInt64(epoch + 1) << 32 | UInt64(indices[k])
+                        if let flag, labels[k] == 1 {
+                            var rng = RandomSource(seed: seed, stream, 3)
+                            flag.apply(sp.p + k * size, side: side, rng: &rng)
+                        }
+                        if let aug {
+                            var rng = RandomSource(seed: seed, stream, 2)
+                            aug.apply(sp.p + k * size, to: dst.p + k * size, side: side, rng: &rng)
+                        } else {
+                            (dst.p + k * size).update(from: sp.p + k * size, count: size)
+                        }
                     }
                 }
             }

@@ -41,6 +41,9 @@ struct Train: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Random affine augmentation, where the model's recipe uses it.")
     var augment = true
 
+    @Flag(inversion: .prefixedNo, help: "Draw continental flags on some training 1s, where the model's recipe does (turn off for data that is not digits).")
+    var flaggedOnes = true
+
     @Flag(help: "Continue the run in --out from its last checkpoint.")
     var resume = false
 
@@ -62,6 +65,7 @@ struct Train: ParsableCommand {
                                       threads: threads, validationCount: validation)
         if let learningRate { options.recipe.schedule = .constant(learningRate) }
         if !augment { options.recipe.augmentation = nil }
+        if !flaggedOnes { options.recipe.flaggedOnes = nil }
         if let ema { options.recipe.emaDecay = ema > 0 ? ema : nil }
         var trainer = Trainer(options: options, data: all)
         let run = TrainingRun(directory: URL(fileURLWithPath: out))
