@@ -40,14 +40,13 @@ public struct Conv2D: Layer {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let ho = outSize(h), wo = outSize(w), p = ho * wo
         let k = inChannels * kernel * kernel, cout = outChannels
-        var y = Tensor(zeros: [n, cout, ho, wo])
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
         let biasValues = bias?.value.data
-        x.data.withUnsafeBufferPointer { xb in
+        let y = x.data.withUnsafeBufferPointer { xb in
             weight.value.data.withUnsafeBufferPointer { wb in
-                y.data.withUnsafeMutableBufferPointer { yb in
+                Tensor(shape: [n, cout, ho, wo]) { yb in
                     let xp = xb.baseAddress!, wp = wb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
                     parallel(threads) { t in
                         let range = slice(n, part: t, of: threads)

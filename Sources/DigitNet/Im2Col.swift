@@ -28,19 +28,18 @@ struct Im2Col {
                             let d = dst + oy * outWidth
                             let iy = oy * stride - padding + ky
                             if iy < 0 || iy >= height || valid.isEmpty {
-                                d.update(repeating: 0, count: outWidth)
+                                for ox in 0..<outWidth { d[ox] = 0 }
                                 continue
                             }
+                            // Rows are short (tens of values): plain loops, not a memcpy call per row.
                             let src = plane + iy * width - padding + kx
-                            if valid.lowerBound > 0 { d.update(repeating: 0, count: valid.lowerBound) }
+                            for ox in 0..<valid.lowerBound { d[ox] = 0 }
                             if stride == 1 {
-                                (d + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+                                for ox in valid { d[ox] = src[ox] }
                             } else {
                                 for ox in valid { d[ox] = src[ox * stride] }
                             }
-                            if valid.upperBound < outWidth {
-                                (d + valid.upperBound).update(repeating: 0, count: outWidth - valid.upperBound)
-                            }
+                            for ox in valid.upperBound..<outWidth { d[ox] = 0 }
                         }
                     }
                 }
@@ -65,7 +64,11 @@ struct Im2Col {
                             if iy < 0 || iy >= height { continue }
                             let s = src + oy * outWidth
                             let d = plane + iy * width - padding + kx
-                            for ox in valid { d[ox * stride] += s[ox] }
+                            if stride == 1 {
+                                for ox in valid { d[ox] += s[ox] }
+                            } else {
+                                for ox in valid { d[ox * stride] += s[ox] }
+                            }
                         }
                     }
                 }

@@ -28,19 +28,11 @@ public struct MaxPool: Layer {
                 idx.withUnsafeMutableBufferPointer { ip in
                     for plane in 0..<(n * c) {
                         let src = xp.baseAddress! + plane * h * w
-                        for oy in 0..<ho {
-                            for ox in 0..<wo {
-                                var best = -Float.infinity, at = 0
-                                for ky in 0..<size {
-                                    let row = (oy * stride + ky) * w + ox * stride
-                                    for kx in 0..<size where src[row + kx] > best {
-                                        best = src[row + kx]; at = row + kx
-                                    }
-                                }
-                                let o = (plane * ho + oy) * wo + ox
-                                yp[o] = best
-                                if keep { ip[o] = Int32(at) }
-                            }
+                        let out = yp.baseAddress! + plane * ho * wo, at = keep ? ip.baseAddress.map { $0 + plane * ho * wo } : nil
+                        if size == 2 && stride == 2 {
+                            pool2x2(src, width: w, outHeight: ho, outWidth: wo, into: out, argmax: at)
+                        } else {
+                            pool(src, width: w, outHeight: ho, outWidth: wo, into: out, argmax: at)
                         }
                     }
                 }
@@ -48,6 +40,43 @@ public struct MaxPool: Layer {
         }
         if keep { argmax = idx; inputShape = x.shape }
         return y
+    }
+
+    /// One plane, any window: the first largest input of each window wins.
+    private func pool(_ src: UnsafePointer<Float>, width w: Int, outHeight ho: Int, outWidth wo: Int,
+                      into out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?) {
+        for oy in 0..<ho {
+            for ox in 0..<wo {
+                var best = -Float.infinity, at = 0
+                for ky in 0..<size {
+                    let row = (oy * stride + ky) * w + ox * stride
+                    for kx in 0..<size where src[row + kx] > best {
+                        best = src[row + kx]; at = row + kx
+                    }
+                }
+                out[oy * wo + ox] = best
+                argmax?[oy * wo + ox] = Int32(at)
+            }
+        }
+    }
+
+    /// One plane, 2x2 windows at stride 2 (every pooling in the built-in models): the same result as `pool`,
+    /// with selects instead of branches, which mispredict on random activations.
+    private func pool2x2(_ src: UnsafePointer<Float>, width w: Int, outHeight ho: Int, outWidth wo: Int,
+                         into out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?) {
+        for oy in 0..<ho {
+            let top = 2 * oy * w
+            for ox in 0..<wo {
+                let i = top + 2 * ox
+                let a = src[i], b = src[i + 1], c = src[i + w], d = src[i + w + 1]
+                let ab = b > a ? b : a, cd = d > c ? d : c
+                out[oy * wo + ox] = cd > ab ? cd : ab
+                if let argmax {
+                    let iab = b > a ? i + 1 : i, icd = d > c ? i + w + 1 : i + w
+                    argmax[oy * wo + ox] = Int32(cd > ab ? icd : iab)
+                }
+            }
+        }
     }
 
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {

@@ -9,9 +9,8 @@ public struct ReLU: Layer {
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (0, shape) }
 
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
-        var y = x
-        y.data.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] = max(p[i], 0) }
+        let y = x.data.withUnsafeBufferPointer { xp in
+            Tensor(shape: x.shape) { yp in for i in yp.indices { yp[i] = max(xp[i], 0) } }
         }
         if ctx.training { output = y }
         return y
@@ -21,7 +20,7 @@ public struct ReLU: Layer {
         var dx = dy
         dx.data.withUnsafeMutableBufferPointer { d in
             output.data.withUnsafeBufferPointer { y in
-                for i in d.indices { d[i] = y[i] > 0 ? d[i] : 0 }
+                Vector.zeroWhereNotPositive(d.baseAddress!, y.baseAddress!, d.count)
             }
         }
         return dx

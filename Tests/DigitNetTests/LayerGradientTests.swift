@@ -35,6 +35,26 @@ final class LayerGradientTests: XCTestCase {
         order.shuffle(using: &rng)
         for (i, v) in order.enumerated() { x.data[i] = Float(v) * 0.1 }
         GradientCheck.check(MaxPool(2), input: x)
+        GradientCheck.check(MaxPool(3, stride: 1), input: x)
+    }
+
+    /// In a tie the first largest input of the window (in reading order) takes the gradient, on the 2x2 path
+    /// as on the general one.
+    func testMaxPoolTiesGoToTheFirst() {
+        var x = Tensor(zeros: [1, 1, 2, 4])
+        x.data = [1, 1, 0, 3,
+                  1, 1, 3, 3]
+        for var pool in [MaxPool(2), MaxPool(2, stride: 1)] {
+            let y = pool.forward(x, PassContext(training: true))
+            let dx = pool.backward(Tensor(shape: y.shape, data: [Float](repeating: 1, count: y.count)), PassContext(training: true))
+            if pool.stride == 2 {
+                XCTAssertEqual(y.data, [1, 3])
+                XCTAssertEqual(dx.data, [1, 0, 0, 1, 0, 0, 0, 0])
+            } else {
+                XCTAssertEqual(y.data, [1, 3, 3])
+                XCTAssertEqual(dx.data, [1, 0, 0, 1, 0, 0, 1, 0])
+            }
+        }
     }
 
     func testFlattenBothOrders() {
