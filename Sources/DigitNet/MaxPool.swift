@@ -21,18 +21,22 @@ public struct MaxPool: Layer {
         let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
         let ho = (h - size) / stride + 1, wo = (w - size) / stride + 1
         var y = Tensor(zeros: [n, c, ho, wo])
+        let threads = x.count < 1 << 15 ? 1 : min(ctx.threads, n * c)
         var idx = [Int32](repeating: 0, count: ctx.training ? y.count : 0)
         let keep = ctx.training
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 idx.withUnsafeMutableBufferPointer { ip in
-                    for plane in 0..<(n * c) {
-                        let src = xp.baseAddress! + plane * h * w
-                        let out = yp.baseAddress! + plane * ho * wo, at = keep ? ip.baseAddress.map { $0 + plane * ho * wo } : nil
-                        if size == 2 && stride == 2 {
-                            pool2x2(src, width: w, outHeight: ho, outWidth: wo, into: out, argmax: at)
-                        } else {
-                            pool(src, width: w, outHeight: ho, outWidth: wo, into: out, argmax: at)
+                    let yb = SharedPointer(yp.baseAddress!), ib = keep ? SharedIndices(ip.baseAddress!) : nil
+                    parallel(threads) { t in
+                        for plane in slice(n * c, part: t, of: threads) {
+                            let src = xp.baseAddress! + plane * h * w
+                            let out = yb.p + plane * ho * wo, at = ib.map { $0.p + plane * ho * wo }
+                            if size == 2 && stride == 2 {
+                                pool2x2(src, width: w, outHeight: ho, outWidth: wo, into: out, argmax: at)
+                            } else {
+                                pool(src, width: w, outHeight: ho, outWidth: wo, into: out, argmax: at)
+                            }
                         }
                     }
                 }
@@ -81,17 +85,28 @@ public struct MaxPool: Layer {
 
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
         var dx = Tensor(zeros: inputShape)
-        let planeIn = inputShape[2] * inputShape[3], planeOut = dy.itemSize / inputShape[1]
-        dx.data.withUnsafeMutableBufferPointer { dxp in
+        let planes = inputShape[0] * inputShape[1], planeIn = inputShape[2] * inputShape[3], planeOut = dy.count / max(planes, 1)
+        let threads = dx.count < 1 << 15 ? 1 : min(ctx.threads, planes)
+        dx.data.withUnsafeMutableBufferPointer { dxb in
             dy.data.withUnsafeBufferPointer { dyp in
                 argmax.withUnsafeBufferPointer { ip in
-                    for o in 0..<dy.count {
-                        let plane = o / planeOut
-                        dxp[plane * planeIn + Int(ip[o])] += dyp[o]
+                    let dxp = SharedPointer(dxb.baseAddress!)
+                    parallel(threads) { t in
+                        for plane in slice(planes, part: t, of: threads) {
+                            for o in (plane * planeOut)..<((plane + 1) * planeOut) {
+                                dxp.p[plane * planeIn + Int(ip[o])] += dyp[o]
+                            }
+                        }
                     }
                 }
             }
         }
         return dx
     }
+}
+
+/// Argmax indices that may cross into the closures of `parallel`; every thread writes its own planes.
+private struct SharedIndices: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Int32>
+    init(_ p: UnsafeMutablePointer<Int32>) { self.p = p }
 }

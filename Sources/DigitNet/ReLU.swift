@@ -8,21 +8,35 @@ public struct ReLU: Layer {
 
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (0, shape) }
 
+    /// Elementwise work this small stays on one thread.
+    private func threads(_ count: Int, _ ctx: PassContext) -> Int { count < 1 << 15 ? 1 : ctx.threads }
+
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
-        let y = x.data.withUnsafeBufferPointer { xp in
-            Tensor(shape: x.shape) { yp in for i in yp.indices { yp[i] = max(xp[i], 0) } }
+        let threads = threads(x.count, ctx)
+        let y = x.data.withUnsafeBufferPointer { xb in
+            Tensor(shape: x.shape) { yb in
+                let xp = xb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
+                parallel(threads) { t in
+                    for i in slice(yb.count, part: t, of: threads) { yp.p[i] = max(xp[i], 0) }
+                }
+            }
         }
         if ctx.training { output = y }
         return y
     }
 
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
-        var dx = dy
-        dx.data.withUnsafeMutableBufferPointer { d in
-            output.data.withUnsafeBufferPointer { y in
-                Vector.zeroWhereNotPositive(d.baseAddress!, y.baseAddress!, d.count)
+        let threads = threads(dy.count, ctx)
+        return dy.data.withUnsafeBufferPointer { db in
+            output.data.withUnsafeBufferPointer { yb in
+                Tensor(shape: dy.shape) { xb in
+                    let dp = db.baseAddress!, yp = yb.baseAddress!, xp = SharedPointer(xb.baseAddress!)
+                    parallel(threads) { t in
+                        let r = slice(xb.count, part: t, of: threads)
+                        Vector.keepWherePositive(dp + r.lowerBound, yp + r.lowerBound, into: xp.p + r.lowerBound, r.count)
+                    }
+                }
             }
         }
-        return dx
     }
 }

@@ -41,17 +41,17 @@ enum Vector {
         return s
     }
 
-    /// d[i] = 0 wherever y[i] ≤ 0, without a branch per element (the signs are random; a branch mispredicts).
+    /// out[i] = y[i] > 0 ? d[i] : 0, without a branch per element (the signs are random; a branch mispredicts).
     @inline(__always)
-    static func zeroWhereNotPositive(_ d: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) {
+    static func keepWherePositive(_ d: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
-        let rd = UnsafeMutableRawPointer(d), ry = UnsafeRawPointer(y)
+        let rd = UnsafeRawPointer(d), ry = UnsafeRawPointer(y), ro = UnsafeMutableRawPointer(out)
         while i + 16 <= n {
             let yv = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
             let dv = rd.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            rd.storeBytes(of: dv.replacing(with: 0, where: yv .<= 0), toByteOffset: i * 4, as: SIMD16<Float>.self)
+            ro.storeBytes(of: dv.replacing(with: 0, where: .!(yv .> 0)), toByteOffset: i * 4, as: SIMD16<Float>.self)
             i += 16
         }
-        while i < n { if y[i] <= 0 { d[i] = 0 }; i += 1 }
+        while i < n { out[i] = y[i] > 0 ? d[i] : 0; i += 1 }
     }
 }

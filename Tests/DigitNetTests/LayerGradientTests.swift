@@ -38,6 +38,21 @@ final class LayerGradientTests: XCTestCase {
         GradientCheck.check(MaxPool(3, stride: 1), input: x)
     }
 
+    /// Large enough to be split over threads: the same values as on one thread.
+    func testReLUAndMaxPoolSplitOverThreads() {
+        let x = GradientCheck.random([4, 8, 32, 32], seed: 11)
+        let dy = GradientCheck.random([4, 8, 32, 32], seed: 12), dyPooled = GradientCheck.random([4, 8, 16, 16], seed: 13)
+        func run(_ threads: Int) -> [Tensor] {
+            let ctx = PassContext(training: true, threads: threads)
+            var relu = ReLU(), pool = MaxPool(2)
+            let y = relu.forward(x, ctx), p = pool.forward(x, ctx)
+            return [y, relu.backward(dy, ctx), p, pool.backward(dyPooled, ctx)]
+        }
+        let one = run(1), two = run(2)
+        XCTAssertEqual(one, two)
+        XCTAssertEqual(one[1].data.filter { $0 != 0 }.count, x.data.filter { $0 > 0 }.count)
+    }
+
     /// In a tie the first largest input of the window (in reading order) takes the gradient, on the 2x2 path
     /// as on the general one.
     func testMaxPoolTiesGoToTheFirst() {
