@@ -24,8 +24,8 @@ public struct RuledLines: Sendable {
     public var grid: Grid?
 
     /// Finds long thin straight lines: at least `fraction` of the image's smaller side long and 25 times
-    /// longer than thick. A single such stroke is kept as ink (it may be a digit 1); two or more parallel
-    /// ones are ruling.
+    /// longer than thick. Such strokes are ruling only when two of them run side by side, apart but much
+    /// longer than their distance (see `isRuling`); otherwise they are kept as ink (a 1, a 2's base, a 7's bar).
     public static func find(in binary: GrayImage, fraction: Double = 0.12) throws -> RuledLines {
         // A quick look at no more than 500 pixels a side first: most scans have no ruling, and then the
         // precise search at up to 1500 pixels is not needed.
@@ -63,7 +63,9 @@ public struct RuledLines: Sendable {
         let vImage = GrayImage(width: small.width, height: small.height, pixels: vertical)
         let hs = try Components.find(in: hImage).components.filter { $0.width >= minLength && $0.height * 25 <= $0.width }
         let vs = try Components.find(in: vImage).components.filter { $0.height >= minLength && $0.width * 25 <= $0.height }
-        let keepH = hs.count >= 2 ? hs : [], keepV = vs.count >= 2 ? vs : []
+        let minSide = min(small.width, small.height)
+        let keepH = isRuling(hs, vertical: false, minSide: minSide) ? hs : []
+        let keepV = isRuling(vs, vertical: true, minSide: minSide) ? vs : []
         var maskSmall = GrayImage(width: small.width, height: small.height, value: 0)
         for (segments, image) in [(keepH, hImage), (keepV, vImage)] {
             for s in segments {
@@ -96,6 +98,22 @@ public struct RuledLines: Sendable {
         let rows = positions(keepH, vertical: false), columns = positions(keepV, vertical: true)
         let grid = rows.count >= 3 && columns.count >= 3 ? Grid(rows: rows, columns: columns) : nil
         return RuledLines(mask: mask, horizontalCount: keepH.count, verticalCount: keepV.count, grid: grid)
+    }
+
+    /// True when two of the lines are ruling: parallel, at least 3 % of the page's smaller side apart (two
+    /// edges of one pen stroke are closer), and running side by side for at least three times that distance.
+    /// Ruled paper and grids pass easily (lines span many spacings); two 1s or a 7 over a 2 do not.
+    static func isRuling(_ lines: [Component], vertical: Bool, minSide: Int) -> Bool {
+        let minGap = 0.03 * Double(minSide)
+        for (i, a) in lines.enumerated() {
+            for b in lines[(i + 1)...] {
+                let gap = vertical ? abs(a.cx - b.cx) : abs(a.cy - b.cy)
+                let overlap = vertical ? min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+                                       : min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
+                if gap >= minGap && Double(overlap) >= 3 * gap { return true }
+            }
+        }
+        return false
     }
 
     /// True when some row or column has `length` ink pixels in a row (gaps of up to 2 pixels bridged).

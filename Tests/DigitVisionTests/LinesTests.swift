@@ -35,4 +35,24 @@ final class LinesTests: XCTestCase {
         for x in 10..<190 { single[x, 60] = 255 }
         XCTAssertEqual(try RuledLines.find(in: single).horizontalCount, 0)
     }
+
+    /// Long strokes of digits are not ruling: two 1s side by side, and a 2's base drawn twice over, a few
+    /// pixels apart, are kept as ink.
+    func testDigitStrokesAreNotRuling() throws {
+        var ones = GrayImage(width: 400, height: 260, value: 0)
+        for y in 40..<220 { for x in 118..<122 { ones[x, y] = 255 }; for x in 262..<266 { ones[x, y] = 255 } }
+        let onesFound = try RuledLines.find(in: ones)
+        XCTAssertEqual(onesFound.verticalCount, 0)
+        XCTAssertEqual(onesFound.removed(from: ones)[120, 100], 255)
+
+        var base = GrayImage(width: 257, height: 261, value: 0)
+        for x in 64..<224 { for y in 192..<195 { base[x, y] = 255 } }
+        for x in 48..<80 { base[x, 199] = 255 }
+        XCTAssertEqual(try RuledLines.find(in: base).horizontalCount, 0)
+
+        // The same strokes as ruling: many of them, each far longer than the spacing.
+        var ruled = GrayImage(width: 400, height: 260, value: 0)
+        for y in stride(from: 20, to: 260, by: 40) { for x in 5..<395 { ruled[x, y] = 255 } }
+        XCTAssertEqual(try RuledLines.find(in: ruled).horizontalCount, 6)
+    }
 }
