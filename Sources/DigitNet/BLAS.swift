@@ -25,6 +25,9 @@ public func useSingleThreadedBLAS() {
     #endif
 }
 
+/// The name of the kernels OpenBLAS loaded (for example "Haswell", "SkylakeX", "Prescott").
+public var blasKernels: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
 #if os(Linux)
 @_silgen_name("mallopt")
 private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32

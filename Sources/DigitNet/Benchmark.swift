@@ -66,17 +66,16 @@ public enum Benchmark {
                            inferImagesPerSecond: infer, multiplyAdds: net.multiplyAdds)
     }
 
-    /// What OpenBLAS's sgemm itself reaches here: GFLOP/s of 1024x1024x1024 products, one per thread,
-    /// the ceiling the networks' matrix products run under.
-    public static func sgemmGFLOPS(threads: Int, runs: Int = 5) -> Double {
-        let n = 1024
+    /// What OpenBLAS's sgemm itself reaches here: GFLOP/s of n×n×n products (1024 by default), one per
+    /// thread, the ceiling the networks' matrix products run under.
+    public static func sgemmGFLOPS(threads: Int, runs: Int = 5, size n: Int = 1024, seconds: Double = 1) -> Double {
         let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
         var c = [Float](repeating: 0, count: threads * n * n)
         let rate = a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
                     let out = SharedPointer(cp.baseAddress!)
-                    return medianRate(runs: runs, seconds: 1, itemsPerCall: threads) {
+                    return medianRate(runs: runs, seconds: seconds, itemsPerCall: threads) {
                         parallel(threads) { t in
                             gemm(m: n, n: n, k: n, a: ap.baseAddress!, lda: n, b: bp.baseAddress!, ldb: n, c: out.p + t * n * n, ldc: n)
                         }

@@ -34,7 +34,7 @@ struct Bench: ParsableCommand {
             return a
         }
         let peak = Benchmark.sgemmGFLOPS(threads: threads, runs: runs)
-        if !json { print(String(format: "OpenBLAS sgemm 1024³: %.1f GFLOP/s on %d thread(s), the ceiling for the rows below", peak, threads)) }
+        if !json { print("OpenBLAS sgemm 1024³ (\(blasKernels) kernels): " + String(format: "%.1f GFLOP/s on %d thread(s), the ceiling for the rows below", peak, threads)) }
         for a in archs {
             let r = Benchmark.run(a, threads: threads, runs: runs, seconds: seconds)
             // The same network exported to ONNX and run by OpenCV's dnn, timed the same way.
@@ -47,7 +47,7 @@ struct Bench: ParsableCommand {
             }
             if json {
                 let object: [String: Any] = [
-                    "model": a.rawValue, "threads": threads, "train_images_per_second": r.trainImagesPerSecond,
+                    "model": a.rawValue, "threads": threads, "blas_kernels": blasKernels, "train_images_per_second": r.trainImagesPerSecond,
                     "train_gflops": r.trainGFLOPS, "multiply_adds": r.multiplyAdds, "sgemm_gflops": peak,
                     "infer_images_per_second": Dictionary(uniqueKeysWithValues: r.inferImagesPerSecond.map { (String($0.key), $0.value) }),
                     "opencv_infer_images_per_second": Dictionary(uniqueKeysWithValues: cv.map { (String($0.key), $0.value) }),
