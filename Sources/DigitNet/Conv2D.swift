@@ -52,11 +52,12 @@ public struct Conv2D: Layer {
                         let range = slice(n, part: t, of: threads)
                         let cols = UnsafeMutablePointer<Float>.allocate(capacity: k * nb * p)
                         let out = UnsafeMutablePointer<Float>.allocate(capacity: cout * nb * p)
-                        defer { cols.deallocate(); out.deallocate() }
+                        let scratch = geometry.makeScratch(count: nb)
+                        defer { cols.deallocate(); out.deallocate(); scratch.deallocate() }
                         var n0 = range.lowerBound
                         while n0 < range.upperBound {
                             let nc = min(nb, range.upperBound - n0)
-                            geometry.im2col(xp + n0 * geometry.itemSize, count: nc, into: cols)
+                            geometry.im2col(xp + n0 * geometry.itemSize, count: nc, into: cols, scratch: scratch)
                             gemm(m: cout, n: nc * p, k: k, a: wp, lda: k, b: cols, ldb: nc * p, c: out, ldc: nc * p)
                             for i in 0..<nc {
                                 for co in 0..<cout {
@@ -85,7 +86,8 @@ public struct Conv2D: Layer {
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
         let needsDx = needsInputGradient
-        var dx = Tensor(zeros: needsDx ? x.shape : [0])
+        // Every value of dx is written by col2im, sub-batch by sub-batch: no zeroing first.
+        var dx = Tensor(shape: needsDx ? x.shape : [0]) { _ in }
         let dwParts = ThreadPartials(threads: threads, size: cout * k), dbParts = ThreadPartials(threads: threads, size: cout)
         x.data.withUnsafeBufferPointer { xb in
             dy.data.withUnsafeBufferPointer { dyb in
@@ -98,7 +100,12 @@ public struct Conv2D: Layer {
                             let cols = UnsafeMutablePointer<Float>.allocate(capacity: k * nb * p)
                             let dyc = UnsafeMutablePointer<Float>.allocate(capacity: cout * nb * p)
                             let dcols = UnsafeMutablePointer<Float>.allocate(capacity: needsDx ? k * nb * p : 1)
-                            defer { cols.deallocate(); dyc.deallocate(); dcols.deallocate() }
+                            let scratch = geometry.makeScratch(count: nb)
+                            let dxScratch = geometry.makeScratch(count: needsDx ? nb : 0)
+                            defer {
+                                cols.deallocate(); dyc.deallocate(); dcols.deallocate()
+                                scratch.deallocate(); dxScratch.deallocate()
+                            }
                             let dw = dwParts.part(t), db = dbParts.part(t)
                             var n0 = range.lowerBound
                             while n0 < range.upperBound {
@@ -110,13 +117,13 @@ public struct Conv2D: Layer {
                                         db[co] += Vector.sum(src, p)
                                     }
                                 }
-                                geometry.im2col(xp + n0 * geometry.itemSize, count: nc, into: cols)
+                                geometry.im2col(xp + n0 * geometry.itemSize, count: nc, into: cols, scratch: scratch)
                                 gemm(transB: true, m: cout, n: k, k: ncp, a: dyc, lda: ncp, b: cols, ldb: ncp,
                                      beta: 1, c: dw, ldc: k)
                                 if let dxp {
                                     gemm(transA: true, m: k, n: ncp, k: cout, a: wp, lda: k, b: dyc, ldb: ncp,
                                          c: dcols, ldc: ncp)
-                                    geometry.col2im(dcols, count: nc, into: dxp.p + n0 * geometry.itemSize)
+                                    geometry.col2im(dcols, count: nc, into: dxp.p + n0 * geometry.itemSize, scratch: dxScratch)
                                 }
                                 n0 += nc
                             }

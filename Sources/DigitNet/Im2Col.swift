@@ -1,45 +1,56 @@
 /// The geometry of one convolution, and the copies between images and the column matrix that turn it into a
 /// matrix product: columns are [Cin·k·k, count·Ho·Wo] for a block of `count` consecutive samples.
+/// Both copies go through zero-bordered planes ((H+2·pad)×(W+2·pad)), so every row they copy is whole:
+/// no bounds tests and no zero-filling in the inner loops.
 struct Im2Col {
     let channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int
     let outHeight: Int, outWidth: Int
 
     var itemSize: Int { channels * height * width }
+    var paddedHeight: Int { height + 2 * padding }
+    var paddedWidth: Int { width + 2 * padding }
+    /// Floats of scratch that `im2col` and `col2im` need per sample (none without padding).
+    var scratchPerItem: Int { padding > 0 ? channels * paddedHeight * paddedWidth : 0 }
 
-    /// Output columns ox for which input column ox·stride − padding + kx lies inside the image.
-    @inline(__always)
-    private func validColumns(_ kx: Int) -> Range<Int> {
-        let lo = max(0, (padding - kx + stride - 1) / stride)
-        let hi = min(outWidth, (width - 1 + padding - kx) / stride + 1)
-        return lo..<max(lo, hi)
+    /// Allocates scratch for `count` samples with zero borders, as `im2col` expects.
+    func makeScratch(count: Int) -> UnsafeMutablePointer<Float> {
+        let n = max(1, count * scratchPerItem)
+        let s = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        s.initialize(repeating: 0, count: n)
+        return s
     }
 
-    func im2col(_ x: UnsafePointer<Float>, count: Int, into cols: UnsafeMutablePointer<Float>) {
-        let p = outHeight * outWidth, rowLength = count * p
+    // x: [count, C, H, W] -> cols: [C·k·k, count·Ho·Wo]. `scratch` comes from makeScratch: only the inside
+    // of its planes is written here, so their borders stay zero from one call to the next.
+    func im2col(_ x: UnsafePointer<Float>, count: Int, into cols: UnsafeMutablePointer<Float>,
+                scratch: UnsafeMutablePointer<Float>) {
+        let hp = paddedHeight, wp = paddedWidth, p = outHeight * outWidth, rowLength = count * p
+        var source = x
+        if padding > 0 {
+            for plane in 0..<(count * channels) {
+                let from = x + plane * height * width, to = scratch + plane * hp * wp + padding * wp + padding
+                for y in 0..<height {
+                    let s = from + y * width, d = to + y * wp
+                    for i in 0..<width { d[i] = s[i] }
+                }
+            }
+            source = UnsafePointer(scratch)
+        }
         for c in 0..<channels {
             for ky in 0..<kernel {
                 for kx in 0..<kernel {
                     let row = cols + ((c * kernel + ky) * kernel + kx) * rowLength
-                    let valid = validColumns(kx)
                     for i in 0..<count {
-                        let plane = x + i * itemSize + c * height * width
+                        let plane = source + (i * channels + c) * hp * wp + ky * wp + kx
                         let dst = row + i * p
                         for oy in 0..<outHeight {
-                            let d = dst + oy * outWidth
-                            let iy = oy * stride - padding + ky
-                            if iy < 0 || iy >= height || valid.isEmpty {
-                                for ox in 0..<outWidth { d[ox] = 0 }
-                                continue
-                            }
                             // Rows are short (tens of values): plain loops, not a memcpy call per row.
-                            let src = plane + iy * width - padding + kx
-                            for ox in 0..<valid.lowerBound { d[ox] = 0 }
+                            let s = plane + oy * stride * wp, d = dst + oy * outWidth
                             if stride == 1 {
-                                for ox in valid { d[ox] = src[ox] }
+                                for ox in 0..<outWidth { d[ox] = s[ox] }
                             } else {
-                                for ox in valid { d[ox] = src[ox * stride] }
+                                for ox in 0..<outWidth { d[ox] = s[ox * stride] }
                             }
-                            for ox in valid.upperBound..<outWidth { d[ox] = 0 }
                         }
                     }
                 }
@@ -47,31 +58,38 @@ struct Im2Col {
         }
     }
 
-    /// The adjoint of `im2col`: adds each column entry back onto the input pixel it was copied from.
-    func col2im(_ cols: UnsafePointer<Float>, count: Int, into x: UnsafeMutablePointer<Float>) {
-        let p = outHeight * outWidth, rowLength = count * p
+    // cols: [C·k·k, count·Ho·Wo] -> x: [count, C, H, W], the adjoint of `im2col`: each column entry is added
+    // onto the pixel it was copied from. Every value of x's `count` samples is written (not added to).
+    func col2im(_ cols: UnsafePointer<Float>, count: Int, into x: UnsafeMutablePointer<Float>,
+                scratch: UnsafeMutablePointer<Float>) {
+        let hp = paddedHeight, wp = paddedWidth, p = outHeight * outWidth, rowLength = count * p
+        let target = padding > 0 ? scratch : x
+        target.update(repeating: 0, count: count * channels * hp * wp)
         for c in 0..<channels {
             for ky in 0..<kernel {
                 for kx in 0..<kernel {
                     let row = cols + ((c * kernel + ky) * kernel + kx) * rowLength
-                    let valid = validColumns(kx)
-                    if valid.isEmpty { continue }
                     for i in 0..<count {
-                        let plane = x + i * itemSize + c * height * width
+                        let plane = target + (i * channels + c) * hp * wp + ky * wp + kx
                         let src = row + i * p
                         for oy in 0..<outHeight {
-                            let iy = oy * stride - padding + ky
-                            if iy < 0 || iy >= height { continue }
-                            let s = src + oy * outWidth
-                            let d = plane + iy * width - padding + kx
+                            let s = src + oy * outWidth, d = plane + oy * stride * wp
                             if stride == 1 {
-                                for ox in valid { d[ox] += s[ox] }
+                                for ox in 0..<outWidth { d[ox] += s[ox] }
                             } else {
-                                for ox in valid { d[ox * stride] += s[ox] }
+                                for ox in 0..<outWidth { d[ox * stride] += s[ox] }
                             }
                         }
                     }
                 }
+            }
+        }
+        guard padding > 0 else { return }
+        for plane in 0..<(count * channels) {
+            let from = scratch + plane * hp * wp + padding * wp + padding, to = x + plane * height * width
+            for y in 0..<height {
+                let s = from + y * wp, d = to + y * width
+                for i in 0..<width { d[i] = s[i] }
             }
         }
     }

@@ -44,4 +44,30 @@ final class Conv2DTests: XCTestCase {
         _ = b.backward(ya, PassContext(training: true, threads: 3))
         for (ga, gb) in zip(a.weight.grad.data, b.weight.grad.data) { XCTAssertEqual(ga, gb, accuracy: 1e-4) }
     }
+
+    /// Inputs large enough to be copied one sample at a time (sub-batches of one) keep the adjoint identity
+    /// <conv(x), dy> = <x, conv'(dy)> and match the direct definition at sampled points, for every sample.
+    func testSubBatchesOfOneSample() {
+        var rng = RandomSource(seed: 8)
+        var conv = Conv2D(32, 2, kernel: 5, padding: 2, bias: false, rng: &rng)
+        let x = GradientCheck.random([3, 32, 26, 26], seed: 9)  // 800·676 values of columns a sample: one at a time
+        let ctx = PassContext(training: true, threads: 2)
+        let y = conv.forward(x, ctx)
+        let dy = GradientCheck.random(y.shape, seed: 10)
+        let dx = conv.backward(dy, ctx)
+        let lhs = zip(y.data, dy.data).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+        let rhs = zip(x.data, dx.data).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+        XCTAssertEqual(lhs, rhs, accuracy: 1e-3 * max(1, abs(lhs)))
+        let w = conv.weight.value.data
+        for (n, co, oy, ox) in [(0, 0, 0, 0), (1, 1, 13, 25), (2, 0, 25, 3), (2, 1, 7, 7)] {
+            var s: Float = 0
+            for ci in 0..<32 { for ky in 0..<5 { for kx in 0..<5 {
+                let iy = oy - 2 + ky, ix = ox - 2 + kx
+                if iy >= 0, iy < 26, ix >= 0, ix < 26 {
+                    s += w[((co * 32 + ci) * 5 + ky) * 5 + kx] * x.data[((n * 32 + ci) * 26 + iy) * 26 + ix]
+                }
+            }}}
+            XCTAssertEqual(y.data[((n * 2 + co) * 26 + oy) * 26 + ox], s, accuracy: 1e-3)
+        }
+    }
 }
