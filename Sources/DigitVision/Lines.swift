@@ -64,8 +64,10 @@ public struct RuledLines: Sendable {
         let hs = try Components.find(in: hImage).components.filter { $0.width >= minLength && $0.height * 25 <= $0.width }
         let vs = try Components.find(in: vImage).components.filter { $0.height >= minLength && $0.width * 25 <= $0.height }
         let minSide = min(small.width, small.height)
-        let keepH = isRuling(hs, vertical: false, minSide: minSide) ? hs : []
-        let keepV = isRuling(vs, vertical: true, minSide: minSide) ? vs : []
+        // A grid's lines can be short (cut into cell-long pieces); lines both ways, spread out, are a grid.
+        let crossing = spread(hs, vertical: false, minSide: minSide) && spread(vs, vertical: true, minSide: minSide)
+        let keepH = crossing || isRuling(hs, vertical: false, minSide: minSide) ? hs : []
+        let keepV = crossing || isRuling(vs, vertical: true, minSide: minSide) ? vs : []
         var maskSmall = GrayImage(width: small.width, height: small.height, value: 0)
         for (segments, image) in [(keepH, hImage), (keepV, vImage)] {
             for s in segments {
@@ -86,14 +88,16 @@ public struct RuledLines: Sendable {
             mask.pixels = mask.pixels.map { $0 > 0 ? 255 : 0 }
         }
         func positions(_ segs: [Component], vertical: Bool) -> [Int] {
-            var ps = segs.map { Int((vertical ? $0.cx : $0.cy) / scale) }.sorted()
-            guard ps.count > 1 else { return ps }
-            let gaps = zip(ps.dropFirst(), ps).map { $0 - $1 }.sorted()
-            let typical = gaps[gaps.count / 2]
-            var merged = [ps[0]]
-            for p in ps.dropFirst() where Double(p - merged.last!) >= 0.3 * Double(typical) { merged.append(p) }
-            ps = merged
-            return ps
+            // Pieces of one line (a grid line cut at every crossing) share a position: positions closer
+            // than 0.3 of the typical spacing between distinct lines are one line.
+            let ps = segs.map { Int((vertical ? $0.cx : $0.cy) / scale) }.sorted()
+            guard let first = ps.first else { return [] }
+            let minGap = 0.03 * Double(minSide) / scale
+            let gaps = zip(ps.dropFirst(), ps).map { Double($0 - $1) }.filter { $0 >= minGap }.sorted()
+            let tolerance = gaps.isEmpty ? minGap : 0.3 * gaps[gaps.count / 2]
+            var merged = [first]
+            for p in ps.dropFirst() where Double(p - merged.last!) >= tolerance { merged.append(p) }
+            return merged
         }
         let rows = positions(keepH, vertical: false), columns = positions(keepV, vertical: true)
         let grid = rows.count >= 3 && columns.count >= 3 ? Grid(rows: rows, columns: columns) : nil
@@ -104,13 +108,25 @@ public struct RuledLines: Sendable {
     /// edges of one pen stroke are closer), and running side by side for at least three times that distance.
     /// Ruled paper and grids pass easily (lines span many spacings); two 1s or a 7 over a 2 do not.
     static func isRuling(_ lines: [Component], vertical: Bool, minSide: Int) -> Bool {
+        pairs(lines, vertical: vertical, minSide: minSide) { gap, overlap in overlap >= 3 * gap }
+    }
+
+    /// True when two of the lines lie apart (at least 3 % of the page's smaller side).
+    static func spread(_ lines: [Component], vertical: Bool, minSide: Int) -> Bool {
+        pairs(lines, vertical: vertical, minSide: minSide) { _, _ in true }
+    }
+
+    /// Whether some pair of lines at least 3 % of the smaller side apart meets `test(gap, overlap)`, where
+    /// overlap is how far they run side by side.
+    private static func pairs(_ lines: [Component], vertical: Bool, minSide: Int,
+                              _ test: (Double, Double) -> Bool) -> Bool {
         let minGap = 0.03 * Double(minSide)
         for (i, a) in lines.enumerated() {
             for b in lines[(i + 1)...] {
                 let gap = vertical ? abs(a.cx - b.cx) : abs(a.cy - b.cy)
                 let overlap = vertical ? min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
                                        : min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
-                if gap >= minGap && Double(overlap) >= 3 * gap { return true }
+                if gap >= minGap && test(gap, Double(overlap)) { return true }
             }
         }
         return false

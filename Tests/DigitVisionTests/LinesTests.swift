@@ -54,5 +54,16 @@ final class LinesTests: XCTestCase {
         var ruled = GrayImage(width: 400, height: 260, value: 0)
         for y in stride(from: 20, to: 260, by: 40) { for x in 5..<395 { ruled[x, y] = 255 } }
         XCTAssertEqual(try RuledLines.find(in: ruled).horizontalCount, 6)
+
+        // A grid whose vertical lines are cut into cell-long pieces: short, but lines run both ways.
+        var grid = GrayImage(width: 640, height: 430, value: 0)
+        for y in [70, 180, 290, 400] { for x in 40..<600 { grid[x, y] = 255 } }
+        for x in stride(from: 40, through: 600, by: 112) {
+            for top in [74, 184, 294] { for y in top..<(top + 100) { grid[x, y] = 255 } }
+        }
+        let found = try RuledLines.find(in: grid)
+        XCTAssertEqual(found.horizontalCount, 4)
+        XCTAssertEqual(found.verticalCount, 18)
+        XCTAssertEqual(found.grid?.columns.count, 6)
     }
 }
