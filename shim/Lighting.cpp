@@ -15,8 +15,15 @@ int32_t ds_even_lighting(const ds_image *gray, int32_t window, uint8_t *out, ds_
         else small = g;
         int k = std::max(3, (int)(window * s) | 1);
         cv::Mat paper;
-        cv::dilate(small, paper, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)));  // ink is dark: max removes it
-        cv::blur(paper, paper, cv::Size(k, k));
+        // Ink is dark and thin: a closing (max, then min over the same window) removes it and keeps the
+        // paper's own edges where they are. A max alone would spread a brighter desk around the paper over
+        // the paper's border, and dividing by that would turn the border into a band of "ink".
+        cv::morphologyEx(small, paper, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)));
+        // Smoothed, but never above the closing itself: a blur would carry the brighter side of an edge over it.
+        int b = std::max(3, (k / 3) | 1);
+        cv::Mat smooth;
+        cv::blur(paper, smooth, cv::Size(b, b));
+        cv::min(paper, smooth, paper);
         cv::Mat full;
         if (s < 1) cv::resize(paper, full, g.size(), 0, 0, cv::INTER_LINEAR);
         else full = paper;

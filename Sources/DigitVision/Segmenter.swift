@@ -65,6 +65,7 @@ public enum Segmenter {
             if borders > 0 && side > 2 * reference { return false }  // page edges, shadows at the border
             if borders >= 2 && sized.count > 1 { return false }  // a dark page corner
             if borders > 0 && fill >= 0.5 && sized.count >= 3 { return false }  // a solid blot at the edge
+            if borders > 0 && side < 0.6 * reference && sized.count >= 3 { return false }  // a scrap cut by the edge
             return true
         }
         rejected += groups.count - kept.count

@@ -45,6 +45,27 @@ final class PipelineTests: XCTestCase {
         assertFound(result, truth, lines: [0, 0, 0, 1, 1, 1])
     }
 
+    /// A photo of paper shaded towards the bottom, turned, with the corners brighter than the shaded paper:
+    /// the paper's border is not ink, so the digit near it is found alone with its own box (at the reduced
+    /// working scale and at full resolution).
+    func testShadedPaperTurnedOnBrighterGround() throws {
+        var page = SyntheticPage(width: 900, height: 1200)
+        for y in 0..<1200 { for x in 0..<900 { page.pixels[y * 900 + x] = 205 - 85 * Float(y) / 1200 } }
+        page.glyph(1, x: 390, y: 560, w: 120, h: 560, thickness: 14)  // ending 80 pixels from the paper's edge
+        let turned = try page.gray.rotated(by: 12, fill: 200)
+        let found = try Pipeline.run(turned)
+        XCTAssertEqual(found.digits.count, 1)
+        var keep = ScanOptions()
+        keep.keepStages = true  // full resolution throughout
+        let full = try Pipeline.run(turned, options: keep)
+        XCTAssertEqual(full.digits.count, 1)
+        for result in [found, full] {
+            guard let box = result.digits.first?.box else { continue }
+            XCTAssertLessThan(box.height, 700, "\(box)")
+            XCTAssertLessThan(box.width, 300, "\(box)")
+        }
+    }
+
     func testInvertedPolarity() throws {
         let (page, truth) = rows([[1, 7, 0]])
         let result = try Pipeline.run(page.gray.inverted())
