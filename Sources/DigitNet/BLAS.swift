@@ -40,10 +40,11 @@ final class ThreadPartials: @unchecked Sendable {
     let threads: Int
     private let base: UnsafeMutablePointer<Float>
 
-    init(threads: Int, size: Int) {
+    /// `zeroed: false` when every thread overwrites its whole slice (a product with beta 0) before adding.
+    init(threads: Int, size: Int, zeroed: Bool = true) {
         self.threads = threads; self.size = size
         base = UnsafeMutablePointer<Float>.allocate(capacity: max(1, threads * size))
-        base.initialize(repeating: 0, count: threads * size)
+        if zeroed { base.initialize(repeating: 0, count: threads * size) }
     }
 
     deinit { base.deallocate() }

@@ -23,7 +23,8 @@ public struct Dense: Layer {
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         let n = x.shape[0], i = inputs, o = outputs
         precondition(x.itemSize == i, "Dense expects \(i) inputs, got \(x.itemSize)")
-        var y = Tensor(zeros: [n, o])
+        // Every value of y is written by the product (beta 0).
+        var y = Tensor(shape: [n, o]) { _ in }
         let threads = min(ctx.threads, max(1, n / 16))
         let biasValues = bias?.value.data
         x.data.withUnsafeBufferPointer { xb in
@@ -51,9 +52,11 @@ public struct Dense: Layer {
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
         let n = input.shape[0], i = inputs, o = outputs
         let threads = min(ctx.threads, max(1, n / 16))
-        var dx = Tensor(zeros: needsInputGradient ? [n, i] : [0])
+        // dx and each thread's dW are written whole by products with beta 0: no zeroing first. A thread
+        // whose slice of the batch is empty writes zeros itself.
+        var dx = Tensor(shape: needsInputGradient ? [n, i] : [0]) { _ in }
         let needsDx = needsInputGradient
-        let dwParts = ThreadPartials(threads: threads, size: o * i), dbParts = ThreadPartials(threads: threads, size: o)
+        let dwParts = ThreadPartials(threads: threads, size: o * i, zeroed: false), dbParts = ThreadPartials(threads: threads, size: o)
         input.data.withUnsafeBufferPointer { xb in
             dy.data.withUnsafeBufferPointer { dyb in
                 weight.value.data.withUnsafeBufferPointer { wb in
@@ -63,7 +66,7 @@ public struct Dense: Layer {
                         parallel(threads) { t in
                             let r = slice(n, part: t, of: threads)
                             let dw = dwParts.part(t), db = dbParts.part(t)
-                            if r.isEmpty { return }
+                            if r.isEmpty { dw.update(repeating: 0, count: o * i); return }
                             let dyr = dyp + r.lowerBound * o
                             gemm(transA: true, m: o, n: i, k: r.count, a: dyr, lda: o, b: xp + r.lowerBound * i, ldb: i,
                                  c: dw, ldc: i)

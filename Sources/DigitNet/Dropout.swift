@@ -13,17 +13,27 @@ public struct Dropout: Layer {
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         guard ctx.training, rate > 0 else { return x }
         var rng = RandomSource(seed: ctx.seed)
-        let keep = 1 - rate, scale = 1 / keep
-        mask = (0..<x.count).map { _ in rng.uniform() < keep ? scale : 0 }
+        let keep = 1 - rate, scale = 1 / keep, n = x.count
         var y = x
-        for i in y.data.indices { y.data[i] *= mask[i] }
+        mask = [Float](unsafeUninitializedCapacity: n) { m, initialized in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                for i in 0..<n {
+                    let v: Float = rng.uniform() < keep ? scale : 0
+                    m[i] = v
+                    yp[i] *= v
+                }
+            }
+            initialized = n
+        }
         return y
     }
 
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
         guard rate > 0 else { return dy }
         var dx = dy
-        for i in dx.data.indices { dx.data[i] *= mask[i] }
+        dx.data.withUnsafeMutableBufferPointer { d in
+            mask.withUnsafeBufferPointer { m in for i in 0..<d.count { d[i] *= m[i] } }
+        }
         return dx
     }
 }

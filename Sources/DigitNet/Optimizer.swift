@@ -35,10 +35,21 @@ public struct Optimizer: Sendable {
                     first[index].withUnsafeMutableBufferPointer { m in
                         switch kind {
                         case let .sgd(momentum, nesterov, decay):
-                            for i in 0..<n {
-                                let gi = g[i] + decay * w[i]
-                                m[i] = momentum * m[i] + gi
-                                w[i] -= rate * (nesterov ? gi + momentum * m[i] : m[i])
+                            // The gradient is cleared as it is read.
+                            if nesterov {
+                                for i in 0..<n {
+                                    let gi = g[i] + decay * w[i]
+                                    m[i] = momentum * m[i] + gi
+                                    w[i] -= rate * (gi + momentum * m[i])
+                                    g[i] = 0
+                                }
+                            } else {
+                                for i in 0..<n {
+                                    let gi = g[i] + decay * w[i]
+                                    m[i] = momentum * m[i] + gi
+                                    w[i] -= rate * m[i]
+                                    g[i] = 0
+                                }
                             }
                         case let .adam(decay):
                             let b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8
@@ -50,11 +61,11 @@ public struct Optimizer: Sendable {
                                     m[i] = b1 * m[i] + (1 - b1) * gi
                                     v[i] = b2 * v[i] + (1 - b2) * gi * gi
                                     w[i] -= stepSize * m[i] / (v[i].squareRoot() / c2root + eps)
+                                    g[i] = 0
                                 }
                             }
                         }
                     }
-                    for i in 0..<n { g[i] = 0 }
                 }
             }
             index += 1
