@@ -4,10 +4,11 @@
 public struct FlaggedOne: Sendable, Equatable {
     /// Chance that a training 1 gets a flag (straight 1s only).
     public var probability: Float
-    /// Angle of the flag from the page's vertical, in degrees (0: straight down, 90: level).
-    public var angles: ClosedRange<Float> = 30...65
+    /// Angle between the flag and the stem, in degrees, the flag turned to the left of the stem's downward
+    /// direction: people draw the flag against the stem, so on a stem leaning right it runs nearly level.
+    public var angles: ClosedRange<Float> = 25...65
     /// Length of the flag as a fraction of the stem's.
-    public var lengths: ClosedRange<Float> = 0.2...0.55
+    public var lengths: ClosedRange<Float> = 0.2...0.6
 
     public init(probability: Float) { self.probability = probability }
 
@@ -19,11 +20,12 @@ public struct FlaggedOne: Sendable, Equatable {
         let angle = rng.uniform(angles.lowerBound, angles.upperBound) * .pi / 180
         let length = rng.uniform(lengths.lowerBound, lengths.upperBound)
         guard let stem = Stem(image, side: side) else { return false }
-        // The flag leaves the top of the stem down and to the left; one that would run along a slanted
-        // stem, or open from it wider than a flag does, is left out.
-        let (fx, fy) = (-sinf(angle), cosf(angle))
-        let opening = fx * stem.down.0 + fy * stem.down.1
-        guard opening < cosf(20 * .pi / 180), opening > cosf(75 * .pi / 180) else { return false }
+        // The flag leaves the top of the stem, turned left from the stem's downward direction by `angle`
+        // (image y runs down, so turning (0, 1) left gives (−sin, cos)); one that would point up the page is
+        // left out.
+        let (ux, uy) = stem.down, (c, s) = (cosf(angle), sinf(angle))
+        let (fx, fy) = (c * ux - s * uy, s * ux + c * uy)
+        guard fy > -0.1 else { return false }
         let flag = length * stem.length
         let (x0, y0) = stem.top
         let (x1, y1) = (x0 + fx * flag, y0 + fy * flag)
