@@ -70,7 +70,7 @@ public enum Architecture: String, CaseIterable, Sendable {
         case .default:
             return Recipe(batchSize: 128, optimizer: .adam(weightDecay: 0), schedule: .oneCycle(maxRate: 3e-3),
                           augmentation: Augmentation(rotation: 12, scale: 0.12, translation: 0.12), emaDecay: 0.999,
-                          flaggedOnes: FlaggedOne(probability: 0.35))
+                          flaggedOnes: FlaggedOne(probability: 0.3))
         }
     }
 }

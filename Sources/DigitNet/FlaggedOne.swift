@@ -6,9 +6,9 @@ public struct FlaggedOne: Sendable, Equatable {
     public var probability: Float
     /// Angle between the flag and the stem, in degrees, the flag turned to the left of the stem's downward
     /// direction: people draw the flag against the stem, so on a stem leaning right it runs nearly level.
-    public var angles: ClosedRange<Float> = 25...65
+    public var angles: ClosedRange<Float> = 25...50
     /// Length of the flag as a fraction of the stem's.
-    public var lengths: ClosedRange<Float> = 0.2...0.6
+    public var lengths: ClosedRange<Float> = 0.2...0.45
 
     public init(probability: Float) { self.probability = probability }
 
