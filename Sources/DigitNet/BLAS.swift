@@ -33,18 +33,17 @@ public var blasKernels: String { openblas_get_corename().map { String(cString: $
 private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
 
-/// Per-thread accumulators of one gradient: each thread adds into its own slice, and the slices are summed
+/// Per-thread accumulators of one gradient (Conv2D): each thread adds into its own slice, and the slices are summed
 /// into the parameter in thread order, so the result depends on the thread count only, never on timing.
 final class ThreadPartials: @unchecked Sendable {
     let size: Int
     let threads: Int
     private let base: UnsafeMutablePointer<Float>
 
-    /// `zeroed: false` when every thread overwrites its whole slice (a product with beta 0) before adding.
-    init(threads: Int, size: Int, zeroed: Bool = true) {
+    init(threads: Int, size: Int) {
         self.threads = threads; self.size = size
         base = UnsafeMutablePointer<Float>.allocate(capacity: max(1, threads * size))
-        if zeroed { base.initialize(repeating: 0, count: threads * size) }
+        base.initialize(repeating: 0, count: threads * size)
     }
 
     deinit { base.deallocate() }

@@ -48,40 +48,49 @@ public struct Dense: Layer {
         return y
     }
 
-    // dy: [N, out] -> dx: [N, in]
+    // dy: [N, out] -> dx: [N, in]; adds dW [out, in] and db [out] into the gradients.
+    // dx is split over the batch; dW and db over output rows, each thread summing the whole batch for its
+    // rows, so no per-thread copies of dW are made and added up.
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
         let n = input.shape[0], i = inputs, o = outputs
         let threads = min(ctx.threads, max(1, n / 16))
-        // dx and each thread's dW are written whole by products with beta 0: no zeroing first. A thread
-        // whose slice of the batch is empty writes zeros itself.
+        // Every value of dx is written by the product (beta 0): no zeroing first.
         var dx = Tensor(shape: needsInputGradient ? [n, i] : [0]) { _ in }
         let needsDx = needsInputGradient
-        let dwParts = ThreadPartials(threads: threads, size: o * i, zeroed: false), dbParts = ThreadPartials(threads: threads, size: o)
+        let w = weight.value.data  // shares storage: only the gradients are written below
+        var dw = weight.grad.data, db = bias?.grad.data ?? []
+        weight.grad.data = []; bias?.grad.data = []  // dw and db are the only references while they are written
         input.data.withUnsafeBufferPointer { xb in
             dy.data.withUnsafeBufferPointer { dyb in
-                weight.value.data.withUnsafeBufferPointer { wb in
+                w.withUnsafeBufferPointer { wb in
                     dx.data.withUnsafeMutableBufferPointer { dxb in
-                        let xp = xb.baseAddress!, dyp = dyb.baseAddress!, wp = wb.baseAddress!
-                        let dxp = needsDx ? SharedPointer(dxb.baseAddress!) : nil
-                        parallel(threads) { t in
-                            let r = slice(n, part: t, of: threads)
-                            let dw = dwParts.part(t), db = dbParts.part(t)
-                            if r.isEmpty { dw.update(repeating: 0, count: o * i); return }
-                            let dyr = dyp + r.lowerBound * o
-                            gemm(transA: true, m: o, n: i, k: r.count, a: dyr, lda: o, b: xp + r.lowerBound * i, ldb: i,
-                                 c: dw, ldc: i)
-                            for row in 0..<r.count { for j in 0..<o { db[j] += dyr[row * o + j] } }
-                            if let dxp {
-                                gemm(m: r.count, n: i, k: o, a: dyr, lda: o, b: wp, ldb: i,
-                                     c: dxp.p + r.lowerBound * i, ldc: i)
+                        dw.withUnsafeMutableBufferPointer { dwb in
+                            db.withUnsafeMutableBufferPointer { dbb in
+                                let xp = xb.baseAddress!, dyp = dyb.baseAddress!, wp = wb.baseAddress!
+                                let dxp = needsDx ? SharedPointer(dxb.baseAddress!) : nil
+                                let dwp = SharedPointer(dwb.baseAddress!), dbp = dbb.baseAddress.map(SharedPointer.init)
+                                parallel(threads) { t in
+                                    let r = slice(n, part: t, of: threads)
+                                    if let dxp, !r.isEmpty {
+                                        gemm(m: r.count, n: i, k: o, a: dyp + r.lowerBound * o, lda: o, b: wp, ldb: i,
+                                             c: dxp.p + r.lowerBound * i, ldc: i)
+                                    }
+                                    let rows = slice(o, part: t, of: threads)
+                                    if rows.isEmpty { return }
+                                    gemm(transA: true, m: rows.count, n: i, k: n, a: dyp + rows.lowerBound, lda: o, b: xp, ldb: i,
+                                         beta: 1, c: dwp.p + rows.lowerBound * i, ldc: i)
+                                    if let dbp {
+                                        for row in 0..<n { for j in rows { dbp.p[j] += dyp[row * o + j] } }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        dwParts.add(into: &weight.grad.data)
-        if bias != nil { dbParts.add(into: &bias!.grad.data) }
+        weight.grad.data = dw
+        if bias != nil { bias!.grad.data = db }
         return dx
     }
 

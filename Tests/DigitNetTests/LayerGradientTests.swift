@@ -7,6 +7,8 @@ final class LayerGradientTests: XCTestCase {
         var rng = RandomSource(seed: 1)
         GradientCheck.check(Dense(7, 5, rng: &rng), input: GradientCheck.random([40, 7], seed: 2), threads: 2)
         GradientCheck.check(Dense(7, 3, bias: false, rng: &rng), input: GradientCheck.random([3, 7], seed: 3))
+        // Three threads and two outputs: one thread has no rows of dW to compute.
+        GradientCheck.check(Dense(6, 2, rng: &rng), input: GradientCheck.random([48, 6], seed: 11), threads: 3)
     }
 
     func testBatchNorm2D() {
