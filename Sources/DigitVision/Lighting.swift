@@ -6,10 +6,10 @@ public enum Lighting {
     /// so the median is the paper, and the ink lies on the far side of it from the paper's own spread,
     /// clearly farther (by a quarter).
     public static func isLightOnDark(_ image: GrayImage) -> Bool {
-        var histogram = [Int](repeating: 0, count: 256)
-        for p in image.pixels { histogram[Int(p)] += 1 }
+        let histogram = self.histogram(image)
+        let total = histogram.reduce(0, +)
         func percentile(_ q: Double) -> Int {
-            let target = Int(Double(image.pixels.count - 1) * q)
+            let target = Int(Double(total - 1) * q)
             var seen = 0
             for v in 0..<256 { seen += histogram[v]; if seen > target { return v } }
             return 255
@@ -26,16 +26,34 @@ public enum Lighting {
         let w = window ?? max(15, min(image.width, image.height) / 6)
         var lit = try image.mapped { ds_even_lighting($0, Int32(w), $1, $2) }
         // The paper estimate follows the brightest grain; the median pixel is paper, so make it white.
-        var histogram = [Int](repeating: 0, count: 256)
-        for p in lit.pixels { histogram[Int(p)] += 1 }
+        let histogram = self.histogram(lit)
+        let total = histogram.reduce(0, +)
         var seen = 0, median = 255
-        for v in 0..<256 { seen += histogram[v]; if seen * 2 >= lit.pixels.count { median = v; break } }
+        for v in 0..<256 { seen += histogram[v]; if seen * 2 >= total { median = v; break } }
         if median < 250, median > 0 {
             let gain = 255 / Float(median)
             let table = (0..<256).map { UInt8(min(255, Float($0) * gain)) }
-            lit.pixels = lit.pixels.map { table[Int($0)] }
+            lit.pixels.withUnsafeMutableBufferPointer { p in
+                table.withUnsafeBufferPointer { t in for i in 0..<p.count { p[i] = t[Int(p[i])] } }
+            }
         }
         return lit
+    }
+
+    /// Gray-level counts; on a large image, of every pixel of every other row and column (a quarter of them,
+    /// still millions: plenty for the percentiles taken from it).
+    static func histogram(_ image: GrayImage) -> [Int] {
+        var counts = [Int](repeating: 0, count: 256)
+        let step = image.pixels.count > 4_000_000 ? 2 : 1
+        image.pixels.withUnsafeBufferPointer { p in
+            counts.withUnsafeMutableBufferPointer { c in
+                for y in stride(from: 0, to: image.height, by: step) {
+                    let row = y * image.width
+                    for x in stride(from: 0, to: image.width, by: step) { c[Int(p[row + x])] += 1 }
+                }
+            }
+        }
+        return counts
     }
 }
 

@@ -16,7 +16,7 @@ public struct Grid: Sendable, Equatable {
 
 /// Stage 4: ruled lines and printed grids found in the ink, to be removed before segmentation.
 public struct RuledLines: Sendable {
-    /// 255 on line pixels (slightly widened), same size as the binary image.
+    /// Non-zero on line pixels (slightly widened), same size as the binary image.
     public var mask: GrayImage
     public var horizontalCount: Int
     public var verticalCount: Int
@@ -82,11 +82,8 @@ public struct RuledLines: Sendable {
                 }
             }
         }
-        var mask = maskSmall
-        if scale < 1 {
-            mask = try maskSmall.resized(width: binary.width, height: binary.height)
-            mask.pixels = mask.pixels.map { $0 > 0 ? 255 : 0 }
-        }
+        // Back at full size the mask's edges are interpolated: any value above zero is line.
+        let mask = scale < 1 ? try maskSmall.resized(width: binary.width, height: binary.height) : maskSmall
         func positions(_ segs: [Component], vertical: Bool) -> [Int] {
             // Pieces of one line (a grid line cut at every crossing) share a position: positions closer
             // than 0.3 of the typical spacing between distinct lines are one line.
@@ -162,7 +159,17 @@ public struct RuledLines: Sendable {
     /// The binary image with the line pixels cleared.
     public func removed(from binary: GrayImage) -> GrayImage {
         var out = binary
-        for i in out.pixels.indices where mask.pixels[i] != 0 { out.pixels[i] = 0 }
+        cover(&out, with: 0)
         return out
+    }
+
+    /// Sets the line pixels of `image` (same size as the mask) to `value`: 0 to clear them from ink, 255 to
+    /// turn them into paper.
+    public func cover(_ image: inout GrayImage, with value: UInt8) {
+        mask.pixels.withUnsafeBufferPointer { m in
+            image.pixels.withUnsafeMutableBufferPointer { p in
+                for i in 0..<min(m.count, p.count) where m[i] != 0 { p[i] = value }
+            }
+        }
     }
 }

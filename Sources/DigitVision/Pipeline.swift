@@ -179,8 +179,8 @@ public enum Pipeline {
         let level = try Threshold.level(lit)
         var binary = try Threshold.ink(lit, level: level)
         clock.lap("ink")
-        let inkPixels = binary.pixels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-        if inkPixels == 0 || lit.pixels.min() ?? 255 > 200 {
+        let anyInk = binary.pixels.withUnsafeBufferPointer { $0.contains { $0 != 0 } }
+        if !anyInk || lit.pixels.min() ?? 255 > 200 {
             warnings.append("no ink found")
             return ScanResult(digits: [], angle: 0, quarterTurns: turns, lightOnDark: lightOnDark, grid: nil, width: input.width,
                               height: input.height, rejectedMarks: 0, warnings: warnings,
@@ -204,7 +204,7 @@ public enum Pipeline {
             let lines = try RuledLines.find(in: binary)
             if lines.horizontalCount + lines.verticalCount > 0 {
                 cleaned = lines.removed(from: binary)
-                for i in lit.pixels.indices where lines.mask.pixels[i] != 0 { lit.pixels[i] = 255 }
+                lines.cover(&lit, with: 255)
                 grid = lines.grid
             }
         }
