@@ -56,7 +56,7 @@ public struct Dense: Layer {
         let threads = min(ctx.threads, max(1, n / 16))
         // Every value of dx is written by the product (beta 0): no zeroing first.
         var dx = Tensor(shape: needsInputGradient ? [n, i] : [0]) { _ in }
-        let needsDx = needsInputGradient
+        let needsDx = needsInputGradient, hasBias = bias != nil
         let w = weight.value.data  // shares storage: only the gradients are written below
         var dw = weight.grad.data, db = bias?.grad.data ?? []
         weight.grad.data = []; bias?.grad.data = []  // dw and db are the only references while they are written
@@ -68,7 +68,9 @@ public struct Dense: Layer {
                             db.withUnsafeMutableBufferPointer { dbb in
                                 let xp = xb.baseAddress!, dyp = dyb.baseAddress!, wp = wb.baseAddress!
                                 let dxp = needsDx ? SharedPointer(dxb.baseAddress!) : nil
-                                let dwp = SharedPointer(dwb.baseAddress!), dbp = dbb.baseAddress.map(SharedPointer.init)
+                                // An empty array's buffer may still have an address: test for the bias itself.
+                                let dwp = SharedPointer(dwb.baseAddress!)
+                                let dbp = hasBias ? SharedPointer(dbb.baseAddress!) : nil
                                 parallel(threads) { t in
                                     let r = slice(n, part: t, of: threads)
                                     if let dxp, !r.isEmpty {
