@@ -69,8 +69,7 @@ public enum Architecture: String, CaseIterable, Sendable {
                           augmentation: Augmentation(rotation: 20, scale: 0, translation: 0.2), emaDecay: nil)
         case .default:
             return Recipe(batchSize: 128, optimizer: .adam(weightDecay: 0), schedule: .oneCycle(maxRate: 3e-3),
-                          augmentation: Augmentation(rotation: 12, scale: 0.12, translation: 0.12), emaDecay: 0.999,
-                          flaggedOnes: FlaggedOne(probability: 0.3))
+                          augmentation: Augmentation(rotation: 12, scale: 0.12, translation: 0.12), emaDecay: 0.999)
         }
     }
 }
