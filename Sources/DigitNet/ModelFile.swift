@@ -4,12 +4,15 @@ import Foundation
 public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case notAModel(String, String)
     case unknownArchitecture(String, String)
+    /// A model of one architecture where another was needed: file, found, wanted.
+    case otherArchitecture(String, String, String)
 
     public var description: String {
         switch self {
         case let .notAModel(f, why): return "\(f): not a digits model: \(why)"
         case let .unknownArchitecture(f, a):
             return "\(f): unknown architecture '\(a)' (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case let .otherArchitecture(f, found, wanted): return "\(f): the model is \(found), not \(wanted)"
         }
     }
 }

@@ -87,6 +87,17 @@ public struct Trainer: Sendable {
         average = options.recipe.emaDecay.map { WeightAverage(decay: $0, of: network) }
     }
 
+    /// Starts from a trained network's weights (fine-tuning) instead of the seed's: the moving average, if
+    /// any, starts from them too. Must be called before the first epoch.
+    public mutating func start(from trained: Network, name: String) throws {
+        guard trained.architecture == options.architecture.rawValue else {
+            throw ModelFileError.otherArchitecture(name, trained.architecture, options.architecture.rawValue)
+        }
+        precondition(epoch == 0, "start(from:) after training began")
+        network = trained
+        average = options.recipe.emaDecay.map { WeightAverage(decay: $0, of: network) }
+    }
+
     /// The weights to evaluate and ship: the running average when the recipe keeps one.
     public var evaluationNetwork: Network { average?.applied(to: network) ?? network }
 

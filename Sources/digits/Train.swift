@@ -35,14 +35,23 @@ struct Train: ParsableCommand {
     @Option(help: "Constant learning rate instead of the model's schedule.")
     var learningRate: Float?
 
+    @Option(help: "One-cycle schedule peaking at this learning rate instead of the model's schedule (fine-tuning).")
+    var oneCycle: Float?
+
     @Option(help: "Decay of the moving average of weights used for evaluation (0: none; default: the model's recipe).")
     var ema: Float?
+
+    @Option(help: "L2 weight decay for the optimiser instead of the model's recipe.")
+    var weightDecay: Float?
 
     @Flag(inversion: .prefixedNo, help: "Random affine augmentation, where the model's recipe uses it.")
     var augment = true
 
-    @Flag(help: "Draw continental flags on 30 % of the straight training 1s (experimental: no recipe uses it yet).")
-    var flaggedOnes = false
+    @Option(help: "Draw continental flags on this fraction (0–1) of the straight training 1s.")
+    var flaggedOnes: Float?
+
+    @Option(name: .customLong("init"), help: "Start from this model's weights (same architecture) instead of random ones: fine-tuning.")
+    var initial: String?
 
     @Flag(help: "Continue the run in --out from its last checkpoint.")
     var resume = false
@@ -53,6 +62,8 @@ struct Train: ParsableCommand {
         }
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
         guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
+        if learningRate != nil && oneCycle != nil { throw ValidationError("give --learning-rate or --one-cycle, not both") }
+        if let flaggedOnes, !(0...1).contains(flaggedOnes) { throw ValidationError("--flagged-ones must be between 0 and 1") }
     }
 
     func run() throws {
@@ -64,12 +75,24 @@ struct Train: ParsableCommand {
         var options = TrainingOptions(architecture: Architecture(rawValue: model)!, epochs: epochs, seed: seed,
                                       threads: threads, validationCount: validation)
         if let learningRate { options.recipe.schedule = .constant(learningRate) }
+        if let oneCycle { options.recipe.schedule = .oneCycle(maxRate: oneCycle) }
+        if let weightDecay {
+            switch options.recipe.optimizer {
+            case let .sgd(momentum, nesterov, _): options.recipe.optimizer = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+            case .adam: options.recipe.optimizer = .adam(weightDecay: weightDecay)
+            }
+        }
         if !augment { options.recipe.augmentation = nil }
-        if flaggedOnes { options.recipe.flaggedOnes = FlaggedOne(probability: 0.3) }
+        if let flaggedOnes { options.recipe.flaggedOnes = FlaggedOne(probability: flaggedOnes) }
         if let ema { options.recipe.emaDecay = ema > 0 ? ema : nil }
         var trainer = Trainer(options: options, data: all)
         let run = TrainingRun(directory: URL(fileURLWithPath: out))
-        do { try run.open(&trainer, resume: resume) } catch { printError("\(error)"); throw ExitCode(1) }
+        do {
+            if let initial, !resume {
+                try trainer.start(from: Classifier(contentsOf: URL(fileURLWithPath: initial)).members[0], name: initial)
+            }
+            try run.open(&trainer, resume: resume)
+        } catch { printError("\(error)"); throw ExitCode(1) }
         if trainer.epoch >= epochs {
             print("\(out): already trained for \(trainer.epoch) epochs")
             return

@@ -52,6 +52,33 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(model.metadata["epoch"], "2")
     }
 
+    /// Fine-tuning starts from the given weights (the moving average too), not from the seed's, and refuses
+    /// another architecture's network.
+    func testStartFromTrainedWeights() throws {
+        let data = Self.bars(200)
+        var options = TrainingOptions(architecture: .mlp, epochs: 1, seed: 3, threads: 1, validationCount: 50)
+        options.recipe.emaDecay = 0.99
+        var teacher = Trainer(options: options, data: data)
+        _ = teacher.trainEpoch()
+        let trained = teacher.evaluationNetwork
+
+        var student = Trainer(options: TrainingOptions(architecture: .mlp, epochs: 1, seed: 4, threads: 1,
+                                                       validationCount: 50), data: data)
+        XCTAssertFalse(weights(student) == trained.namedTensors.flatMap(\.1.data))
+        try student.start(from: trained, name: "teacher.safetensors")
+        XCTAssertTrue(weights(student) == trained.namedTensors.flatMap(\.1.data))
+        let x = data.tensor(Array(0..<20))
+        XCTAssertEqual(student.evaluationNetwork.probabilities(x).data, trained.probabilities(x).data)
+        // One more epoch from there keeps what the teacher learned.
+        let record = student.trainEpoch()!
+        XCTAssertGreaterThan(record.validationAccuracy, 0.9)
+
+        var other = Trainer(options: TrainingOptions(architecture: .lenet, epochs: 1, validationCount: 50), data: data)
+        XCTAssertThrowsError(try other.start(from: trained, name: "teacher.safetensors")) { error in
+            XCTAssertTrue("\(error)".contains("teacher.safetensors") && "\(error)".contains("mlp"), "\(error)")
+        }
+    }
+
     /// A short real training run on a slice of MNIST: the MLP must read the test set well after 2 epochs.
     func testShortMNISTTraining() throws {
         guard let path = ProcessInfo.processInfo.environment["DIGITS_DATA"] else { throw XCTSkip("DIGITS_DATA not set") }
