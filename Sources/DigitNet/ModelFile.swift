@@ -6,6 +6,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case unknownArchitecture(String, String)
     /// A model of one architecture where another was needed: file, found, wanted.
     case otherArchitecture(String, String, String)
+    /// Ensemble members must share one input normalisation (the file stores one).
+    case otherNormalization(String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,7 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
         case let .unknownArchitecture(f, a):
             return "\(f): unknown architecture '\(a)' (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
         case let .otherArchitecture(f, found, wanted): return "\(f): the model is \(found), not \(wanted)"
+        case let .otherNormalization(f): return "\(f): its input normalisation differs from the first model's"
         }
     }
 }
@@ -59,6 +62,22 @@ public struct Classifier: Sendable {
     }
 
     public var architecture: String { members[0].architecture }
+
+    /// One ensemble of every member of `parts` (named by `names`, used in errors): all of one architecture
+    /// and one input normalisation, since a model file records each once.
+    public init(ensembleOf parts: [Classifier], names: [String], metadata: [String: String] = [:]) throws {
+        precondition(!parts.isEmpty && parts.count == names.count)
+        let first = parts[0].members[0]
+        for (part, name) in zip(parts, names) {
+            for net in part.members {
+                guard net.architecture == first.architecture else {
+                    throw ModelFileError.otherArchitecture(name, net.architecture, first.architecture)
+                }
+                guard net.normalization == first.normalization else { throw ModelFileError.otherNormalization(name) }
+            }
+        }
+        self.init(members: parts.flatMap(\.members), metadata: metadata)
+    }
 
     /// Averaged class probabilities for pixels [N, 1, 28, 28] in [0, 1].
     public func probabilities(_ pixels: Tensor, batchSize: Int = 256, threads: Int = 1) -> Tensor {

@@ -7,7 +7,7 @@ struct Digits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Read handwritten digits: train, evaluate and benchmark the CNN.",
-        subcommands: [Classify.self, Merge.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self, Export.self, DataCommand.self]
+        subcommands: [Classify.self, Merge.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self, Export.self, Ensemble.self, DataCommand.self]
     )
 
     static func main() async {

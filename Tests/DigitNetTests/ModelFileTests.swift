@@ -23,6 +23,29 @@ final class ModelFileTests: XCTestCase {
         for i in p.data.indices { XCTAssertEqual(p.data[i], (pa.data[i] + pb.data[i]) / 2, accuracy: 1e-6) }
     }
 
+    /// Joining models flattens their members in order; another architecture or normalisation is refused,
+    /// naming the file.
+    func testJoiningModelsIntoAnEnsemble() throws {
+        let a = Architecture.mlp.build(seed: 1), b = Architecture.mlp.build(seed: 2), c = Architecture.mlp.build(seed: 3)
+        let x = GradientCheck.random([2, 1, 28, 28], seed: 5)
+        let joined = try Classifier(ensembleOf: [Classifier(members: [a]), Classifier(members: [b, c])],
+                                    names: ["a", "bc"])
+        XCTAssertEqual(joined.members.count, 3)
+        XCTAssertEqual(joined.members[2].probabilities(x), c.probabilities(x))
+
+        XCTAssertThrowsError(try Classifier(ensembleOf: [Classifier(members: [a]),
+                                                         Classifier(members: [Architecture.lenet.build(seed: 1)])],
+                                            names: ["a.safetensors", "lenet.safetensors"])) { error in
+            XCTAssertEqual("\(error)", "lenet.safetensors: the model is lenet, not mlp")
+        }
+        var other = b
+        other.normalization = InputNormalization(mean: 0.5, std: 0.5)
+        XCTAssertThrowsError(try Classifier(ensembleOf: [Classifier(members: [a]), Classifier(members: [other])],
+                                            names: ["a", "scaled.safetensors"])) { error in
+            XCTAssertTrue("\(error)".hasPrefix("scaled.safetensors:"), "\(error)")
+        }
+    }
+
     func testWrongArchitectureAndForeignFilesAreClearErrors() throws {
         var file = Classifier(members: [Architecture.mlp.build(seed: 1)]).safetensors()
         file.metadata["architecture"] = "lenet"
