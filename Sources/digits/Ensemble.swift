@@ -12,16 +12,24 @@ struct Ensemble: ParsableCommand {
     @Option(help: "The model file to write.")
     var out: String
 
+    @Option(name: .customLong("set"), help: "A KEY=VALUE fact to record in the file's metadata (repeatable).")
+    var facts: [String] = []
+
     func validate() throws {
         guard models.count >= 2 else { throw ValidationError("give at least two models") }
+        for fact in facts where !fact.contains("=") { throw ValidationError("--set wants KEY=VALUE, not '\(fact)'") }
     }
 
     func run() throws {
         do {
             let parts = try models.map { try Classifier(contentsOf: URL(fileURLWithPath: $0)) }
-            let names = models.map { URL(fileURLWithPath: $0).lastPathComponent }
-            let joined = try Classifier(ensembleOf: parts, names: models,
-                                        metadata: ["ensemble_of": names.joined(separator: ",")])
+            let names = models
+            var metadata = ["ensemble_of": names.joined(separator: ",")]
+            for fact in facts {
+                let kv = fact.split(separator: "=", maxSplits: 1)
+                metadata[String(kv[0])] = kv.count > 1 ? String(kv[1]) : ""
+            }
+            let joined = try Classifier(ensembleOf: parts, names: names, metadata: metadata)
             try joined.write(to: URL(fileURLWithPath: out))
             print("\(out): \(joined.architecture) ensemble of \(joined.members.count)")
         } catch {
