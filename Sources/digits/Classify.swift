@@ -74,8 +74,10 @@ struct Classify: ParsableCommand {
         var line = ProgressLine()
         installInterruptHandler()
         let chunkSize = max(jobs * 16, 64)
-        // Results are written on their own queue while the workers scan the next chunk.
+        // Each chunk's digits are classified, and its results written, on their own queue while the workers
+        // scan the next chunk; at most two chunks wait there, so memory stays flat however long the input.
         let writer = DispatchQueue(label: "digits.results")
+        let waiting = DispatchSemaphore(value: 2)
         var done = 0, digitsRead = 0
         while done < entries.count && !interruptRequested {
             let chunk = Array(entries[done..<min(entries.count, done + chunkSize)])
@@ -88,20 +90,17 @@ struct Classify: ParsableCommand {
                     while let k = next.take(below: chunk.count) { out[k] = scan(chunk[k], engine: network, options: options) }
                 }
             }
-            // One batched pass of the network over every digit of the chunk.
-            let samples = outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }
-            if !samples.isEmpty {
-                let p = network.probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }), threads: jobs)
-                var row = 0
-                for k in outcomes.indices {
-                    let n = outcomes[k].result?.digits.count ?? 0
-                    outcomes[k].probabilities = (0..<n).map { i in Array(p.data[((row + i) * 10)..<((row + i) * 10 + 10)]) }
-                    row += n
-                }
+            waiting.wait()
+            // The last chunk has the cores to itself.
+            let threads = done + chunk.count >= entries.count ? jobs : 1
+            writer.async { [outcomes] in
+                var outcomes = outcomes
+                Classify.read(&outcomes, with: network, threads: threads)
+                for o in outcomes { results.add(o) }
+                waiting.signal()
             }
-            writer.async { [outcomes] in for o in outcomes { results.add(o) } }
             done += chunk.count
-            digitsRead += samples.count
+            digitsRead += outcomes.reduce(0) { $0 + ($1.result?.digits.count ?? 0) }
             if !quiet {
                 let elapsed = Date().timeIntervalSince(start), fraction = Double(done) / Double(max(1, entries.count))
                 line.update(String(format: "%@ files %d/%d  digits %d  %.0f files/s  ETA %@", bar(fraction), done, entries.count,
@@ -134,6 +133,19 @@ struct Classify: ParsableCommand {
     }
 
     /// Decodes and scans one input; never throws: failures become the outcome's error.
+    /// One batched pass of the network over every digit of `outcomes`.
+    static func read(_ outcomes: inout [FileOutcome], with network: Engine, threads: Int) {
+        let samples = outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }
+        guard !samples.isEmpty else { return }
+        let p = network.probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }), threads: threads)
+        var row = 0
+        for k in outcomes.indices {
+            let n = outcomes[k].result?.digits.count ?? 0
+            outcomes[k].probabilities = (0..<n).map { i in Array(p.data[((row + i) * 10)..<((row + i) * 10 + 10)]) }
+            row += n
+        }
+    }
+
     func scan(_ entry: InputEntry, engine: Engine, options: ScanOptions) -> FileOutcome {
         if let problem = entry.problem { return FileOutcome(path: entry.path, error: problem) }
         do {
