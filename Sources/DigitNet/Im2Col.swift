@@ -49,7 +49,9 @@ struct Im2Col {
                             if stride == 1 {
                                 for ox in 0..<outWidth { d[ox] = s[ox] }
                             } else {
-                                for ox in 0..<outWidth { d[ox] = s[ox * stride] }
+                                // Stepping a pointer: no multiply and overflow test per value.
+                                var from = s
+                                for ox in 0..<outWidth { d[ox] = from.pointee; from += stride }
                             }
                         }
                     }
@@ -77,7 +79,8 @@ struct Im2Col {
                             if stride == 1 {
                                 for ox in 0..<outWidth { d[ox] += s[ox] }
                             } else {
-                                for ox in 0..<outWidth { d[ox * stride] += s[ox] }
+                                var to = d
+                                for ox in 0..<outWidth { to.pointee += s[ox]; to += stride }
                             }
                         }
                     }
