@@ -89,7 +89,11 @@ struct Train: ParsableCommand {
         let run = TrainingRun(directory: URL(fileURLWithPath: out))
         do {
             if let initial, !resume {
-                try trainer.start(from: Classifier(contentsOf: URL(fileURLWithPath: initial)).members[0], name: initial)
+                let model = try Classifier(contentsOf: URL(fileURLWithPath: initial))
+                guard model.members.count == 1 else {
+                    throw ValidationErrorMessage("\(initial): an ensemble of \(model.members.count) models; --init takes a single model")
+                }
+                try trainer.start(from: model.members[0], name: initial)
             }
             try run.open(&trainer, resume: resume)
         } catch { printError("\(error)"); throw ExitCode(1) }
