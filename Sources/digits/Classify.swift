@@ -132,20 +132,18 @@ struct Classify: ParsableCommand {
         if results.failed > 0 { throw ExitCode(1) }
     }
 
-    /// Decodes and scans one input; never throws: failures become the outcome's error.
     /// One batched pass of the network over every digit of `outcomes`.
     static func read(_ outcomes: inout [FileOutcome], with network: Engine, threads: Int) {
-        let samples = outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }
-        guard !samples.isEmpty else { return }
-        let p = network.probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }), threads: threads)
-        var row = 0
+        let rows = network.probabilityRows(outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }, threads: threads)
+        var next = 0
         for k in outcomes.indices {
             let n = outcomes[k].result?.digits.count ?? 0
-            outcomes[k].probabilities = (0..<n).map { i in Array(p.data[((row + i) * 10)..<((row + i) * 10 + 10)]) }
-            row += n
+            outcomes[k].probabilities = Array(rows[next..<(next + n)])
+            next += n
         }
     }
 
+    /// Decodes and scans one input; never throws: failures become the outcome's error.
     func scan(_ entry: InputEntry, engine: Engine, options: ScanOptions) -> FileOutcome {
         if let problem = entry.problem { return FileOutcome(path: entry.path, error: problem) }
         do {

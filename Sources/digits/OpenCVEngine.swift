@@ -54,13 +54,19 @@ enum Engine {
         }
     }
 
+    /// The class probabilities of each 28x28 sample, in one batched pass.
+    func probabilityRows(_ samples: [[Float]], threads: Int) -> [[Float]] {
+        guard !samples.isEmpty else { return [] }
+        let p = probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }), threads: threads)
+        let classes = p.data.count / samples.count
+        return (0..<samples.count).map { i in Array(p.data[(i * classes)..<((i + 1) * classes)]) }
+    }
+
     /// The mean top-class probability over samples: how legible the network finds them.
     func meanConfidence(_ samples: [[Float]]) -> Double {
         guard !samples.isEmpty else { return 0 }
-        let p = probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }), threads: 1)
-        var sum = 0.0
-        for i in 0..<samples.count { sum += Double(p.data[(i * 10)..<(i * 10 + 10)].max()!) }
-        return sum / Double(samples.count)
+        let rows = probabilityRows(samples, threads: 1)
+        return rows.reduce(0.0) { $0 + Double($1.max() ?? 0) } / Double(rows.count)
     }
 }
 

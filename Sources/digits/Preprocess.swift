@@ -41,15 +41,11 @@ struct Preprocess: ParsableCommand {
         }
         try samplesStrip(result.digits).writePNG(to: path("7-samples.png"))
         var read = ""
-        if !result.digits.isEmpty {
-            let pixels = Tensor(shape: [result.digits.count, 1, 28, 28], data: result.digits.flatMap(\.sample))
-            let p = classifier.probabilities(pixels)
-            var line = 0
-            for (i, d) in result.digits.enumerated() {
-                if d.line != line { read += " "; line = d.line }
-                let row = Array(p.data[(i * 10)..<(i * 10 + 10)])
-                read += String(row.indices.max { row[$0] < row[$1] }!)
-            }
+        let rows = Engine.digits(classifier).probabilityRows(result.digits.map(\.sample), threads: 1)
+        var line = 0
+        for (d, row) in zip(result.digits, rows) {
+            if d.line != line { read += " "; line = d.line }
+            read += String(row.indices.max { row[$0] < row[$1] } ?? 0)
         }
         print("\(file): \(result.digits.count) digit(s), angle \(String(format: "%.1f", result.angle))°\(result.quarterTurns != 0 ? ", turned \(90 * result.quarterTurns)°" : "")\(result.lightOnDark ? ", light on dark" : "")\(result.grid != nil ? ", grid" : ""): \(read)")
         for w in result.warnings { print("warning: \(w)") }
