@@ -51,7 +51,7 @@ public enum Benchmark {
             let logits = net.forward(x, ctx)
             let (_, grad, _) = SoftmaxCrossEntropy.lossAndGradient(logits, labels: labels)
             net.backward(grad, ctx)
-            optimizer.update(&net, rate: 1e-4)
+            optimizer.update(&net, rate: 1e-4, threads: threads)
         }
         var infer = [Int: Double]()
         for b in inferenceBatches {

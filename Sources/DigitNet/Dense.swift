@@ -31,14 +31,18 @@ public struct Dense: Layer {
             weight.value.data.withUnsafeBufferPointer { wb in
                 y.data.withUnsafeMutableBufferPointer { yb in
                     let xp = xb.baseAddress!, wp = wb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
+                    // Each thread packs its part of one operand and all of the other: split the larger one,
+                    // W (output columns) when there are more outputs than samples, else x (rows).
+                    let byColumns = o > n
                     parallel(threads) { t in
-                        let r = slice(n, part: t, of: threads)
-                        if r.isEmpty { return }
-                        let out = yp.p + r.lowerBound * o
-                        gemm(transB: true, m: r.count, n: o, k: i, a: xp + r.lowerBound * i, lda: i, b: wp, ldb: i,
-                             c: out, ldc: o)
+                        let rows = byColumns ? 0..<n : slice(n, part: t, of: threads)
+                        let cols = byColumns ? slice(o, part: t, of: threads) : 0..<o
+                        if rows.isEmpty || cols.isEmpty { return }
+                        let out = yp.p + rows.lowerBound * o + cols.lowerBound
+                        gemm(transB: true, m: rows.count, n: cols.count, k: i, a: xp + rows.lowerBound * i, lda: i,
+                             b: wp + cols.lowerBound * i, ldb: i, c: out, ldc: o)
                         if let biasValues {
-                            for row in 0..<r.count { for j in 0..<o { out[row * o + j] += biasValues[j] } }
+                            for r in 0..<rows.count { for j in 0..<cols.count { out[r * o + j] += biasValues[cols.lowerBound + j] } }
                         }
                     }
                 }
@@ -49,8 +53,8 @@ public struct Dense: Layer {
     }
 
     // dy: [N, out] -> dx: [N, in]; adds dW [out, in] and db [out] into the gradients.
-    // dx is split over the batch; dW and db over output rows, each thread summing the whole batch for its
-    // rows, so no per-thread copies of dW are made and added up.
+    // dx is split over the batch or over input columns; dW and db over output rows, each thread summing the
+    // whole batch for its rows, so no per-thread copies of dW are made and added up.
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
         let n = input.shape[0], i = inputs, o = outputs
         let threads = min(ctx.threads, max(1, n / 16))
@@ -72,10 +76,13 @@ public struct Dense: Layer {
                                 let dwp = SharedPointer(dwb.baseAddress!)
                                 let dbp = hasBias ? SharedPointer(dbb.baseAddress!) : nil
                                 parallel(threads) { t in
-                                    let r = slice(n, part: t, of: threads)
-                                    if let dxp, !r.isEmpty {
-                                        gemm(m: r.count, n: i, k: o, a: dyp + r.lowerBound * o, lda: o, b: wp, ldb: i,
-                                             c: dxp.p + r.lowerBound * i, ldc: i)
+                                    // As in forward: split dy's rows or W's columns, whichever is larger.
+                                    let byColumns = i > n
+                                    let r = byColumns ? 0..<n : slice(n, part: t, of: threads)
+                                    let cols = byColumns ? slice(i, part: t, of: threads) : 0..<i
+                                    if let dxp, !r.isEmpty, !cols.isEmpty {
+                                        gemm(m: r.count, n: cols.count, k: o, a: dyp + r.lowerBound * o, lda: o,
+                                             b: wp + cols.lowerBound, ldb: i, c: dxp.p + r.lowerBound * i + cols.lowerBound, ldc: i)
                                     }
                                     let rows = slice(o, part: t, of: threads)
                                     if rows.isEmpty { return }

@@ -1,5 +1,6 @@
 /// Inverted dropout: in training each value is zeroed with probability `rate` and the rest scaled by
-/// 1/(1−rate); in inference it does nothing. The mask comes from the step's seed, so runs repeat.
+/// 1/(1−rate); in inference it does nothing. Each sample's mask comes from the step's seed and its row,
+/// so runs repeat at any thread count.
 public struct Dropout: Layer {
     public let rate: Float
     private var mask = [Float]()
@@ -10,20 +11,33 @@ public struct Dropout: Layer {
 
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (0, shape) }
 
+    // x: [N, ...] -> y: same shape
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         guard ctx.training, rate > 0 else { return x }
-        var rng = RandomSource(seed: ctx.seed)
-        let keep = 1 - rate, scale = 1 / keep, n = x.count
+        let rows = x.shape[0], width = x.itemSize, scale = 1 / (1 - rate)
+        // A value is kept when a 16-bit draw is at least this: four draws per 64-bit number.
+        let cut = UInt64((rate * 65536).rounded())
+        let threads = x.count < 1 << 15 ? 1 : min(ctx.threads, rows)
         var y = x
-        mask = [Float](unsafeUninitializedCapacity: n) { m, initialized in
-            y.data.withUnsafeMutableBufferPointer { yp in
-                for i in 0..<n {
-                    let v: Float = rng.uniform() < keep ? scale : 0
-                    m[i] = v
-                    yp[i] *= v
+        mask = [Float](unsafeUninitializedCapacity: x.count) { m, initialized in
+            y.data.withUnsafeMutableBufferPointer { yb in
+                let mp = SharedPointer(m.baseAddress!), yp = SharedPointer(yb.baseAddress!)
+                parallel(threads) { t in
+                    for row in slice(rows, part: t, of: threads) {
+                        var rng = RandomSource(seed: ctx.seed, UInt64(row), 4)
+                        let mr = mp.p + row * width, yr = yp.p + row * width
+                        var bits: UInt64 = 0
+                        for i in 0..<width {
+                            if i & 3 == 0 { bits = rng.next() }
+                            let v: Float = bits & 0xFFFF >= cut ? scale : 0
+                            bits >>= 16
+                            mr[i] = v
+                            yr[i] *= v
+                        }
+                    }
                 }
             }
-            initialized = n
+            initialized = x.count
         }
         return y
     }

@@ -24,15 +24,12 @@ struct Im2Col {
     // of its planes is written here, so their borders stay zero from one call to the next.
     func im2col(_ x: UnsafePointer<Float>, count: Int, into cols: UnsafeMutablePointer<Float>,
                 scratch: UnsafeMutablePointer<Float>) {
-        let hp = paddedHeight, wp = paddedWidth, p = outHeight * outWidth, rowLength = count * p
+        let hp = paddedHeight, wp = paddedWidth, p = outHeight * outWidth, rowLength = count * p, rowStep = stride * wp
         var source = x
         if padding > 0 {
             for plane in 0..<(count * channels) {
                 let from = x + plane * height * width, to = scratch + plane * hp * wp + padding * wp + padding
-                for y in 0..<height {
-                    let s = from + y * width, d = to + y * wp
-                    for i in 0..<width { d[i] = s[i] }
-                }
+                for y in 0..<height { Vector.copy(from + y * width, into: to + y * wp, width) }
             }
             source = UnsafePointer(scratch)
         }
@@ -43,16 +40,16 @@ struct Im2Col {
                     for i in 0..<count {
                         let plane = source + (i * channels + c) * hp * wp + ky * wp + kx
                         let dst = row + i * p
-                        for oy in 0..<outHeight {
-                            // Rows are short (tens of values): plain loops, not a memcpy call per row.
-                            let s = plane + oy * stride * wp, d = dst + oy * outWidth
+                        // Stepping pointers: no multiply and overflow test per row or value.
+                        var s = plane, d = dst
+                        for _ in 0..<outHeight {
                             if stride == 1 {
-                                for ox in 0..<outWidth { d[ox] = s[ox] }
+                                Vector.copy(s, into: d, outWidth)
                             } else {
-                                // Stepping a pointer: no multiply and overflow test per value.
                                 var from = s
                                 for ox in 0..<outWidth { d[ox] = from.pointee; from += stride }
                             }
+                            s += rowStep; d += outWidth
                         }
                     }
                 }
@@ -64,7 +61,7 @@ struct Im2Col {
     // onto the pixel it was copied from. Every value of x's `count` samples is written (not added to).
     func col2im(_ cols: UnsafePointer<Float>, count: Int, into x: UnsafeMutablePointer<Float>,
                 scratch: UnsafeMutablePointer<Float>) {
-        let hp = paddedHeight, wp = paddedWidth, p = outHeight * outWidth, rowLength = count * p
+        let hp = paddedHeight, wp = paddedWidth, p = outHeight * outWidth, rowLength = count * p, rowStep = stride * wp
         let target = padding > 0 ? scratch : x
         target.update(repeating: 0, count: count * channels * hp * wp)
         for c in 0..<channels {
@@ -74,14 +71,15 @@ struct Im2Col {
                     for i in 0..<count {
                         let plane = target + (i * channels + c) * hp * wp + ky * wp + kx
                         let src = row + i * p
-                        for oy in 0..<outHeight {
-                            let s = src + oy * outWidth, d = plane + oy * stride * wp
+                        var s = src, d = plane
+                        for _ in 0..<outHeight {
                             if stride == 1 {
-                                for ox in 0..<outWidth { d[ox] += s[ox] }
+                                Vector.add(s, into: d, outWidth)
                             } else {
                                 var to = d
                                 for ox in 0..<outWidth { to.pointee += s[ox]; to += stride }
                             }
+                            s += outWidth; d += rowStep
                         }
                     }
                 }
@@ -90,10 +88,7 @@ struct Im2Col {
         guard padding > 0 else { return }
         for plane in 0..<(count * channels) {
             let from = scratch + plane * hp * wp + padding * wp + padding, to = x + plane * height * width
-            for y in 0..<height {
-                let s = from + y * wp, d = to + y * width
-                for i in 0..<width { d[i] = s[i] }
-            }
+            for y in 0..<height { Vector.copy(from + y * wp, into: to + y * width, width) }
         }
     }
 }

@@ -19,7 +19,9 @@ public struct Optimizer: Sendable {
 
     public init(_ kind: OptimizerKind) { self.kind = kind }
 
-    public mutating func update(_ net: inout Network, rate: Float) {
+    /// One step on every trainable parameter. Large parameters are split over `threads`; each value's update
+    /// depends only on itself, so the result is the same at any thread count.
+    public mutating func update(_ net: inout Network, rate: Float, threads: Int = 1) {
         step += 1
         var index = 0
         let kind = self.kind, t = Float(step)
@@ -29,46 +31,64 @@ public struct Optimizer: Sendable {
                 first.append([Float](repeating: 0, count: p.value.count))
                 if case .adam = kind { second.append([Float](repeating: 0, count: p.value.count)) }
             }
-            let n = p.value.count
-            p.value.data.withUnsafeMutableBufferPointer { w in
-                p.grad.data.withUnsafeMutableBufferPointer { g in
-                    first[index].withUnsafeMutableBufferPointer { m in
-                        switch kind {
-                        case let .sgd(momentum, nesterov, decay):
-                            // The gradient is cleared as it is read.
-                            if nesterov {
-                                for i in 0..<n {
-                                    let gi = g[i] + decay * w[i]
-                                    m[i] = momentum * m[i] + gi
-                                    w[i] -= rate * (gi + momentum * m[i])
-                                    g[i] = 0
-                                }
-                            } else {
-                                for i in 0..<n {
-                                    let gi = g[i] + decay * w[i]
-                                    m[i] = momentum * m[i] + gi
-                                    w[i] -= rate * m[i]
-                                    g[i] = 0
-                                }
+            let n = p.value.count, parts = n < 1 << 15 ? 1 : threads
+            p.value.data.withUnsafeMutableBufferPointer { wb in
+                p.grad.data.withUnsafeMutableBufferPointer { gb in
+                    first[index].withUnsafeMutableBufferPointer { mb in
+                        let w = SharedPointer(wb.baseAddress!), g = SharedPointer(gb.baseAddress!)
+                        let m = SharedPointer(mb.baseAddress!)
+                        func run(_ v: SharedPointer?) {
+                            parallel(parts) { part in
+                                Optimizer.apply(kind, rate: rate, step: t, range: slice(n, part: part, of: parts),
+                                                w: w.p, g: g.p, m: m.p, v: v?.p)
                             }
-                        case let .adam(decay):
-                            let b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8
-                            let c1 = 1 - powf(b1, t), c2 = 1 - powf(b2, t)
-                            let stepSize = rate / c1, c2root = c2.squareRoot()
-                            second[index].withUnsafeMutableBufferPointer { v in
-                                for i in 0..<n {
-                                    let gi = g[i] + decay * w[i]
-                                    m[i] = b1 * m[i] + (1 - b1) * gi
-                                    v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                                    w[i] -= stepSize * m[i] / (v[i].squareRoot() / c2root + eps)
-                                    g[i] = 0
-                                }
-                            }
+                        }
+                        // SGD keeps no second moment.
+                        if index < second.count {
+                            second[index].withUnsafeMutableBufferPointer { run(SharedPointer($0.baseAddress!)) }
+                        } else {
+                            run(nil)
                         }
                     }
                 }
             }
             index += 1
+        }
+    }
+
+    /// The update rule on values `range` of one parameter; the gradient is cleared as it is read.
+    private static func apply(_ kind: OptimizerKind, rate: Float, step t: Float, range: Range<Int>,
+                              w: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>,
+                              m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>?) {
+        switch kind {
+        case let .sgd(momentum, nesterov, decay):
+            if nesterov {
+                for i in range {
+                    let gi = g[i] + decay * w[i]
+                    m[i] = momentum * m[i] + gi
+                    w[i] -= rate * (gi + momentum * m[i])
+                    g[i] = 0
+                }
+            } else {
+                for i in range {
+                    let gi = g[i] + decay * w[i]
+                    m[i] = momentum * m[i] + gi
+                    w[i] -= rate * m[i]
+                    g[i] = 0
+                }
+            }
+        case let .adam(decay):
+            guard let v else { preconditionFailure("Adam keeps a second moment") }
+            let b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8
+            let c1 = 1 - powf(b1, t), c2 = 1 - powf(b2, t)
+            let stepSize = rate / c1, c2root = c2.squareRoot()
+            for i in range {
+                let gi = g[i] + decay * w[i]
+                m[i] = b1 * m[i] + (1 - b1) * gi
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                w[i] -= stepSize * m[i] / (v[i].squareRoot() / c2root + eps)
+                g[i] = 0
+            }
         }
     }
 }

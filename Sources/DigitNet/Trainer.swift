@@ -129,7 +129,7 @@ public struct Trainer: Sendable {
             let (loss, grad, right) = SoftmaxCrossEntropy.lossAndGradient(logits, labels: labels)
             network.backward(grad, ctx)
             rate = recipe.schedule.rate(progress: Double(e) + Double(b) / Double(batches), totalEpochs: options.epochs)
-            optimizer.update(&network, rate: rate)
+            optimizer.update(&network, rate: rate, threads: threads)
             average?.update(from: &network, step: optimizer.step)
             lossSum += Double(loss) * Double(indices.count); correct += right; seen += indices.count
             let elapsed = Date().timeIntervalSince(start)

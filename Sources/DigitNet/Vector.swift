@@ -54,4 +54,36 @@ enum Vector {
         }
         while i < n { out[i] = y[i] > 0 ? d[i] : 0; i += 1 }
     }
+
+    /// out[i] = x[i] for a short row (im2col copies rows of tens of values): whole SIMD chunks, the last one
+    /// overlapping the one before instead of a scalar tail. The two buffers must not overlap.
+    @inline(__always)
+    static func copy(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {
+        // Pointer offsets, not byte-offset multiplies: no overflow test per chunk.
+        @inline(__always) func move<V: SIMD>(_: V.Type, at i: Int) where V.Scalar == Float {
+            UnsafeMutableRawPointer(out + i).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: V.self), as: V.self)
+        }
+        if n >= 8 {
+            var i = 0
+            while i + 8 <= n { move(SIMD8<Float>.self, at: i); i += 8 }
+            if i < n { move(SIMD8<Float>.self, at: n - 8) }
+        } else if n >= 4 {
+            move(SIMD4<Float>.self, at: 0); move(SIMD4<Float>.self, at: n - 4)
+        } else {
+            for i in 0..<n { out[i] = x[i] }
+        }
+    }
+
+    /// out[i] += x[i] for a short row (col2im), in SIMD chunks and a scalar tail.
+    @inline(__always)
+    static func add(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {
+        @inline(__always) func add<V: SIMD>(_: V.Type, at i: Int) where V.Scalar == Float {
+            let o = UnsafeMutableRawPointer(out + i)
+            o.storeBytes(of: o.loadUnaligned(as: V.self) + UnsafeRawPointer(x + i).loadUnaligned(as: V.self), as: V.self)
+        }
+        var i = 0
+        while i + 8 <= n { add(SIMD8<Float>.self, at: i); i += 8 }
+        if i + 4 <= n { add(SIMD4<Float>.self, at: i); i += 4 }
+        while i < n { out[i] += x[i]; i += 1 }
+    }
 }

@@ -74,6 +74,38 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
+    /// Rows wide enough for the eight-window SIMD blocks (with an overlapping last block at width 28, and an
+    /// odd width whose last column is dropped), with many ties: the same as a plain reference.
+    func testMaxPoolWideRowsMatchAReference() {
+        var rng = RandomSource(seed: 21)
+        for width in [28, 29, 16, 40] {
+            var x = Tensor(zeros: [2, 3, 6, width])
+            for i in x.data.indices { x.data[i] = Float(rng.next() % 4) }
+            var pool = MaxPool(2)
+            let ctx = PassContext(training: true)
+            let y = pool.forward(x, ctx)
+            let wo = width / 2
+            let dy = GradientCheck.random(y.shape, seed: 22)
+            let dx = pool.backward(dy, ctx)
+            var expectedY = [Float](), expectedDx = [Float](repeating: 0, count: x.count)
+            for plane in 0..<6 {
+                for oy in 0..<3 {
+                    for ox in 0..<wo {
+                        // Reading order within the window; the first largest wins.
+                        let cells = [(2 * oy, 2 * ox), (2 * oy, 2 * ox + 1), (2 * oy + 1, 2 * ox), (2 * oy + 1, 2 * ox + 1)]
+                            .map { plane * 6 * width + $0.0 * width + $0.1 }
+                        var best = cells[0]
+                        for c in cells.dropFirst() where x.data[c] > x.data[best] { best = c }
+                        expectedY.append(x.data[best])
+                        expectedDx[best] += dy.data[expectedY.count - 1]
+                    }
+                }
+            }
+            XCTAssertEqual(y.data, expectedY, "width \(width)")
+            XCTAssertEqual(dx.data, expectedDx, "width \(width)")
+        }
+    }
+
     func testFlattenBothOrders() {
         let x = GradientCheck.random([2, 3, 2, 2], seed: 10)
         GradientCheck.check(Flatten(), input: x)
@@ -95,6 +127,18 @@ final class LayerGradientTests: XCTestCase {
         XCTAssertEqual(dx, y)
         XCTAssertEqual(d.forward(x, PassContext(training: false)), x)
         GradientCheck.check(Dropout(0.3), input: GradientCheck.random([3, 8], seed: 11))
+    }
+
+    func testDropoutMaskDependsOnSeedNotThreads() {
+        let x = Tensor(shape: [64, 1024], data: [Float](repeating: 1, count: 64 * 1024))
+        var one = Dropout(0.2), two = Dropout(0.2)
+        let y1 = one.forward(x, PassContext(training: true, threads: 1, seed: 9))
+        let y2 = two.forward(x, PassContext(training: true, threads: 2, seed: 9))
+        XCTAssertEqual(y1, y2)
+        XCTAssertEqual(Double(y1.data.filter { $0 == 0 }.count) / Double(x.count), 0.2, accuracy: 0.01)
+        XCTAssertNotEqual(one.forward(x, PassContext(training: true, threads: 1, seed: 10)), y1)
+        // Rows draw from their own streams: no two rows share a mask.
+        XCTAssertNotEqual(Array(y1.data[0..<1024]), Array(y1.data[1024..<2048]))
     }
 }
 

@@ -58,4 +58,30 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual((net.layers[0] as! BatchNorm).runningMean.value.data, [3, 4])
         XCTAssertEqual(opt.first.count, 2, "state for gamma and beta only")
     }
+
+    func testLargeParametersSplitOverThreadsGiveTheSameStep() {
+        // 256x256 weights: large enough to be split over threads.
+        var rng = RandomSource(seed: 4)
+        var d = Dense(256, 256, bias: false, rng: &rng)
+        d.weight.grad.data = (0..<(256 * 256)).map { Float($0 % 97) / 97 - 0.5 }
+        let start = Network(architecture: "t", normalization: .init(mean: 0, std: 1), layers: [d])
+        for kind in [OptimizerKind.adam(weightDecay: 0.01), .sgd(momentum: 0.9, nesterov: true, weightDecay: 0)] {
+            var one = start, two = start
+            var o1 = Optimizer(kind), o2 = Optimizer(kind)
+            o1.update(&one, rate: 0.01, threads: 1)
+            o2.update(&two, rate: 0.01, threads: 2)
+            let w1 = (one.layers[0] as! Dense).weight, w2 = (two.layers[0] as! Dense).weight
+            XCTAssertEqual(w1.value.data, w2.value.data)
+            XCTAssertTrue(w2.grad.data.allSatisfy { $0 == 0 })
+            // The last value follows the formula too (it lies in the second thread's half).
+            let g = d.weight.grad.data.last!, w = d.weight.value.data.last!
+            let expected: Float
+            if case .adam = kind {
+                expected = w - 0.01 * (g + 0.01 * w > 0 ? 1 : -1)  // Adam's first step: lr · sign(gradient)
+            } else {
+                expected = w - 0.01 * 1.9 * g  // Nesterov's first step: g + 0.9·g
+            }
+            XCTAssertEqual(w2.value.data.last!, expected, accuracy: 1e-5)
+        }
+    }
 }
