@@ -27,17 +27,22 @@ public struct BatchNorm: Layer {
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         let n = x.shape[0], c = channels, s = x.itemSize / c
         precondition(x.itemSize == c * s, "BatchNorm expects \(c) channels")
-        var y = Tensor(zeros: x.shape)
+        // Every value of y (and xhat) is written below: no zero-filling first.
+        var y = Tensor(shape: x.shape) { _ in }
         let g = gamma.value.data, b = beta.value.data
         if !ctx.training {
             let rm = runningMean.value.data, rv = runningVar.value.data
-            x.data.withUnsafeBufferPointer { xp in
-                y.data.withUnsafeMutableBufferPointer { yp in
-                    for i in 0..<n {
-                        for ch in 0..<c {
+            let threads = x.count < 1 << 15 ? 1 : min(ctx.threads, c)
+            x.data.withUnsafeBufferPointer { xb in
+                y.data.withUnsafeMutableBufferPointer { yb in
+                    let xp = xb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
+                    parallel(threads) { t in
+                        for ch in slice(c, part: t, of: threads) {
                             let scale = g[ch] / (rv[ch] + epsilon).squareRoot(), shift = b[ch] - rm[ch] * scale
-                            let base = (i * c + ch) * s
-                            for j in base..<(base + s) { yp[j] = xp[j] * scale + shift }
+                            for i in 0..<n {
+                                let base = (i * c + ch) * s
+                                for j in base..<(base + s) { yp.p[j] = xp[j] * scale + shift }
+                            }
                         }
                     }
                 }
@@ -45,7 +50,7 @@ public struct BatchNorm: Layer {
             return y
         }
         let m = n * s
-        xhat = Tensor(zeros: x.shape)
+        xhat = Tensor(shape: x.shape) { _ in }
         var means = [Float](repeating: 0, count: c), vars = [Float](repeating: 0, count: c)
         invStd = [Float](repeating: 0, count: c)
         let threads = min(ctx.threads, c)
@@ -99,7 +104,7 @@ public struct BatchNorm: Layer {
     // dy: [N, C, ...] -> dx: same shape
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
         let n = dy.shape[0], c = channels, s = dy.itemSize / c, m = Float(n * s)
-        var dx = Tensor(zeros: dy.shape)
+        var dx = Tensor(shape: dy.shape) { _ in }  // every value written below
         var dg = [Float](repeating: 0, count: c), dbeta = [Float](repeating: 0, count: c)
         let g = gamma.value.data, inv = invStd
         let threads = min(ctx.threads, c)

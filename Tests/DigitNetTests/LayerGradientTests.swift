@@ -18,6 +18,25 @@ final class LayerGradientTests: XCTestCase {
         GradientCheck.check(bn, input: GradientCheck.random([4, 3, 3, 2], seed: 6, scale: 2), threads: 2)
     }
 
+    /// Inference uses the running statistics, per channel, split over threads when the batch is large.
+    func testBatchNormInferenceUsesRunningStatistics() {
+        var bn = BatchNorm(8)
+        bn.gamma.value.data = (0..<8).map { Float($0) + 1 }
+        bn.beta.value.data = (0..<8).map { Float($0) / 4 }
+        bn.runningMean.value.data = (0..<8).map { Float($0) - 3 }
+        bn.runningVar.value.data = (0..<8).map { Float($0 * $0) + 0.5 }
+        let x = GradientCheck.random([64, 8, 8, 8], seed: 14)  // 32,768 values: split over threads
+        let one = bn.forward(x, PassContext(training: false, threads: 1))
+        let two = bn.forward(x, PassContext(training: false, threads: 2))
+        XCTAssertEqual(one, two)
+        for index in [0, 700, 20_000, x.count - 1] {
+            let ch = (index / 64) % 8
+            let expected = (x.data[index] - bn.runningMean.value.data[ch]) / (bn.runningVar.value.data[ch] + bn.epsilon).squareRoot()
+                * bn.gamma.value.data[ch] + bn.beta.value.data[ch]
+            XCTAssertEqual(two.data[index], expected, accuracy: 1e-4)
+        }
+    }
+
     func testBatchNorm1D() {
         GradientCheck.check(BatchNorm(5), input: GradientCheck.random([6, 5], seed: 7))
     }
