@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Runs `body(t)` for t in 0..<threads on separate threads and waits for all of them.
 /// Each layer splits its batch (or its channels) statically over the threads, so results depend only on
 /// the thread count, never on timing.
@@ -8,7 +6,7 @@ func parallel(_ threads: Int, _ body: (Int) -> Void) {
     if threads <= 1 {
         body(0)
     } else {
-        DispatchQueue.concurrentPerform(iterations: threads, execute: body)
+        Workers.shared.run(threads, body)
     }
 }
 
