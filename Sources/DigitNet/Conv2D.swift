@@ -9,15 +9,13 @@ public struct Conv2D: Layer {
     private var input = Tensor(zeros: [0])  // [N, Cin, H, W], kept for backward
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, rng: inout RandomSource) {
+                bias: Bool = true, initialization: WeightInit = .he, rng: inout RandomSource) {
         self.inChannels = inChannels; self.outChannels = outChannels
         self.kernel = kernel; self.stride = stride; self.padding = padding
         let fanIn = inChannels * kernel * kernel
-        let std = (2 / Float(fanIn)).squareRoot()  // He initialisation for ReLU networks
-        var w = Tensor(zeros: [outChannels, inChannels, kernel, kernel])
-        for i in w.data.indices { w.data[i] = std * rng.normal() }
-        weight = Parameter(w)
-        self.bias = bias ? Parameter(Tensor(zeros: [outChannels])) : nil
+        weight = Parameter(Tensor(shape: [outChannels, inChannels, kernel, kernel],
+                                  data: initialization.weights(outChannels * fanIn, fanIn: fanIn, rng: &rng)))
+        self.bias = bias ? Parameter(Tensor(shape: [outChannels], data: initialization.biases(outChannels, fanIn: fanIn, rng: &rng))) : nil
     }
 
     public var summary: String {

@@ -6,13 +6,11 @@ public struct Dense: Layer {
     public var needsInputGradient = true
     private var input = Tensor(zeros: [0])  // [N, in]
 
-    public init(_ inputs: Int, _ outputs: Int, bias: Bool = true, rng: inout RandomSource) {
+    public init(_ inputs: Int, _ outputs: Int, bias: Bool = true, initialization: WeightInit = .he,
+                rng: inout RandomSource) {
         self.inputs = inputs; self.outputs = outputs
-        let std = (2 / Float(inputs)).squareRoot()
-        var w = Tensor(zeros: [outputs, inputs])
-        for i in w.data.indices { w.data[i] = std * rng.normal() }
-        weight = Parameter(w)
-        self.bias = bias ? Parameter(Tensor(zeros: [outputs])) : nil
+        weight = Parameter(Tensor(shape: [outputs, inputs], data: initialization.weights(outputs * inputs, fanIn: inputs, rng: &rng)))
+        self.bias = bias ? Parameter(Tensor(shape: [outputs], data: initialization.biases(outputs, fanIn: inputs, rng: &rng))) : nil
     }
 
     public var summary: String { "Dense \(inputs)→\(outputs)" + (bias == nil ? " no bias" : "") }
