@@ -56,10 +56,10 @@ final class TrainerTests: XCTestCase {
     /// another architecture's network.
     func testStartFromTrainedWeights() throws {
         let data = Self.bars(200)
-        var options = TrainingOptions(architecture: .mlp, epochs: 1, seed: 3, threads: 1, validationCount: 50)
+        var options = TrainingOptions(architecture: .mlp, epochs: 10, seed: 3, threads: 1, validationCount: 50)
         options.recipe.emaDecay = 0.99
         var teacher = Trainer(options: options, data: data)
-        _ = teacher.trainEpoch()
+        for _ in 0..<10 { _ = teacher.trainEpoch() }  // 20 steps of SGD
         let trained = teacher.evaluationNetwork
 
         var student = Trainer(options: TrainingOptions(architecture: .mlp, epochs: 1, seed: 4, threads: 1,
