@@ -1,11 +1,17 @@
 /// 2-D convolution over NCHW batches: im2col on sub-batches small enough to stay in cache, then one sgemm
-/// per sub-batch. The batch is split over threads; weight gradients are summed per thread in a fixed order.
+/// per sub-batch; or, for stride-1 3x3 kernels between enough channels, Winograd's F(2x2, 3x3) (`Winograd3x3`)
+/// for the output and both gradients. The batch is split over threads; weight gradients are summed per thread
+/// in a fixed order.
 public struct Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public var weight: Parameter  // [Cout, Cin, k, k]
     public var bias: Parameter?  // [Cout]
     /// False for a network's first layer: its input gradient is never used.
     public var needsInputGradient = true
+    /// Whether the output and the gradients go through Winograd's F(2x2, 3x3): 2.25 times fewer
+    /// multiplications, worth it when both sides have enough channels to amortise the transforms.
+    var winograd: Bool
+    private let winogradWeights = WinogradWeights()
     private var input = Tensor(zeros: [0])  // [N, Cin, H, W], kept for backward
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -16,6 +22,7 @@ public struct Conv2D: Layer {
         weight = Parameter(Tensor(shape: [outChannels, inChannels, kernel, kernel],
                                   data: initialization.weights(outChannels * fanIn, fanIn: fanIn, rng: &rng)))
         self.bias = bias ? Parameter(Tensor(shape: [outChannels], data: initialization.biases(outChannels, fanIn: fanIn, rng: &rng))) : nil
+        winograd = kernel == 3 && stride == 1 && padding <= 2 && inChannels >= 8 && outChannels >= 8
     }
 
     public var summary: String {
@@ -41,6 +48,10 @@ public struct Conv2D: Layer {
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
+        if winograd {
+            if ctx.training { input = x }
+            return forwardWinograd(x, threads: threads)
+        }
         let biasValues = bias?.value.data
         let y = x.data.withUnsafeBufferPointer { xb in
             weight.value.data.withUnsafeBufferPointer { wb in
@@ -74,6 +85,25 @@ public struct Conv2D: Layer {
         return y
     }
 
+    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] through Winograd's F(2x2, 3x3).
+    private func forwardWinograd(_ x: Tensor, threads: Int) -> Tensor {
+        let n = x.shape[0]
+        let geometry = Winograd3x3(inChannels: inChannels, outChannels: outChannels, height: x.shape[2],
+                                   width: x.shape[3], padding: padding)
+        let u = winogradWeights.transformed(weight.value.data, outChannels: outChannels, inChannels: inChannels, adjoint: false)
+        let biasValues = bias?.value.data ?? []
+        return Tensor(shape: [n, outChannels, geometry.outHeight, geometry.outWidth]) { yb in
+            x.data.withUnsafeBufferPointer { xb in
+                u.withUnsafeBufferPointer { ub in
+                    biasValues.withUnsafeBufferPointer { bb in
+                        geometry.run(xb.baseAddress!, count: n, u: ub.baseAddress!, bias: bias == nil ? nil : bb.baseAddress,
+                                     into: SharedPointer(yb.baseAddress!), threads: threads)
+                    }
+                }
+            }
+        }
+    }
+
     // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W]; accumulates dW, db.
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
         let x = input
@@ -83,6 +113,7 @@ public struct Conv2D: Layer {
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
+        if winograd { return backwardWinograd(dy, threads: threads) }
         let needsDx = needsInputGradient
         // Every value of dx is written by col2im, sub-batch by sub-batch: no zeroing first.
         var dx = Tensor(shape: needsDx ? x.shape : [0]) { _ in }
@@ -133,6 +164,54 @@ public struct Conv2D: Layer {
         dwParts.add(into: &weight.grad.data)
         if bias != nil { dbParts.add(into: &bias!.grad.data) }
         return dx
+    }
+
+    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, 3x3); accumulates dW, db.
+    private mutating func backwardWinograd(_ dy: Tensor, threads: Int) -> Tensor {
+        let x = input, n = x.shape[0], cin = inChannels, cout = outChannels
+        let geometry = Winograd3x3(inChannels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3], padding: padding)
+        let outSize = cout * geometry.outHeight * geometry.outWidth
+        let duParts = ThreadPartials(threads: threads, size: 16 * cout * cin), dbParts = ThreadPartials(threads: threads, size: cout)
+        let hasBias = bias != nil
+        x.data.withUnsafeBufferPointer { xb in
+            dy.data.withUnsafeBufferPointer { dyb in
+                let xp = xb.baseAddress!, dyp = dyb.baseAddress!
+                parallel(threads) { t in
+                    let range = slice(n, part: t, of: threads)
+                    let nb = geometry.blockSize(range.count), scratch = geometry.makeScratch(count: nb, gradient: true)
+                    defer { scratch.deallocate() }
+                    var n0 = range.lowerBound
+                    while n0 < range.upperBound {
+                        let nc = min(nb, range.upperBound - n0)
+                        geometry.accumulateGradient(xp + n0 * geometry.itemSize, dyp + n0 * outSize, count: nc,
+                                                    into: duParts.part(t), bias: hasBias ? dbParts.part(t) : nil,
+                                                    scratch: scratch)
+                        n0 += nc
+                    }
+                }
+            }
+        }
+        var du = [Float](repeating: 0, count: 16 * cout * cin)
+        duParts.add(into: &du)
+        du.withUnsafeBufferPointer { d in
+            weight.grad.data.withUnsafeMutableBufferPointer { g in
+                Winograd3x3.addWeightGradient(d.baseAddress!, into: g.baseAddress!, outChannels: cout, inChannels: cin)
+            }
+        }
+        if hasBias { dbParts.add(into: &bias!.grad.data) }
+        guard needsInputGradient else { return Tensor(zeros: [0]) }
+        // dx is the convolution of dy, padded by 2 − padding, with the kernels turned and the channels swapped.
+        let adjoint = Winograd3x3(inChannels: cout, outChannels: cin, height: geometry.outHeight,
+                                  width: geometry.outWidth, padding: 2 - padding)
+        let u = winogradWeights.transformed(weight.value.data, outChannels: cout, inChannels: cin, adjoint: true)
+        return Tensor(shape: x.shape) { dxb in
+            dy.data.withUnsafeBufferPointer { dyb in
+                u.withUnsafeBufferPointer { ub in
+                    adjoint.run(dyb.baseAddress!, count: n, u: ub.baseAddress!, bias: nil,
+                                into: SharedPointer(dxb.baseAddress!), threads: threads)
+                }
+            }
+        }
     }
 
     public mutating func visitParameters(_ body: (String, inout Parameter) -> Void) {

@@ -1,0 +1,73 @@
+@testable import DigitNet
+import XCTest
+
+final class WinogradTests: XCTestCase {
+    /// Output, input gradient, weight and bias gradients equal the im2col path's for odd and even sizes, paddings
+    /// 0, 1 and 2, with and without bias, on one thread and several.
+    func testMatchesIm2ColPath() {
+        let cases: [(cin: Int, cout: Int, h: Int, w: Int, pad: Int, bias: Bool, threads: Int)] = [
+            (8, 9, 7, 6, 0, true, 1), (12, 8, 9, 11, 1, false, 2), (8, 16, 5, 5, 2, true, 3), (10, 8, 28, 28, 1, true, 2),
+            (9, 8, 20, 17, 0, false, 1), (8, 8, 19, 33, 2, true, 2),
+        ]
+        for (index, c) in cases.enumerated() {
+            var rng = RandomSource(seed: UInt64(index + 1))
+            var fast = Conv2D(c.cin, c.cout, kernel: 3, padding: c.pad, bias: c.bias, rng: &rng)
+            if c.bias { fast.bias!.value = GradientCheck.random([c.cout], seed: 40) }
+            XCTAssertTrue(fast.winograd)
+            var plain = fast
+            plain.winograd = false
+            let x = GradientCheck.random([5, c.cin, c.h, c.w], seed: UInt64(10 + index))
+            let ctx = PassContext(training: true, threads: c.threads)
+            let yf = fast.forward(x, ctx), yp = plain.forward(x, ctx)
+            XCTAssertEqual(yf.shape, yp.shape)
+            assertClose(yf, yp, "output of case \(index)")
+            let dy = GradientCheck.random(yp.shape, seed: UInt64(20 + index))
+            let dxf = fast.backward(dy, ctx), dxp = plain.backward(dy, ctx)
+            XCTAssertEqual(dxf.shape, x.shape)
+            assertClose(dxf, dxp, "input gradient of case \(index)")
+            assertClose(fast.weight.grad, plain.weight.grad, "weight gradient of case \(index)")
+            if c.bias { assertClose(fast.bias!.grad, plain.bias!.grad, "bias gradient of case \(index)") }
+        }
+    }
+
+    /// Finite differences agree with the gradients of a layer that takes the Winograd path.
+    func testGradientsMatchFiniteDifferences() {
+        var rng = RandomSource(seed: 7)
+        let conv = Conv2D(8, 8, kernel: 3, padding: 1, rng: &rng)
+        XCTAssertTrue(conv.winograd)
+        GradientCheck.check(conv, input: GradientCheck.random([2, 8, 5, 6], seed: 8), threads: 2)
+    }
+
+    /// The transformed weights kept between calls follow every change of the weights, in place or in a copy.
+    func testTransformedWeightsFollowTheWeights() {
+        var rng = RandomSource(seed: 11)
+        var conv = Conv2D(8, 8, kernel: 3, padding: 1, rng: &rng)
+        let x = GradientCheck.random([2, 8, 6, 6], seed: 12), ctx = PassContext(training: false)
+        _ = conv.forward(x, ctx)
+        var copy = conv
+        conv.weight.value.data[5] += 1
+        copy.weight.value.data[7] -= 2
+        for var layer in [conv, copy] {
+            let fast = layer.forward(x, ctx)
+            layer.winograd = false
+            assertClose(fast, layer.forward(x, ctx), "output after a weight change")
+        }
+    }
+
+    /// Small channel counts, other kernels and strides keep im2col.
+    func testChoosesWinogradOnlyWhereItPays() {
+        var rng = RandomSource(seed: 1)
+        XCTAssertFalse(Conv2D(1, 32, kernel: 3, rng: &rng).winograd)
+        XCTAssertFalse(Conv2D(32, 32, kernel: 5, padding: 2, rng: &rng).winograd)
+        XCTAssertFalse(Conv2D(32, 32, kernel: 3, stride: 2, rng: &rng).winograd)
+        XCTAssertTrue(Conv2D(32, 48, kernel: 3, rng: &rng).winograd)
+    }
+
+    private func assertClose(_ a: Tensor, _ b: Tensor, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+        let scale = b.data.reduce(Float(0)) { max($0, abs($1)) }
+        let worst = zip(a.data, b.data).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        XCTAssertLessThan(worst, 1e-5 * max(1, scale), "\(what): largest difference \(worst), values up to \(scale)",
+                          file: file, line: line)
+    }
+}
