@@ -1,6 +1,6 @@
 /// 2-D convolution over NCHW batches: im2col on sub-batches small enough to stay in cache, then one sgemm
-/// per sub-batch; or, for stride-1 3x3 kernels between enough channels, Winograd's F(2x2, 3x3) (`Winograd3x3`)
-/// for the output and both gradients. The batch is split over threads; weight gradients are summed per thread
+/// per sub-batch; or, for stride-1 3x3 and 5x5 kernels between enough channels, Winograd's F(2x2, r x r)
+/// (`Winograd`) for the output and both gradients. The batch is split over threads; weight gradients are summed per thread
 /// in a fixed order.
 public struct Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
@@ -8,8 +8,8 @@ public struct Conv2D: Layer {
     public var bias: Parameter?  // [Cout]
     /// False for a network's first layer: its input gradient is never used.
     public var needsInputGradient = true
-    /// Whether the output and the gradients go through Winograd's F(2x2, 3x3): 2.25 times fewer
-    /// multiplications, worth it when both sides have enough channels to amortise the transforms.
+    /// Whether the output and the gradients go through Winograd's F(2x2, r x r): 2.25 (3x3) or 2.8 (5x5) times
+    /// fewer multiplications, worth it when both sides have enough channels to amortise the transforms.
     var winograd: Bool
     private let winogradWeights = WinogradWeights()
     private var input = Tensor(zeros: [0])  // [N, Cin, H, W], kept for backward
@@ -22,7 +22,7 @@ public struct Conv2D: Layer {
         weight = Parameter(Tensor(shape: [outChannels, inChannels, kernel, kernel],
                                   data: initialization.weights(outChannels * fanIn, fanIn: fanIn, rng: &rng)))
         self.bias = bias ? Parameter(Tensor(shape: [outChannels], data: initialization.biases(outChannels, fanIn: fanIn, rng: &rng))) : nil
-        winograd = kernel == 3 && stride == 1 && padding <= 2 && inChannels >= 8 && outChannels >= 8
+        winograd = (kernel == 3 || kernel == 5) && stride == 1 && padding < kernel && inChannels >= 8 && outChannels >= 8
     }
 
     public var summary: String {
@@ -85,12 +85,12 @@ public struct Conv2D: Layer {
         return y
     }
 
-    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] through Winograd's F(2x2, 3x3).
+    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] through Winograd's F(2x2, r x r).
     private func forwardWinograd(_ x: Tensor, threads: Int) -> Tensor {
         let n = x.shape[0]
-        let geometry = Winograd3x3(inChannels: inChannels, outChannels: outChannels, height: x.shape[2],
-                                   width: x.shape[3], padding: padding)
-        let u = winogradWeights.transformed(weight.value.data, outChannels: outChannels, inChannels: inChannels, adjoint: false)
+        let geometry = Winograd(inChannels: inChannels, outChannels: outChannels, height: x.shape[2],
+                                 width: x.shape[3], kernel: kernel, padding: padding)
+        let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
         let biasValues = bias?.value.data ?? []
         return Tensor(shape: [n, outChannels, geometry.outHeight, geometry.outWidth]) { yb in
             x.data.withUnsafeBufferPointer { xb in
@@ -166,12 +166,13 @@ public struct Conv2D: Layer {
         return dx
     }
 
-    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, 3x3); accumulates dW, db.
+    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, r x r); accumulates dW, db.
     private mutating func backwardWinograd(_ dy: Tensor, threads: Int) -> Tensor {
         let x = input, n = x.shape[0], cin = inChannels, cout = outChannels
-        let geometry = Winograd3x3(inChannels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3], padding: padding)
+        let geometry = Winograd(inChannels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3], kernel: kernel,
+                                padding: padding)
         let outSize = cout * geometry.outHeight * geometry.outWidth
-        let duParts = ThreadPartials(threads: threads, size: 16 * cout * cin), dbParts = ThreadPartials(threads: threads, size: cout)
+        let duParts = ThreadPartials(threads: threads, size: geometry.positions * cout * cin), dbParts = ThreadPartials(threads: threads, size: cout)
         let hasBias = bias != nil
         x.data.withUnsafeBufferPointer { xb in
             dy.data.withUnsafeBufferPointer { dyb in
@@ -191,19 +192,25 @@ public struct Conv2D: Layer {
                 }
             }
         }
-        var du = [Float](repeating: 0, count: 16 * cout * cin)
+        var du = [Float](repeating: 0, count: geometry.positions * cout * cin)
         duParts.add(into: &du)
         du.withUnsafeBufferPointer { d in
             weight.grad.data.withUnsafeMutableBufferPointer { g in
-                Winograd3x3.addWeightGradient(d.baseAddress!, into: g.baseAddress!, outChannels: cout, inChannels: cin)
+                Winograd.addWeightGradient(d.baseAddress!, kernel: kernel, into: g.baseAddress!, outChannels: cout, inChannels: cin)
             }
         }
         if hasBias { dbParts.add(into: &bias!.grad.data) }
         guard needsInputGradient else { return Tensor(zeros: [0]) }
-        // dx is the convolution of dy, padded by 2 − padding, with the kernels turned and the channels swapped.
-        let adjoint = Winograd3x3(inChannels: cout, outChannels: cin, height: geometry.outHeight,
-                                  width: geometry.outWidth, padding: 2 - padding)
-        let u = winogradWeights.transformed(weight.value.data, outChannels: cout, inChannels: cin, adjoint: true)
+        return inputGradientWinograd(dy, threads: threads)
+    }
+
+    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, r x r).
+    private func inputGradientWinograd(_ dy: Tensor, threads: Int) -> Tensor {
+        let x = input, n = x.shape[0], cin = inChannels, cout = outChannels
+        // dx is the convolution of dy, padded by kernel − 1 − padding, with the kernels turned and the channels swapped.
+        let adjoint = Winograd(inChannels: cout, outChannels: cin, height: dy.shape[2], width: dy.shape[3],
+                               kernel: kernel, padding: kernel - 1 - padding)
+        let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: cout, inChannels: cin, adjoint: true)
         return Tensor(shape: x.shape) { dxb in
             dy.data.withUnsafeBufferPointer { dyb in
                 u.withUnsafeBufferPointer { ub in

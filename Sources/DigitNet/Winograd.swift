@@ -1,57 +1,77 @@
 import Foundation
 
-/// Winograd's minimal filtering F(2x2, 3x3) for stride-1 3x3 convolutions (Lavin & Gray 2015): each 2x2 block
-/// of outputs comes from a 4x4 block of input through 16 multiplications per channel pair instead of 36.
-/// The input blocks and the weights are transformed (V = Bᵀ d B, U = G g Gᵀ), the 16 positions of a block
-/// become 16 matrix products U[ξ]·V[ξ] over channels, and each product block is transformed back (Y = Aᵀ M A).
-/// Conv2D uses it for its forward pass, its input gradient (the same kind of convolution) and its weight
-/// gradient (the chain rule back through the same transforms).
-struct Winograd3x3 {
-    let inChannels: Int, outChannels: Int, height: Int, width: Int, padding: Int
+/// Winograd's minimal filtering F(2x2, r x r) for stride-1 3x3 and 5x5 convolutions (Lavin & Gray 2015): each
+/// 2x2 block of outputs comes from an n x n block of input (n = r + 1) through n² multiplications per channel
+/// pair instead of 4r² (16 against 36 for 3x3, 36 against 100 for 5x5). The input blocks and the weights are
+/// transformed (V = Bᵀ d B, U = G g Gᵀ), the n² positions of a block become n² matrix products U[ξ]·V[ξ] over
+/// channels, and each product block is transformed back (Y = Aᵀ M A). Conv2D uses it for its forward pass, its
+/// input gradient (the same kind of convolution) and its weight gradient (the chain rule back through the same
+/// transforms). The 5x5 matrices come from interpolation at 0, ±1, ±2 and ∞.
+struct Winograd {
+    let inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, padding: Int
 
-    var outHeight: Int { height + 2 * padding - 2 }
-    var outWidth: Int { width + 2 * padding - 2 }
+    /// Values per side of an input block, and its square: the number of matrix products.
+    var n: Int { kernel + 1 }
+    var positions: Int { n * n }
+    var outHeight: Int { height + 2 * padding - kernel + 1 }
+    var outWidth: Int { width + 2 * padding - kernel + 1 }
     var tilesY: Int { (outHeight + 1) / 2 }
     var tilesX: Int { (outWidth + 1) / 2 }
-    var tilesPerItem: Int { tilesY * tilesX }
     var itemSize: Int { inChannels * height * width }
-    /// Blocks per input plane as the transforms lay them out: rows of tilesX + 1, the last block of each row a
-    /// spare whose values are never used, so that a plane's blocks are one evenly strided run.
-    var blocksPerItem: Int { tilesY * (tilesX + 1) }
-    /// The zero-bordered input plane split by row and column parity into four (tilesY + 1) x (tilesX + 1) phase
-    /// planes: the 16 values of every block then sit at one offset from its index in each phase plane.
-    var phaseSize: Int { (tilesY + 1) * (tilesX + 1) }
+    /// Phase-plane values a block reaches beyond its own corner, down and across.
+    var halo: Int { kernel / 2 }
+    /// Blocks per row as the transforms lay them out: tilesX and `halo` spares whose values are never used, so
+    /// that all the blocks of a plane form one evenly strided run.
+    var blocksPerRow: Int { tilesX + halo }
+    var blocksPerItem: Int { tilesY * blocksPerRow }
+    /// The zero-bordered input plane split by row and column parity into four phase planes of
+    /// (tilesY + halo) x blocksPerRow: value (a, b) of every block then sits at one offset from the block's index.
+    var phaseSize: Int { (tilesY + halo) * blocksPerRow }
     /// Floats per input plane in scratch: four phase planes and room for the spare blocks' reads past the end.
-    var planeStride: Int { 4 * phaseSize + 16 }
+    var planeStride: Int { 4 * phaseSize + 32 }
 
     /// Samples per block: transformed input and products of about 2 MB together.
-    func blockSize(_ n: Int) -> Int {
-        max(1, min(n, (1 << 19) / max(1, 16 * (inChannels + outChannels) * blocksPerItem)))
+    func blockSize(_ count: Int) -> Int {
+        max(1, min(count, (1 << 19) / max(1, positions * (inChannels + outChannels) * blocksPerItem)))
     }
 
-    /// U = G g Gᵀ for weights g [Cout, Cin, 3, 3] -> [16, Cout, Cin]. With `adjoint`, g is read as the weights
-    /// of the input gradient: channels swapped and kernels turned by 180°, from a layer's [Cin', Cout', 3, 3].
-    static func transformWeights(_ g: UnsafePointer<Float>, outChannels: Int, inChannels: Int, adjoint: Bool) -> [Float] {
-        let pairs = outChannels * inChannels
-        var u = [Float](repeating: 0, count: 16 * pairs)
+    /// G for r = 3 (4x3) and r = 5 (6x5), row-major.
+    private static func g(_ r: Int) -> [Float] {
+        r == 3 ? [1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1]
+            : [1.0 / 4, 0, 0, 0, 0,
+               1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6,
+               1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6,
+               1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3, 2.0 / 3,
+               1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3, 2.0 / 3,
+               0, 0, 0, 0, 1]
+    }
+
+    /// U = G g Gᵀ for weights g [Cout, Cin, r, r] -> [n², Cout, Cin]. With `adjoint`, g is read as the weights
+    /// of the input gradient: channels swapped and kernels turned by 180°, from a layer's [Cin', Cout', r, r].
+    static func transformWeights(_ g: UnsafePointer<Float>, kernel r: Int, outChannels: Int, inChannels: Int,
+                                 adjoint: Bool) -> [Float] {
+        let n = r + 1, pairs = outChannels * inChannels, gm = Self.g(r)
+        var u = [Float](repeating: 0, count: n * n * pairs)
+        var k = [Float](repeating: 0, count: r * r), gk = [Float](repeating: 0, count: n * r)
         u.withUnsafeMutableBufferPointer { u in
             for co in 0..<outChannels {
                 for ci in 0..<inChannels {
-                    // k[ky·3 + kx] of this channel pair.
-                    @inline(__always) func k(_ i: Int) -> Float {
-                        adjoint ? g[(ci * outChannels + co) * 9 + 8 - i] : g[(co * inChannels + ci) * 9 + i]
+                    for i in 0..<(r * r) {
+                        k[i] = adjoint ? g[(ci * outChannels + co) * r * r + r * r - 1 - i] : g[(co * inChannels + ci) * r * r + i]
                     }
-                    // G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]: the columns of G·k (4x3), then the rows of (G·k)·Gᵀ (4x4).
-                    var gk = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
-                    for x in 0..<3 {
-                        let a = k(x), b = k(3 + x), c = k(6 + x)
-                        let column = SIMD4<Float>(a, (a + b + c) / 2, (a - b + c) / 2, c)
-                        if x == 0 { gk.0 = column } else if x == 1 { gk.1 = column } else { gk.2 = column }
+                    for y in 0..<n {  // G·k (n x r)
+                        for x in 0..<r {
+                            var s: Float = 0
+                            for j in 0..<r { s += gm[y * r + j] * k[j * r + x] }
+                            gk[y * r + x] = s
+                        }
                     }
-                    for y in 0..<4 {
-                        let a = gk.0[y], b = gk.1[y], c = gk.2[y]
-                        let row = SIMD4<Float>(a, (a + b + c) / 2, (a - b + c) / 2, c)
-                        for x in 0..<4 { u[(4 * y + x) * pairs + co * inChannels + ci] = row[x] }
+                    for y in 0..<n {  // (G·k)·Gᵀ (n x n)
+                        for x in 0..<n {
+                            var s: Float = 0
+                            for j in 0..<r { s += gk[y * r + j] * gm[x * r + j] }
+                            u[(y * n + x) * pairs + co * inChannels + ci] = s
+                        }
                     }
                 }
             }
@@ -64,7 +84,7 @@ struct Winograd3x3 {
     func scratchSize(count: Int, gradient: Bool = false) -> Int {
         let t = count * blocksPerItem
         return count * (inChannels + (gradient ? outChannels : 0)) * planeStride
-            + 16 * (inChannels + outChannels) * t + 4 * blocksPerItem + 16
+            + positions * (inChannels + outChannels) * t + 4 * blocksPerItem + 16 * positions + 32
     }
 
     /// Allocates scratch for `count` samples with the phase planes zeroed, as `convolve` and
@@ -98,14 +118,15 @@ struct Winograd3x3 {
     func convolve(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                   into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
-        let planes = scratch, v = planes + count * cin * planeStride, m = v + 16 * cin * t, z = m + 16 * cout * t
+        let planes = scratch, v = planes + count * cin * planeStride, m = v + positions * cin * t
+        let z = m + positions * cout * t, work = z + 4 * blocks + 32
         for plane in 0..<(count * cin) {
             let phases = planes + plane * planeStride
             splitPhases(x + plane * height * width, height: height, width: width, padding: padding, into: phases)
-            transformInput(phases, into: v + plane / cin * blocks + plane % cin * t, stride: cin * t)
+            transformInput(phases, into: v + plane / cin * blocks + plane % cin * t, stride: cin * t, work: work)
         }
         // M[ξ] = U[ξ] · V[ξ]: [Cout, Cin] x [Cin, blocks].
-        for xi in 0..<16 {
+        for xi in 0..<positions {
             gemm(m: cout, n: t, k: cin, a: u + xi * cout * cin, lda: cin, b: v + xi * cin * t, ldb: t,
                  c: m + xi * cout * t, ldc: t)
         }
@@ -116,7 +137,7 @@ struct Winograd3x3 {
         }
     }
 
-    // Weight gradient of one block: x [count, Cin, H, W], dy [count, Cout, Ho, Wo] -> dU [16, Cout, Cin] +=
+    // Weight gradient of one block: x [count, Cin, H, W], dy [count, Cout, Ho, Wo] -> dU [n², Cout, Cin] +=
     // (A dy Aᵀ)[ξ] · V[ξ]ᵀ summed over blocks, the gradient with respect to the transformed weights (turn it
     // into dW with addWeightGradient); db [Cout] += Σ dy if given. `scratch` from makeScratch(gradient: true).
     func accumulateGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, count: Int,
@@ -125,11 +146,12 @@ struct Winograd3x3 {
         let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
         let ho = outHeight, wo = outWidth
         let xPhases = scratch, dyPhases = xPhases + count * cin * planeStride
-        let v = dyPhases + count * cout * planeStride, dm = v + 16 * cin * t
+        let v = dyPhases + count * cout * planeStride, dm = v + positions * cin * t
+        let work = dm + positions * cout * t + 4 * blocks + 32
         for plane in 0..<(count * cin) {
             let phases = xPhases + plane * planeStride
             splitPhases(x + plane * height * width, height: height, width: width, padding: padding, into: phases)
-            transformInput(phases, into: v + plane / cin * blocks + plane % cin * t, stride: cin * t)
+            transformInput(phases, into: v + plane / cin * blocks + plane % cin * t, stride: cin * t, work: work)
         }
         for plane in 0..<(count * cout) {
             let phases = dyPhases + plane * planeStride, source = dy + plane * ho * wo
@@ -138,28 +160,31 @@ struct Winograd3x3 {
             transformGradient(phases, into: dm + plane / cout * blocks + plane % cout * t, stride: cout * t)
         }
         // dU[ξ] += dM[ξ] · V[ξ]ᵀ: [Cout, blocks] x [blocks, Cin].
-        for xi in 0..<16 {
+        for xi in 0..<positions {
             gemm(transB: true, m: cout, n: cin, k: t, a: dm + xi * cout * t, lda: t, b: v + xi * cin * t, ldb: t,
                  beta: 1, c: du + xi * cout * cin, ldc: cin)
         }
     }
 
-    /// dW [Cout, Cin, 3, 3] += Gᵀ dU G for dU [16, Cout, Cin] from accumulateGradient.
-    static func addWeightGradient(_ du: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>,
+    /// dW [Cout, Cin, r, r] += Gᵀ dU G for dU [n², Cout, Cin] from accumulateGradient.
+    static func addWeightGradient(_ du: UnsafePointer<Float>, kernel r: Int, into dw: UnsafeMutablePointer<Float>,
                                   outChannels: Int, inChannels: Int) {
-        let pairs = outChannels * inChannels
-        // Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1] applied to four values.
-        @inline(__always) func gt(_ x: SIMD4<Float>) -> SIMD3<Float> {
-            SIMD3(x[0] + (x[1] + x[2]) / 2, (x[1] - x[2]) / 2, (x[1] + x[2]) / 2 + x[3])
-        }
+        let n = r + 1, pairs = outChannels * inChannels, gm = Self.g(r)
+        var h = [Float](repeating: 0, count: r * n)
         for pair in 0..<pairs {
-            @inline(__always) func column(_ b: Int) -> SIMD3<Float> {
-                gt(SIMD4(du[b * pairs + pair], du[(4 + b) * pairs + pair], du[(8 + b) * pairs + pair], du[(12 + b) * pairs + pair]))
+            for y in 0..<r {  // Gᵀ dU (r x n)
+                for x in 0..<n {
+                    var s: Float = 0
+                    for j in 0..<n { s += gm[j * r + y] * du[(j * n + x) * pairs + pair] }
+                    h[y * n + x] = s
+                }
             }
-            let h = (column(0), column(1), column(2), column(3))  // Gᵀ dU, column by column
-            for ky in 0..<3 {
-                let row = gt(SIMD4(h.0[ky], h.1[ky], h.2[ky], h.3[ky]))
-                for kx in 0..<3 { dw[pair * 9 + ky * 3 + kx] += row[kx] }
+            for y in 0..<r {  // (Gᵀ dU) G (r x r)
+                for x in 0..<r {
+                    var s: Float = 0
+                    for j in 0..<n { s += h[y * n + j] * gm[j * r + x] }
+                    dw[pair * r * r + y * r + x] += s
+                }
             }
         }
     }
@@ -168,7 +193,7 @@ struct Winograd3x3 {
     // (py >> 1, px >> 1). Rows go sixteen values at a time, split into their even and odd halves.
     private func splitPhases(_ x: UnsafePointer<Float>, height: Int, width: Int, padding: Int,
                              into phases: UnsafeMutablePointer<Float>) {
-        let cols = tilesX + 1
+        let cols = blocksPerRow
         for row in 0..<height {
             let py = row + padding, source = x + row * width
             let even = phases + (py & 1) * 2 * phaseSize + (py >> 1) * cols, odd = even + phaseSize
@@ -193,35 +218,58 @@ struct Winograd3x3 {
     }
 
     private typealias V16 = SIMD16<Float>
+    private typealias V4x = (V16, V16, V16, V16)
+    private typealias V6x = (V16, V16, V16, V16, V16, V16)
 
-    /// (Bᵀ x) for four vectors of blocks, Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
-    @inline(__always)
-    private static func bt(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16) -> (V16, V16, V16, V16) {
+    // The 1-D transforms on vectors of sixteen blocks, for r = 3 (n = 4) and r = 5 (n = 6).
+    /// Bᵀ x, Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
+    @inline(__always) private static func bt(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16) -> V4x {
         (x0 - x2, x1 + x2, x2 - x1, x1 - x3)
     }
-
-    /// (Aᵀ x) for four vectors of blocks, Aᵀ = [1 1 1 0; 0 1 −1 −1].
-    @inline(__always)
-    private static func at(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16) -> (V16, V16) {
+    /// Bᵀ x, Bᵀ = [4 0 −5 0 1 0; 0 4 4 −1 −1 0; 0 −4 4 1 −1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1].
+    @inline(__always) private static func bt(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16, _ x4: V16, _ x5: V16) -> V6x {
+        let four: Float = 4, five: Float = 5, two: Float = 2
+        return (four * x0 - five * x2 + x4, four * (x1 + x2) - (x3 + x4), four * (x2 - x1) + (x3 - x4),
+                two * (x3 - x1) + (x4 - x2), two * (x1 - x3) + (x4 - x2), four * x1 - five * x3 + x5)
+    }
+    /// Aᵀ x, Aᵀ = [1 1 1 0; 0 1 −1 −1].
+    @inline(__always) private static func at(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16) -> (V16, V16) {
         (x0 + x1 + x2, x1 - x2 - x3)
+    }
+    /// Aᵀ x, Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1].
+    @inline(__always) private static func at(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16, _ x4: V16, _ x5: V16) -> (V16, V16) {
+        (x0 + x1 + x2 + x3 + x4, x1 - x2 + 2 * (x3 - x4) + x5)
+    }
+    /// A x for two values, A = [1 0; 1 1; 1 −1; 0 −1].
+    @inline(__always) private static func a4(_ x0: V16, _ x1: V16) -> V4x {
+        (x0, x0 + x1, x0 - x1, -x1)
+    }
+    /// A x for two values, A = [1 0; 1 1; 1 −1; 1 2; 1 −2; 0 1].
+    @inline(__always) private static func a6(_ x0: V16, _ x1: V16) -> V6x {
+        (x0, x0 + x1, x0 - x1, x0 + 2 * x1, x0 - 2 * x1, x1)
     }
 
     /// Visits the blocks of a plane sixteen at a time (the last chunk overlapping the one before, or short when
     /// the plane has fewer than sixteen); `body(j, lanes)` handles blocks j..<j + lanes.
     @inline(__always)
     private func chunks(_ body: (Int, Int) -> Void) {
-        let n = blocksPerItem
-        if n < 16 { body(0, n); return }
+        let count = blocksPerItem
+        if count < 16 { body(0, count); return }
         var j = 0
-        while j + 16 <= n { body(j, 16); j += 16 }
-        if j < n { body(n - 16, 16) }
+        while j + 16 <= count { body(j, 16); j += 16 }
+        if j < count { body(count - 16, 16) }
     }
 
-    /// Stores four vectors `stride` apart from p (the first `lanes` values of each).
+    /// Stores four or six vectors `stride` apart from p (the first `lanes` values of each).
     @inline(__always)
-    private static func store(_ x: (V16, V16, V16, V16), _ p: UnsafeMutablePointer<Float>, stride: Int, lanes: Int) {
+    private static func store(_ x: V4x, _ p: UnsafeMutablePointer<Float>, stride: Int, lanes: Int) {
         store(x.0, p, lanes: lanes); store(x.1, p + stride, lanes: lanes)
         store(x.2, p + 2 * stride, lanes: lanes); store(x.3, p + 3 * stride, lanes: lanes)
+    }
+    @inline(__always)
+    private static func store(_ x: V6x, _ p: UnsafeMutablePointer<Float>, stride: Int, lanes: Int) {
+        store((x.0, x.1, x.2, x.3), p, stride: stride, lanes: lanes)
+        store(x.4, p + 4 * stride, lanes: lanes); store(x.5, p + 5 * stride, lanes: lanes)
     }
 
     /// Stores the first `lanes` values of x at p.
@@ -235,31 +283,47 @@ struct Winograd3x3 {
     }
 
     // Four phase planes -> V[ξ][block] = (Bᵀ d B)[ξ] for every block of the plane, ξ's runs `stride` apart.
-    // Block values past the plane (spares, short chunks) are read from scratch and never used.
+    // Block values past the plane (spares, short chunks) are read from scratch and never used. `work` holds
+    // 36 vectors between the two passes of the 6x6 transform.
     @inline(__always)
-    private func transformInput(_ phases: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int) {
-        let cols = tilesX + 1, raw = UnsafeRawPointer(phases), size = phaseSize
+    private func transformInput(_ phases: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int,
+                                work: UnsafeMutablePointer<Float>) {
+        let cols = blocksPerRow, raw = UnsafeRawPointer(phases), size = phaseSize
         // d[a][b] of block j starts in phase plane (a & 1, b & 1) at row a >> 1, column b >> 1.
         @inline(__always) func d(_ a: Int, _ b: Int, _ j: Int) -> V16 {
             raw.loadUnaligned(fromByteOffset: 4 * (((a & 1) * 2 + (b & 1)) * size + (a >> 1) * cols + (b >> 1) + j), as: V16.self)
         }
-        chunks { j, lanes in
-            // Bᵀ d, column by column; then each row times B.
-            let c0 = Self.bt(d(0, 0, j), d(1, 0, j), d(2, 0, j), d(3, 0, j))
-            let c1 = Self.bt(d(0, 1, j), d(1, 1, j), d(2, 1, j), d(3, 1, j))
-            let c2 = Self.bt(d(0, 2, j), d(1, 2, j), d(2, 2, j), d(3, 2, j))
-            let c3 = Self.bt(d(0, 3, j), d(1, 3, j), d(2, 3, j), d(3, 3, j))
-            Self.store(Self.bt(c0.0, c1.0, c2.0, c3.0), v + j, stride: stride, lanes: lanes)
-            Self.store(Self.bt(c0.1, c1.1, c2.1, c3.1), v + 4 * stride + j, stride: stride, lanes: lanes)
-            Self.store(Self.bt(c0.2, c1.2, c2.2, c3.2), v + 8 * stride + j, stride: stride, lanes: lanes)
-            Self.store(Self.bt(c0.3, c1.3, c2.3, c3.3), v + 12 * stride + j, stride: stride, lanes: lanes)
+        if kernel == 3 {
+            chunks { j, lanes in
+                // Bᵀ d, column by column; then each row times B.
+                let c0 = Self.bt(d(0, 0, j), d(1, 0, j), d(2, 0, j), d(3, 0, j))
+                let c1 = Self.bt(d(0, 1, j), d(1, 1, j), d(2, 1, j), d(3, 1, j))
+                let c2 = Self.bt(d(0, 2, j), d(1, 2, j), d(2, 2, j), d(3, 2, j))
+                let c3 = Self.bt(d(0, 3, j), d(1, 3, j), d(2, 3, j), d(3, 3, j))
+                Self.store(Self.bt(c0.0, c1.0, c2.0, c3.0), v + j, stride: stride, lanes: lanes)
+                Self.store(Self.bt(c0.1, c1.1, c2.1, c3.1), v + 4 * stride + j, stride: stride, lanes: lanes)
+                Self.store(Self.bt(c0.2, c1.2, c2.2, c3.2), v + 8 * stride + j, stride: stride, lanes: lanes)
+                Self.store(Self.bt(c0.3, c1.3, c2.3, c3.3), v + 12 * stride + j, stride: stride, lanes: lanes)
+            }
+        } else {
+            let w = UnsafeMutableRawPointer(work)
+            @inline(__always) func keep(_ c: V6x, column b: Int) {
+                w.storeBytes(of: c.0, toByteOffset: 64 * b, as: V16.self)
+                w.storeBytes(of: c.1, toByteOffset: 64 * (6 + b), as: V16.self)
+                w.storeBytes(of: c.2, toByteOffset: 64 * (12 + b), as: V16.self)
+                w.storeBytes(of: c.3, toByteOffset: 64 * (18 + b), as: V16.self)
+                w.storeBytes(of: c.4, toByteOffset: 64 * (24 + b), as: V16.self)
+                w.storeBytes(of: c.5, toByteOffset: 64 * (30 + b), as: V16.self)
+            }
+            @inline(__always) func kept(_ i: Int) -> V16 { w.load(fromByteOffset: 64 * i, as: V16.self) }
+            chunks { j, lanes in
+                for b in 0..<6 { keep(Self.bt(d(0, b, j), d(1, b, j), d(2, b, j), d(3, b, j), d(4, b, j), d(5, b, j)), column: b) }
+                for a in 0..<6 {
+                    let r = Self.bt(kept(6 * a), kept(6 * a + 1), kept(6 * a + 2), kept(6 * a + 3), kept(6 * a + 4), kept(6 * a + 5))
+                    Self.store(r, v + 6 * a * stride + j, stride: stride, lanes: lanes)
+                }
+            }
         }
-    }
-
-    /// (A x) for two vectors of blocks, A = [1 0; 1 1; 1 −1; 0 −1].
-    @inline(__always)
-    private static func a(_ x0: V16, _ x1: V16) -> (V16, V16, V16, V16) {
-        (x0, x0 + x1, x0 - x1, -x1)
     }
 
     // Four phase planes of an output gradient -> dM[ξ][block] = (A e Aᵀ)[ξ] for the 2x2 gradient e of every
@@ -270,12 +334,24 @@ struct Winograd3x3 {
         @inline(__always) func e(_ r: Int, _ c: Int, _ j: Int) -> V16 {
             raw.loadUnaligned(fromByteOffset: 4 * ((r * 2 + c) * size + j), as: V16.self)
         }
-        chunks { j, lanes in
-            let c0 = Self.a(e(0, 0, j), e(1, 0, j)), c1 = Self.a(e(0, 1, j), e(1, 1, j))  // A e, column by column
-            Self.store(Self.a(c0.0, c1.0), dm + j, stride: stride, lanes: lanes)
-            Self.store(Self.a(c0.1, c1.1), dm + 4 * stride + j, stride: stride, lanes: lanes)
-            Self.store(Self.a(c0.2, c1.2), dm + 8 * stride + j, stride: stride, lanes: lanes)
-            Self.store(Self.a(c0.3, c1.3), dm + 12 * stride + j, stride: stride, lanes: lanes)
+        if kernel == 3 {
+            chunks { j, lanes in
+                let c0 = Self.a4(e(0, 0, j), e(1, 0, j)), c1 = Self.a4(e(0, 1, j), e(1, 1, j))  // A e, column by column
+                Self.store(Self.a4(c0.0, c1.0), dm + j, stride: stride, lanes: lanes)
+                Self.store(Self.a4(c0.1, c1.1), dm + 4 * stride + j, stride: stride, lanes: lanes)
+                Self.store(Self.a4(c0.2, c1.2), dm + 8 * stride + j, stride: stride, lanes: lanes)
+                Self.store(Self.a4(c0.3, c1.3), dm + 12 * stride + j, stride: stride, lanes: lanes)
+            }
+        } else {
+            chunks { j, lanes in
+                let c0 = Self.a6(e(0, 0, j), e(1, 0, j)), c1 = Self.a6(e(0, 1, j), e(1, 1, j))
+                Self.store(Self.a6(c0.0, c1.0), dm + j, stride: stride, lanes: lanes)
+                Self.store(Self.a6(c0.1, c1.1), dm + 6 * stride + j, stride: stride, lanes: lanes)
+                Self.store(Self.a6(c0.2, c1.2), dm + 12 * stride + j, stride: stride, lanes: lanes)
+                Self.store(Self.a6(c0.3, c1.3), dm + 18 * stride + j, stride: stride, lanes: lanes)
+                Self.store(Self.a6(c0.4, c1.4), dm + 24 * stride + j, stride: stride, lanes: lanes)
+                Self.store(Self.a6(c0.5, c1.5), dm + 30 * stride + j, stride: stride, lanes: lanes)
+            }
         }
     }
 
@@ -284,24 +360,36 @@ struct Winograd3x3 {
     @inline(__always)
     private func transformOutput(_ m: UnsafePointer<Float>, stride: Int, bias: Float, scratch z: UnsafeMutablePointer<Float>,
                                  into y: UnsafeMutablePointer<Float>) {
-        let n = blocksPerItem, raw = UnsafeRawPointer(m), b = V16(repeating: bias)
+        let count = blocksPerItem, raw = UnsafeRawPointer(m), b = V16(repeating: bias)
         @inline(__always) func mm(_ xi: Int, _ j: Int) -> V16 {
             raw.loadUnaligned(fromByteOffset: 4 * (xi * stride + j), as: V16.self)
         }
-        chunks { j, lanes in
-            // Aᵀ M, column by column; then each row times A.
-            let c0 = Self.at(mm(0, j), mm(4, j), mm(8, j), mm(12, j))
-            let c1 = Self.at(mm(1, j), mm(5, j), mm(9, j), mm(13, j))
-            let c2 = Self.at(mm(2, j), mm(6, j), mm(10, j), mm(14, j))
-            let c3 = Self.at(mm(3, j), mm(7, j), mm(11, j), mm(15, j))
-            let top = Self.at(c0.0, c1.0, c2.0, c3.0), bottom = Self.at(c0.1, c1.1, c2.1, c3.1)
-            Self.store(top.0 + b, z + j, lanes: lanes); Self.store(top.1 + b, z + n + j, lanes: lanes)
-            Self.store(bottom.0 + b, z + 2 * n + j, lanes: lanes); Self.store(bottom.1 + b, z + 3 * n + j, lanes: lanes)
+        @inline(__always) func keep(_ top: (V16, V16), _ bottom: (V16, V16), _ j: Int, _ lanes: Int) {
+            Self.store(top.0 + b, z + j, lanes: lanes); Self.store(top.1 + b, z + count + j, lanes: lanes)
+            Self.store(bottom.0 + b, z + 2 * count + j, lanes: lanes); Self.store(bottom.1 + b, z + 3 * count + j, lanes: lanes)
         }
-        let ho = outHeight, wo = outWidth, cols = tilesX + 1, pairs = wo / 2
+        if kernel == 3 {
+            chunks { j, lanes in
+                // Aᵀ M, column by column; then each row times A.
+                let c0 = Self.at(mm(0, j), mm(4, j), mm(8, j), mm(12, j))
+                let c1 = Self.at(mm(1, j), mm(5, j), mm(9, j), mm(13, j))
+                let c2 = Self.at(mm(2, j), mm(6, j), mm(10, j), mm(14, j))
+                let c3 = Self.at(mm(3, j), mm(7, j), mm(11, j), mm(15, j))
+                keep(Self.at(c0.0, c1.0, c2.0, c3.0), Self.at(c0.1, c1.1, c2.1, c3.1), j, lanes)
+            }
+        } else {
+            chunks { j, lanes in
+                @inline(__always) func column(_ b: Int) -> (V16, V16) {
+                    Self.at(mm(b, j), mm(6 + b, j), mm(12 + b, j), mm(18 + b, j), mm(24 + b, j), mm(30 + b, j))
+                }
+                let c0 = column(0), c1 = column(1), c2 = column(2), c3 = column(3), c4 = column(4), c5 = column(5)
+                keep(Self.at(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0), Self.at(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1), j, lanes)
+            }
+        }
+        let ho = outHeight, wo = outWidth, cols = blocksPerRow, pairs = wo / 2
         for by in 0..<tilesY {
             for r in 0..<2 where 2 * by + r < ho {
-                let left = z + 2 * r * n + by * cols, right = left + n, row = y + (2 * by + r) * wo
+                let left = z + 2 * r * count + by * cols, right = left + count, row = y + (2 * by + r) * wo
                 var bx = 0
                 while bx + 8 <= pairs {
                     var v = V16()
@@ -324,16 +412,16 @@ final class WinogradWeights: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [Bool: (source: [Float], u: [Float])] = [:]
 
-    /// transformWeights(weights, adjoint:) for the layer's weights [Cout, Cin, 3, 3], from the last call's result
+    /// transformWeights(weights, adjoint:) for the layer's weights [Cout, Cin, r, r], from the last call's result
     /// when `weights` are the same values (the same array buffer is recognised without reading it).
-    func transformed(_ weights: [Float], outChannels: Int, inChannels: Int, adjoint: Bool) -> [Float] {
+    func transformed(_ weights: [Float], kernel: Int, outChannels: Int, inChannels: Int, adjoint: Bool) -> [Float] {
         lock.lock()
         if let entry = entries[adjoint], entry.source == weights { lock.unlock(); return entry.u }
         lock.unlock()
         let u = weights.withUnsafeBufferPointer {
             adjoint
-                ? Winograd3x3.transformWeights($0.baseAddress!, outChannels: inChannels, inChannels: outChannels, adjoint: true)
-                : Winograd3x3.transformWeights($0.baseAddress!, outChannels: outChannels, inChannels: inChannels, adjoint: false)
+                ? Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: inChannels, inChannels: outChannels, adjoint: true)
+                : Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
         }
         lock.lock()
         entries[adjoint] = (weights, u)

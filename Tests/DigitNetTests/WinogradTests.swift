@@ -5,13 +5,15 @@ final class WinogradTests: XCTestCase {
     /// Output, input gradient, weight and bias gradients equal the im2col path's for odd and even sizes, paddings
     /// 0, 1 and 2, with and without bias, on one thread and several.
     func testMatchesIm2ColPath() {
-        let cases: [(cin: Int, cout: Int, h: Int, w: Int, pad: Int, bias: Bool, threads: Int)] = [
-            (8, 9, 7, 6, 0, true, 1), (12, 8, 9, 11, 1, false, 2), (8, 16, 5, 5, 2, true, 3), (10, 8, 28, 28, 1, true, 2),
-            (9, 8, 20, 17, 0, false, 1), (8, 8, 19, 33, 2, true, 2),
+        let cases: [(cin: Int, cout: Int, h: Int, w: Int, k: Int, pad: Int, bias: Bool, threads: Int)] = [
+            (8, 9, 7, 6, 3, 0, true, 1), (12, 8, 9, 11, 3, 1, false, 2), (8, 16, 5, 5, 3, 2, true, 3),
+            (10, 8, 28, 28, 3, 1, true, 2), (9, 8, 20, 17, 3, 0, false, 1), (8, 8, 19, 33, 3, 2, true, 2),
+            (8, 9, 14, 14, 5, 2, true, 2), (9, 8, 9, 12, 5, 0, false, 1), (8, 10, 17, 6, 5, 4, true, 3),
+            (11, 8, 7, 23, 5, 1, true, 1), (8, 8, 5, 5, 5, 3, false, 2),
         ]
         for (index, c) in cases.enumerated() {
             var rng = RandomSource(seed: UInt64(index + 1))
-            var fast = Conv2D(c.cin, c.cout, kernel: 3, padding: c.pad, bias: c.bias, rng: &rng)
+            var fast = Conv2D(c.cin, c.cout, kernel: c.k, padding: c.pad, bias: c.bias, rng: &rng)
             if c.bias { fast.bias!.value = GradientCheck.random([c.cout], seed: 40) }
             XCTAssertTrue(fast.winograd)
             var plain = fast
@@ -30,12 +32,13 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// Finite differences agree with the gradients of a layer that takes the Winograd path.
+    /// Finite differences agree with the gradients of layers that take the Winograd path.
     func testGradientsMatchFiniteDifferences() {
         var rng = RandomSource(seed: 7)
-        let conv = Conv2D(8, 8, kernel: 3, padding: 1, rng: &rng)
-        XCTAssertTrue(conv.winograd)
-        GradientCheck.check(conv, input: GradientCheck.random([2, 8, 5, 6], seed: 8), threads: 2)
+        for conv in [Conv2D(8, 8, kernel: 3, padding: 1, rng: &rng), Conv2D(8, 9, kernel: 5, padding: 2, rng: &rng)] {
+            XCTAssertTrue(conv.winograd)
+            GradientCheck.check(conv, input: GradientCheck.random([2, 8, 5, 6], seed: 8), threads: 2)
+        }
     }
 
     /// The transformed weights kept between calls follow every change of the weights, in place or in a copy.
@@ -58,9 +61,11 @@ final class WinogradTests: XCTestCase {
     func testChoosesWinogradOnlyWhereItPays() {
         var rng = RandomSource(seed: 1)
         XCTAssertFalse(Conv2D(1, 32, kernel: 3, rng: &rng).winograd)
-        XCTAssertFalse(Conv2D(32, 32, kernel: 5, padding: 2, rng: &rng).winograd)
+        XCTAssertFalse(Conv2D(32, 32, kernel: 7, padding: 3, rng: &rng).winograd)
         XCTAssertFalse(Conv2D(32, 32, kernel: 3, stride: 2, rng: &rng).winograd)
+        XCTAssertFalse(Conv2D(32, 32, kernel: 5, stride: 2, padding: 2, rng: &rng).winograd)
         XCTAssertTrue(Conv2D(32, 48, kernel: 3, rng: &rng).winograd)
+        XCTAssertTrue(Conv2D(32, 64, kernel: 5, padding: 2, rng: &rng).winograd)
     }
 
     private func assertClose(_ a: Tensor, _ b: Tensor, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
