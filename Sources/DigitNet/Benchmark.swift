@@ -10,7 +10,9 @@ public struct SpeedReport: Sendable {
     /// Multiply-adds per image in a forward pass.
     public var multiplyAdds: Int
 
-    /// Arithmetic rate of training: forward, input gradients and weight gradients are each about 2·MACs flops.
+    /// Arithmetic rate of training, counted as direct convolution would do it: forward, input gradients and
+    /// weight gradients are each about 2·MACs flops. Winograd layers do fewer multiplications, so this
+    /// effective rate can exceed what sgemm reaches.
     public var trainGFLOPS: Double { trainImagesPerSecond * Double(multiplyAdds) * 6 / 1e9 }
 
     public func inferGFLOPS(batch: Int) -> Double { (inferImagesPerSecond[batch] ?? 0) * Double(multiplyAdds) * 2 / 1e9 }

@@ -315,7 +315,7 @@ struct Winograd {
                 w.storeBytes(of: c.4, toByteOffset: 64 * (24 + b), as: V16.self)
                 w.storeBytes(of: c.5, toByteOffset: 64 * (30 + b), as: V16.self)
             }
-            @inline(__always) func kept(_ i: Int) -> V16 { w.load(fromByteOffset: 64 * i, as: V16.self) }
+            @inline(__always) func kept(_ i: Int) -> V16 { w.loadUnaligned(fromByteOffset: 64 * i, as: V16.self) }
             chunks { j, lanes in
                 for b in 0..<6 { keep(Self.bt(d(0, b, j), d(1, b, j), d(2, b, j), d(3, b, j), d(4, b, j), d(5, b, j)), column: b) }
                 for a in 0..<6 {

@@ -34,7 +34,7 @@ struct Bench: ParsableCommand {
             return a
         }
         let peak = Benchmark.sgemmGFLOPS(threads: threads, runs: runs)
-        if !json { print("OpenBLAS sgemm 1024³ (\(blasKernels) kernels): " + String(format: "%.1f GFLOP/s on %d thread(s), the ceiling for the rows below", peak, threads)) }
+        if !json { print("OpenBLAS sgemm 1024³ (\(blasKernels) kernels): " + String(format: "%.1f GFLOP/s on %d thread(s); the rows below count a direct convolution's flops (Winograd layers do fewer)", peak, threads)) }
         for a in archs {
             let r = Benchmark.run(a, threads: threads, runs: runs, seconds: seconds)
             // The same network exported to ONNX and run by OpenCV's dnn, timed the same way.
