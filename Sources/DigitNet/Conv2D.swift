@@ -186,7 +186,7 @@ public struct Conv2D: Layer {
                         let nc = min(nb, range.upperBound - n0)
                         geometry.accumulateGradient(xp + n0 * geometry.itemSize, dyp + n0 * outSize, count: nc,
                                                     into: duParts.part(t), bias: hasBias ? dbParts.part(t) : nil,
-                                                    scratch: scratch)
+                                                    scratch: scratch, capacity: nb)
                         n0 += nc
                     }
                 }

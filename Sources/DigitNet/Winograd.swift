@@ -139,14 +139,16 @@ struct Winograd {
 
     // Weight gradient of one block: x [count, Cin, H, W], dy [count, Cout, Ho, Wo] -> dU [n², Cout, Cin] +=
     // (A dy Aᵀ)[ξ] · V[ξ]ᵀ summed over blocks, the gradient with respect to the transformed weights (turn it
-    // into dW with addWeightGradient); db [Cout] += Σ dy if given. `scratch` from makeScratch(gradient: true).
+    // into dW with addWeightGradient); db [Cout] += Σ dy if given. `scratch` from makeScratch(count: capacity,
+    // gradient: true), capacity ≥ count: the output-gradient phase planes sit after room for `capacity` samples'
+    // input planes, so their zero borders stay where they were when a smaller last block comes.
     func accumulateGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, count: Int,
                             into du: UnsafeMutablePointer<Float>, bias db: UnsafeMutablePointer<Float>?,
-                            scratch: UnsafeMutablePointer<Float>) {
+                            scratch: UnsafeMutablePointer<Float>, capacity: Int) {
         let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
         let ho = outHeight, wo = outWidth
-        let xPhases = scratch, dyPhases = xPhases + count * cin * planeStride
-        let v = dyPhases + count * cout * planeStride, dm = v + positions * cin * t
+        let xPhases = scratch, dyPhases = xPhases + capacity * cin * planeStride
+        let v = dyPhases + capacity * cout * planeStride, dm = v + positions * cin * t
         let work = dm + positions * cout * t + 4 * blocks + 32
         for plane in 0..<(count * cin) {
             let phases = xPhases + plane * planeStride

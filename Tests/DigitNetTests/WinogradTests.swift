@@ -10,6 +10,7 @@ final class WinogradTests: XCTestCase {
             (10, 8, 28, 28, 3, 1, true, 2), (9, 8, 20, 17, 3, 0, false, 1), (8, 8, 19, 33, 3, 2, true, 2),
             (8, 9, 14, 14, 5, 2, true, 2), (9, 8, 9, 12, 5, 0, false, 1), (8, 10, 17, 6, 5, 4, true, 3),
             (11, 8, 7, 23, 5, 1, true, 1), (8, 8, 5, 5, 5, 3, false, 2),
+            (32, 32, 26, 26, 3, 0, false, 2), (32, 64, 14, 14, 5, 2, true, 2),  // several blocks, the last smaller
         ]
         for (index, c) in cases.enumerated() {
             var rng = RandomSource(seed: UInt64(index + 1))
@@ -18,7 +19,8 @@ final class WinogradTests: XCTestCase {
             XCTAssertTrue(fast.winograd)
             var plain = fast
             plain.winograd = false
-            let x = GradientCheck.random([5, c.cin, c.h, c.w], seed: UInt64(10 + index))
+            // 16 samples of 32 channels: blocks of 3, 3 and 2 samples on each of two threads.
+            let x = GradientCheck.random([c.cin >= 32 ? 16 : 5, c.cin, c.h, c.w], seed: UInt64(10 + index))
             let ctx = PassContext(training: true, threads: c.threads)
             let yf = fast.forward(x, ctx), yp = plain.forward(x, ctx)
             XCTAssertEqual(yf.shape, yp.shape)
@@ -74,5 +76,38 @@ final class WinogradTests: XCTestCase {
         let worst = zip(a.data, b.data).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
         XCTAssertLessThan(worst, 1e-5 * max(1, scale), "\(what): largest difference \(worst), values up to \(scale)",
                           file: file, line: line)
+    }
+}
+
+final class WinogradNetworkTests: XCTestCase {
+    /// The shipped architecture: a training step's every gradient is the same through Winograd as through
+    /// im2col, with blocks of 3, 3 and 2 samples per thread in its first Winograd layer.
+    func testTrainingStepMatchesIm2Col() {
+        for arch in [Architecture.default] {
+            var fast = arch.build(seed: 3)
+            var plain = fast
+            for i in plain.layers.indices {
+                if var conv = plain.layers[i] as? Conv2D { conv.winograd = false; plain.layers[i] = conv }
+            }
+            let x = GradientCheck.random([16, 1, 28, 28], seed: 4)
+            var pixels = x
+            for i in pixels.data.indices { pixels.data[i] = min(1, max(0, 0.5 + 0.3 * x.data[i])) }
+            let labels = (0..<16).map { $0 % 10 }
+            let ctx = PassContext(training: true, threads: 2, seed: 5)
+            var grads = [[Float]]()
+            for k in 0..<2 {
+                var net = k == 0 ? fast : plain
+                let logits = net.forward(pixels, ctx)
+                let (_, dLogits, _) = SoftmaxCrossEntropy.lossAndGradient(logits, labels: labels)
+                net.backward(dLogits, ctx)
+                var g = [Float]()
+                net.visitParameters { _, p in if p.trainable { g += p.grad.data } }
+                grads.append(g)
+                if k == 0 { fast = net } else { plain = net }
+            }
+            let scale = grads[1].reduce(Float(0)) { max($0, abs($1)) }
+            let worst = zip(grads[0], grads[1]).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+            XCTAssertLessThan(worst, 1e-3 * scale, "\(arch): largest difference \(worst) of gradients up to \(scale)")
+        }
     }
 }
