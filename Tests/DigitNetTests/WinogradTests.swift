@@ -11,6 +11,9 @@ final class WinogradTests: XCTestCase {
             (8, 9, 14, 14, 5, 2, true, 2), (9, 8, 9, 12, 5, 0, false, 1), (8, 10, 17, 6, 5, 4, true, 3),
             (11, 8, 7, 23, 5, 1, true, 1), (8, 8, 5, 5, 5, 3, false, 2),
             (32, 32, 26, 26, 3, 0, false, 2), (32, 64, 14, 14, 5, 2, true, 2),  // several blocks, the last smaller
+            (32, 48, 26, 26, 3, 0, false, 2), (48, 64, 24, 24, 3, 0, false, 2), (64, 80, 22, 22, 3, 0, false, 2),
+            (80, 96, 20, 20, 3, 0, false, 2), (96, 112, 18, 18, 3, 0, false, 2), (112, 128, 16, 16, 3, 0, false, 2),
+            (128, 144, 14, 14, 3, 0, false, 2), (144, 160, 12, 12, 3, 0, false, 2), (160, 176, 10, 10, 3, 0, false, 2),
         ]
         for (index, c) in cases.enumerated() {
             var rng = RandomSource(seed: UInt64(index + 1))
