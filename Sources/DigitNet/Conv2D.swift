@@ -1,7 +1,7 @@
 /// 2-D convolution over NCHW batches: im2col on sub-batches small enough to stay in cache, then one sgemm
 /// per sub-batch; or, for stride-1 3x3 and 5x5 kernels between enough channels, Winograd's F(2x2, r x r)
-/// (`Winograd`) for the output and both gradients. The batch is split over threads; weight gradients are summed per thread
-/// in a fixed order.
+/// (`Winograd`) for the output and both gradients. The batch is split over threads; weight gradients are
+/// summed per thread in a fixed order.
 public struct Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public var weight: Parameter  // [Cout, Cin, k, k]
@@ -46,12 +46,12 @@ public struct Conv2D: Layer {
         let ho = outSize(h), wo = outSize(w), p = ho * wo
         let k = inChannels * kernel * kernel, cout = outChannels
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
-        let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
-                              padding: padding, outHeight: ho, outWidth: wo)
         if winograd {
             if ctx.training { input = x }
             return forwardWinograd(x, threads: threads)
         }
+        let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
+                              padding: padding, outHeight: ho, outWidth: wo)
         let biasValues = bias?.value.data
         let y = x.data.withUnsafeBufferPointer { xb in
             weight.value.data.withUnsafeBufferPointer { wb in
@@ -111,9 +111,9 @@ public struct Conv2D: Layer {
         let ho = outSize(h), wo = outSize(w), p = ho * wo
         let k = inChannels * kernel * kernel, cout = outChannels
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
+        if winograd { return backwardWinograd(dy, threads: threads) }
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
-        if winograd { return backwardWinograd(dy, threads: threads) }
         let needsDx = needsInputGradient
         // Every value of dx is written by col2im, sub-batch by sub-batch: no zeroing first.
         var dx = Tensor(shape: needsDx ? x.shape : [0]) { _ in }
@@ -177,18 +177,10 @@ public struct Conv2D: Layer {
         x.data.withUnsafeBufferPointer { xb in
             dy.data.withUnsafeBufferPointer { dyb in
                 let xp = xb.baseAddress!, dyp = dyb.baseAddress!
-                parallel(threads) { t in
-                    let range = slice(n, part: t, of: threads)
-                    let nb = geometry.blockSize(range.count), scratch = geometry.makeScratch(count: nb, gradient: true)
-                    defer { scratch.deallocate() }
-                    var n0 = range.lowerBound
-                    while n0 < range.upperBound {
-                        let nc = min(nb, range.upperBound - n0)
-                        geometry.accumulateGradient(xp + n0 * geometry.itemSize, dyp + n0 * outSize, count: nc,
-                                                    into: duParts.part(t), bias: hasBias ? dbParts.part(t) : nil,
-                                                    scratch: scratch, capacity: nb)
-                        n0 += nc
-                    }
+                geometry.forEachBlock(count: n, threads: threads, gradient: true) { t, n0, nc, scratch in
+                    geometry.accumulateGradient(xp + n0 * geometry.itemSize, dyp + n0 * outSize, count: nc,
+                                                into: duParts.part(t), bias: hasBias ? dbParts.part(t) : nil,
+                                                scratch: scratch)
                 }
             }
         }

@@ -79,52 +79,69 @@ struct Winograd {
         return u
     }
 
-    /// Floats of scratch for `count` samples: for `convolve`, input phase planes, V, M and one plane of outputs;
-    /// for `accumulateGradient`, input and output-gradient phase planes, V and the transformed gradient.
-    func scratchSize(count: Int, gradient: Bool = false) -> Int {
-        let t = count * blocksPerItem
-        return count * (inChannels + (gradient ? outChannels : 0)) * planeStride
-            + positions * (inChannels + outChannels) * t + 4 * blocksPerItem + 16 * positions + 32
+    /// Working memory for blocks of up to `capacity` samples, laid out by the capacity alone (phase planes
+    /// first, then V, M or dM, and the transforms' spare room), so that a smaller last block finds the phase
+    /// planes' zero borders where they were. Zeroed once: only data is ever written inside the planes.
+    struct Scratch {
+        let base: UnsafeMutablePointer<Float>
+        let capacity: Int
+
+        init(_ geometry: Winograd, capacity: Int, gradient: Bool) {
+            let g = geometry, planes = capacity * (g.inChannels + (gradient ? g.outChannels : 0)) * g.planeStride
+            let size = planes + g.positions * (g.inChannels + g.outChannels) * capacity * g.blocksPerItem
+                + 4 * g.blocksPerItem + 16 * g.positions + 64
+            base = UnsafeMutablePointer<Float>.allocate(capacity: size)
+            base.initialize(repeating: 0, count: planes)
+            self.capacity = capacity
+        }
     }
 
-    /// Allocates scratch for `count` samples with the phase planes zeroed, as `convolve` and
-    /// `accumulateGradient` expect: only data is ever written into them, so the borders stay zero from one call
-    /// to the next.
-    func makeScratch(count: Int, gradient: Bool = false) -> UnsafeMutablePointer<Float> {
-        let s = UnsafeMutablePointer<Float>.allocate(capacity: scratchSize(count: count, gradient: gradient))
-        s.initialize(repeating: 0, count: count * (inChannels + (gradient ? outChannels : 0)) * planeStride)
-        return s
-    }
-
-    // x: [count, Cin, H, W] -> y: [count, Cout, Ho, Wo] (+ bias per output channel, if any), the samples split
-    // over threads and each thread's share taken in blocks of `blockSize`. u from transformWeights.
-    func run(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-             into y: SharedPointer, threads: Int) {
-        let threads = max(1, min(threads, count)), outSize = outChannels * outHeight * outWidth
+    /// Splits `count` samples over threads and each thread's share into blocks of `blockSize`; `body(thread,
+    /// first sample, samples, scratch)` runs once per block with that thread's scratch.
+    func forEachBlock(count: Int, threads: Int, gradient: Bool, _ body: (Int, Int, Int, Scratch) -> Void) {
+        let threads = max(1, min(threads, count))
         parallel(threads) { t in
-            let range = slice(count, part: t, of: threads)
-            let nb = blockSize(range.count), scratch = makeScratch(count: nb)
-            defer { scratch.deallocate() }
+            let range = slice(count, part: t, of: threads), nb = blockSize(range.count)
+            let scratch = Scratch(self, capacity: nb, gradient: gradient)
+            defer { scratch.base.deallocate() }
             var n0 = range.lowerBound
             while n0 < range.upperBound {
                 let nc = min(nb, range.upperBound - n0)
-                convolve(x + n0 * itemSize, count: nc, u: u, bias: bias, into: y.p + n0 * outSize, scratch: scratch)
+                body(t, n0, nc, scratch)
                 n0 += nc
             }
         }
     }
 
-    // x: [count, Cin, H, W] -> y: [count, Cout, Ho, Wo] for one block; `scratch` from makeScratch(count ≥ count).
-    func convolve(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                  into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
-        let planes = scratch, v = planes + count * cin * planeStride, m = v + positions * cin * t
-        let z = m + positions * cout * t, work = z + 4 * blocks + 32
-        for plane in 0..<(count * cin) {
-            let phases = planes + plane * planeStride
-            splitPhases(x + plane * height * width, height: height, width: width, padding: padding, into: phases)
-            transformInput(phases, into: v + plane / cin * blocks + plane % cin * t, stride: cin * t, work: work)
+    // x: [count, Cin, H, W] -> y: [count, Cout, Ho, Wo] (+ bias per output channel, if any). u from
+    // transformWeights.
+    func run(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+             into y: SharedPointer, threads: Int) {
+        let outSize = outChannels * outHeight * outWidth
+        forEachBlock(count: count, threads: threads, gradient: false) { _, n0, nc, scratch in
+            convolve(x + n0 * itemSize, count: nc, u: u, bias: bias, into: y.p + n0 * outSize, scratch: scratch)
         }
+    }
+
+    // The input planes of `count` samples -> V [n², Cin, count·blocks] (ξ's runs cin·t apart), through phase
+    // planes at `phases`.
+    private func transformInputs(_ x: UnsafePointer<Float>, count: Int, phases: UnsafeMutablePointer<Float>,
+                                 into v: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>) {
+        let cin = inChannels, blocks = blocksPerItem, t = count * blocks
+        for plane in 0..<(count * cin) {
+            let p = phases + plane * planeStride
+            splitPhases(x + plane * height * width, height: height, width: width, padding: padding, into: p)
+            transformInput(p, into: v + plane / cin * blocks + plane % cin * t, stride: cin * t, work: work)
+        }
+    }
+
+    // x: [count, Cin, H, W] -> y: [count, Cout, Ho, Wo] for one block of count ≤ scratch.capacity samples.
+    func convolve(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                  into y: UnsafeMutablePointer<Float>, scratch: Scratch) {
+        let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
+        let planes = scratch.base, v = planes + scratch.capacity * cin * planeStride, m = v + positions * cin * t
+        let z = m + positions * cout * t, work = z + 4 * blocks + 32
+        transformInputs(x, count: count, phases: planes, into: v, work: work)
         // M[ξ] = U[ξ] · V[ξ]: [Cout, Cin] x [Cin, blocks].
         for xi in 0..<positions {
             gemm(m: cout, n: t, k: cin, a: u + xi * cout * cin, lda: cin, b: v + xi * cin * t, ldb: t,
@@ -139,22 +156,16 @@ struct Winograd {
 
     // Weight gradient of one block: x [count, Cin, H, W], dy [count, Cout, Ho, Wo] -> dU [n², Cout, Cin] +=
     // (A dy Aᵀ)[ξ] · V[ξ]ᵀ summed over blocks, the gradient with respect to the transformed weights (turn it
-    // into dW with addWeightGradient); db [Cout] += Σ dy if given. `scratch` from makeScratch(count: capacity,
-    // gradient: true), capacity ≥ count: the output-gradient phase planes sit after room for `capacity` samples'
-    // input planes, so their zero borders stay where they were when a smaller last block comes.
+    // into dW with addWeightGradient); db [Cout] += Σ dy if given. Scratch made with `gradient: true`.
     func accumulateGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, count: Int,
                             into du: UnsafeMutablePointer<Float>, bias db: UnsafeMutablePointer<Float>?,
-                            scratch: UnsafeMutablePointer<Float>, capacity: Int) {
+                            scratch: Scratch) {
         let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
         let ho = outHeight, wo = outWidth
-        let xPhases = scratch, dyPhases = xPhases + capacity * cin * planeStride
-        let v = dyPhases + capacity * cout * planeStride, dm = v + positions * cin * t
+        let xPhases = scratch.base, dyPhases = xPhases + scratch.capacity * cin * planeStride
+        let v = dyPhases + scratch.capacity * cout * planeStride, dm = v + positions * cin * t
         let work = dm + positions * cout * t + 4 * blocks + 32
-        for plane in 0..<(count * cin) {
-            let phases = xPhases + plane * planeStride
-            splitPhases(x + plane * height * width, height: height, width: width, padding: padding, into: phases)
-            transformInput(phases, into: v + plane / cin * blocks + plane % cin * t, stride: cin * t, work: work)
-        }
+        transformInputs(x, count: count, phases: xPhases, into: v, work: work)
         for plane in 0..<(count * cout) {
             let phases = dyPhases + plane * planeStride, source = dy + plane * ho * wo
             if let db { db[plane % cout] += Vector.sum(source, ho * wo) }
