@@ -73,8 +73,8 @@ public struct MaxPool: Layer {
             let top = 2 * oy * w
             /// Windows ox..<ox+8 of this row; the last block may overlap the one before (same values again).
             @inline(__always) func eight(_ ox: Int) {
-                let upper = UnsafeRawPointer(src + top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-                let lower = UnsafeRawPointer(src + top + w + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let upper = Vector.load(src + top + 2 * ox)
+                let lower = Vector.load(src + top + w + 2 * ox)
                 let a = upper.evenHalf, b = upper.oddHalf, c = lower.evenHalf, d = lower.oddHalf
                 let bWins = b .> a, dWins = d .> c
                 let ab = a.replacing(with: b, where: bWins), cd = c.replacing(with: d, where: dWins)

@@ -1,12 +1,20 @@
 /// Small vectorised loops over Float buffers. Swift does not reassociate floating-point sums on its own, so a
 /// plain `s += x[i]` runs one add at a time; these keep sixteen partial sums in SIMD registers instead.
 enum Vector {
+    /// Sixteen floats from p, unaligned. Pointer arithmetic rather than a byte offset: the byte-offset forms
+    /// of loadUnaligned and storeBytes are not inlined here, and a call per vector costs more than the work.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self) }
+
+    /// Sixteen floats to p, unaligned.
+    @inline(__always)
+    static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self) }
+
     /// Σ x[i]
     @inline(__always)
     static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = SIMD16<Float>(), i = 0
-        let raw = UnsafeRawPointer(x)
-        while i + 16 <= n { acc += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self); i += 16 }
+        while i + 16 <= n { acc += load(x + i); i += 16 }
         var s = acc.sum()
         while i < n { s += x[i]; i += 1 }
         return s
@@ -16,9 +24,9 @@ enum Vector {
     @inline(__always)
     static func sumSquaredDeviations(_ x: UnsafePointer<Float>, _ n: Int, mean m: Float) -> Float {
         var acc = SIMD16<Float>(), i = 0
-        let raw = UnsafeRawPointer(x), mv = SIMD16<Float>(repeating: m)
+        let mv = SIMD16<Float>(repeating: m)
         while i + 16 <= n {
-            let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - mv
+            let d = load(x + i) - mv
             acc += d * d
             i += 16
         }
@@ -31,9 +39,8 @@ enum Vector {
     @inline(__always)
     static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = SIMD16<Float>(), i = 0
-        let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
         while i + 16 <= n {
-            acc += rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) * ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            acc += load(x + i) * load(y + i)
             i += 16
         }
         var s = acc.sum()
@@ -45,11 +52,9 @@ enum Vector {
     @inline(__always)
     static func keepWherePositive(_ d: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
-        let rd = UnsafeRawPointer(d), ry = UnsafeRawPointer(y), ro = UnsafeMutableRawPointer(out)
         while i + 16 <= n {
-            let yv = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            let dv = rd.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            ro.storeBytes(of: dv.replacing(with: 0, where: .!(yv .> 0)), toByteOffset: i * 4, as: SIMD16<Float>.self)
+            let yv = load(y + i), dv = load(d + i)
+            store(dv.replacing(with: 0, where: .!(yv .> 0)), out + i)
             i += 16
         }
         while i < n { out[i] = y[i] > 0 ? d[i] : 0; i += 1 }

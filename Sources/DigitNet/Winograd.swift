@@ -212,7 +212,7 @@ struct Winograd {
             let even = phases + (py & 1) * 2 * phaseSize + (py >> 1) * cols, odd = even + phaseSize
             // Source columns c, c + 2, ... land at (c + padding) >> 1 in the phase of c + padding's parity.
             @inline(__always) func split(at c: Int) {
-                let v = UnsafeRawPointer(source + c).loadUnaligned(as: SIMD16<Float>.self)
+                let v = Vector.load(source + c)
                 let first = (c + padding) >> 1, second = (c + 1 + padding) >> 1
                 let even0 = (c + padding) & 1 == 0  // whether lane 0 goes to the even phase
                 let (evens, odds) = even0 ? (v.evenHalf, v.oddHalf) : (v.oddHalf, v.evenHalf)
@@ -289,7 +289,7 @@ struct Winograd {
     @inline(__always)
     private static func store(_ x: V16, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
         if lanes == 16 {
-            UnsafeMutableRawPointer(p).storeBytes(of: x, as: V16.self)
+            Vector.store(x, p)
         } else {
             for l in 0..<lanes { p[l] = x[l] }
         }
@@ -298,13 +298,13 @@ struct Winograd {
     // Four phase planes -> V[ξ][block] = (Bᵀ d B)[ξ] for every block of the plane, ξ's runs `stride` apart.
     // Block values past the plane (spares, short chunks) are read from scratch and never used. `work` holds
     // 36 vectors between the two passes of the 6x6 transform.
-    @inline(__always)
+    @inline(never)  // one call per plane; inlined, it grows its callers past where the compiler inlines SIMD loads and stores
     private func transformInput(_ phases: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int,
                                 work: UnsafeMutablePointer<Float>) {
-        let cols = blocksPerRow, raw = UnsafeRawPointer(phases), size = phaseSize
+        let cols = blocksPerRow, size = phaseSize
         // d[a][b] of block j starts in phase plane (a & 1, b & 1) at row a >> 1, column b >> 1.
         @inline(__always) func d(_ a: Int, _ b: Int, _ j: Int) -> V16 {
-            raw.loadUnaligned(fromByteOffset: 4 * (((a & 1) * 2 + (b & 1)) * size + (a >> 1) * cols + (b >> 1) + j), as: V16.self)
+            Vector.load(phases + (((a & 1) * 2 + (b & 1)) * size + (a >> 1) * cols + (b >> 1) + j))
         }
         if kernel == 3 {
             chunks { j, lanes in
@@ -319,16 +319,12 @@ struct Winograd {
                 Self.store(Self.bt(c0.3, c1.3, c2.3, c3.3), v + 12 * stride + j, stride: stride, lanes: lanes)
             }
         } else {
-            let w = UnsafeMutableRawPointer(work)
             @inline(__always) func keep(_ c: V6x, column b: Int) {
-                w.storeBytes(of: c.0, toByteOffset: 64 * b, as: V16.self)
-                w.storeBytes(of: c.1, toByteOffset: 64 * (6 + b), as: V16.self)
-                w.storeBytes(of: c.2, toByteOffset: 64 * (12 + b), as: V16.self)
-                w.storeBytes(of: c.3, toByteOffset: 64 * (18 + b), as: V16.self)
-                w.storeBytes(of: c.4, toByteOffset: 64 * (24 + b), as: V16.self)
-                w.storeBytes(of: c.5, toByteOffset: 64 * (30 + b), as: V16.self)
+                Vector.store(c.0, work + 16 * b); Vector.store(c.1, work + 16 * (6 + b))
+                Vector.store(c.2, work + 16 * (12 + b)); Vector.store(c.3, work + 16 * (18 + b))
+                Vector.store(c.4, work + 16 * (24 + b)); Vector.store(c.5, work + 16 * (30 + b))
             }
-            @inline(__always) func kept(_ i: Int) -> V16 { w.loadUnaligned(fromByteOffset: 64 * i, as: V16.self) }
+            @inline(__always) func kept(_ i: Int) -> V16 { Vector.load(work + 16 * i) }
             chunks { j, lanes in
                 for b in 0..<6 { keep(Self.bt(d(0, b, j), d(1, b, j), d(2, b, j), d(3, b, j), d(4, b, j), d(5, b, j)), column: b) }
                 for a in 0..<6 {
@@ -341,12 +337,10 @@ struct Winograd {
 
     // Four phase planes of an output gradient -> dM[ξ][block] = (A e Aᵀ)[ξ] for the 2x2 gradient e of every
     // block, ξ's runs `stride` apart. Outside the plane e is zero (the phase planes' unwritten border).
-    @inline(__always)
+    @inline(never)  // as transformInput
     private func transformGradient(_ phases: UnsafePointer<Float>, into dm: UnsafeMutablePointer<Float>, stride: Int) {
-        let raw = UnsafeRawPointer(phases), size = phaseSize
-        @inline(__always) func e(_ r: Int, _ c: Int, _ j: Int) -> V16 {
-            raw.loadUnaligned(fromByteOffset: 4 * ((r * 2 + c) * size + j), as: V16.self)
-        }
+        let size = phaseSize
+        @inline(__always) func e(_ r: Int, _ c: Int, _ j: Int) -> V16 { Vector.load(phases + ((r * 2 + c) * size + j)) }
         if kernel == 3 {
             chunks { j, lanes in
                 let c0 = Self.a4(e(0, 0, j), e(1, 0, j)), c1 = Self.a4(e(0, 1, j), e(1, 1, j))  // A e, column by column
@@ -370,13 +364,11 @@ struct Winograd {
 
     // M[ξ][block] (ξ's runs `stride` apart) -> one output plane [Ho, Wo] = Aᵀ M A + bias: the four outputs of
     // each block go to `scratch` (4 x blocks) first, then into place; outputs past the edge are dropped.
-    @inline(__always)
+    @inline(never)  // as transformInput
     private func transformOutput(_ m: UnsafePointer<Float>, stride: Int, bias: Float, scratch z: UnsafeMutablePointer<Float>,
                                  into y: UnsafeMutablePointer<Float>) {
-        let count = blocksPerItem, raw = UnsafeRawPointer(m), b = V16(repeating: bias)
-        @inline(__always) func mm(_ xi: Int, _ j: Int) -> V16 {
-            raw.loadUnaligned(fromByteOffset: 4 * (xi * stride + j), as: V16.self)
-        }
+        let count = blocksPerItem, b = V16(repeating: bias)
+        @inline(__always) func mm(_ xi: Int, _ j: Int) -> V16 { Vector.load(m + (xi * stride + j)) }
         @inline(__always) func keep(_ top: (V16, V16), _ bottom: (V16, V16), _ j: Int, _ lanes: Int) {
             Self.store(top.0 + b, z + j, lanes: lanes); Self.store(top.1 + b, z + count + j, lanes: lanes)
             Self.store(bottom.0 + b, z + 2 * count + j, lanes: lanes); Self.store(bottom.1 + b, z + 3 * count + j, lanes: lanes)
@@ -408,7 +400,7 @@ struct Winograd {
                     var v = V16()
                     v.evenHalf = UnsafeRawPointer(left + bx).loadUnaligned(as: SIMD8<Float>.self)
                     v.oddHalf = UnsafeRawPointer(right + bx).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(row + 2 * bx).storeBytes(of: v, as: V16.self)
+                    Vector.store(v, row + 2 * bx)
                     bx += 8
                 }
                 while bx < pairs { row[2 * bx] = left[bx]; row[2 * bx + 1] = right[bx]; bx += 1 }
