@@ -87,12 +87,17 @@ public struct Conv2D: Layer {
 
     // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] through Winograd's F(2x2, r x r).
     private func forwardWinograd(_ x: Tensor, threads: Int) -> Tensor {
-        let n = x.shape[0]
         let geometry = Winograd(inChannels: inChannels, outChannels: outChannels, height: x.shape[2],
                                  width: x.shape[3], kernel: kernel, padding: padding)
         let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
-        let biasValues = bias?.value.data ?? []
-        return Tensor(shape: [n, outChannels, geometry.outHeight, geometry.outWidth]) { yb in
+        return Self.runWinograd(geometry, x, u: u, bias: bias?.value.data, threads: threads)
+    }
+
+    // x: [N, C, H, W] -> [N, C', Ho, Wo], the convolution `geometry` describes, with transformed weights u
+    // (+ bias per output channel): the forward pass and the input gradient.
+    private static func runWinograd(_ geometry: Winograd, _ x: Tensor, u: [Float], bias: [Float]?, threads: Int) -> Tensor {
+        let n = x.shape[0], biasValues = bias ?? []
+        return Tensor(shape: [n, geometry.outChannels, geometry.outHeight, geometry.outWidth]) { yb in
             x.data.withUnsafeBufferPointer { xb in
                 u.withUnsafeBufferPointer { ub in
                     biasValues.withUnsafeBufferPointer { bb in
@@ -198,19 +203,12 @@ public struct Conv2D: Layer {
 
     // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, r x r).
     private func inputGradientWinograd(_ dy: Tensor, threads: Int) -> Tensor {
-        let x = input, n = x.shape[0], cin = inChannels, cout = outChannels
+        let cin = inChannels, cout = outChannels
         // dx is the convolution of dy, padded by kernel − 1 − padding, with the kernels turned and the channels swapped.
         let adjoint = Winograd(inChannels: cout, outChannels: cin, height: dy.shape[2], width: dy.shape[3],
                                kernel: kernel, padding: kernel - 1 - padding)
         let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: cout, inChannels: cin, adjoint: true)
-        return Tensor(shape: x.shape) { dxb in
-            dy.data.withUnsafeBufferPointer { dyb in
-                u.withUnsafeBufferPointer { ub in
-                    adjoint.run(dyb.baseAddress!, count: n, u: ub.baseAddress!, bias: nil,
-                                into: SharedPointer(dxb.baseAddress!), threads: threads)
-                }
-            }
-        }
+        return Self.runWinograd(adjoint, dy, u: u, bias: nil, threads: threads)  // [N, Cin, H, W], the input's shape
     }
 
     public mutating func visitParameters(_ body: (String, inout Parameter) -> Void) {
