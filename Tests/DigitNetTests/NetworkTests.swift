@@ -22,6 +22,30 @@ final class NetworkTests: XCTestCase {
         XCTAssertNil((m3.layers[m3.layers.count - 2] as! Dense).bias)
     }
 
+    /// lenet pools before its ReLUs (cheaper); the specified order, ReLU then pooling, must give the same
+    /// logits and the same gradient for every parameter.
+    func testLenetPoolingBeforeReLUIsTheSpecifiedNetwork() {
+        var built = Architecture.lenet.build(seed: 6)
+        XCTAssert(built.layers[1] is MaxPool && built.layers[2] is ReLU && built.layers[4] is MaxPool && built.layers[5] is ReLU)
+        var specified = built
+        specified.layers.swapAt(1, 2)
+        specified.layers.swapAt(4, 5)
+        let x = GradientCheck.random([6, 1, 28, 28], seed: 7), labels = [0, 1, 2, 3, 4, 5]
+        let ctx = PassContext(training: true, threads: 2, seed: 3)
+        var grads = [[String: [Float]]]()
+        for var net in [built, specified] {
+            let logits = net.forward(x, ctx)
+            let (_, g, _) = SoftmaxCrossEntropy.lossAndGradient(logits, labels: labels)
+            net.backward(g, ctx)
+            var named = ["logits": logits.data]
+            net.visitParameters { n, p in named[n] = p.grad.data }
+            grads.append(named)
+        }
+        XCTAssertEqual(grads[0].keys.sorted(), grads[1].keys.sorted())
+        XCTAssertGreaterThan(grads[0]["layers.0.weight"]?.map(abs).max() ?? 0, 0)
+        for (name, values) in grads[0] { XCTAssertEqual(values, grads[1][name], name) }
+    }
+
     /// A whole small network (conv, BN, ReLU, pool, NHWC flatten, dense, BN1d) against finite differences of
     /// the cross-entropy loss.
     func testEndToEndGradient() {
