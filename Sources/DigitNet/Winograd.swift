@@ -50,33 +50,73 @@ struct Winograd {
     /// of the input gradient: channels swapped and kernels turned by 180°, from a layer's [Cin', Cout', r, r].
     static func transformWeights(_ g: UnsafePointer<Float>, kernel r: Int, outChannels: Int, inChannels: Int,
                                  adjoint: Bool) -> [Float] {
-        let n = r + 1, pairs = outChannels * inChannels, gm = Self.g(r)
+        let n = r + 1, taps = r * r, pairs = outChannels * inChannels, gm = Self.g(r)
         var u = [Float](repeating: 0, count: n * n * pairs)
-        var k = [Float](repeating: 0, count: r * r), gk = [Float](repeating: 0, count: n * r)
+        // Sixteen channel pairs at a time, one per lane: their kernels, G·k and U.
+        let k = UnsafeMutablePointer<V16>.allocate(capacity: taps + n * r + n * n)
+        k.initialize(repeating: V16(), count: taps)
+        defer { k.deallocate() }
         u.withUnsafeMutableBufferPointer { u in
-            for co in 0..<outChannels {
-                for ci in 0..<inChannels {
-                    for i in 0..<(r * r) {
-                        k[i] = adjoint ? g[(ci * outChannels + co) * r * r + r * r - 1 - i] : g[(co * inChannels + ci) * r * r + i]
-                    }
-                    for y in 0..<n {  // G·k (n x r)
-                        for x in 0..<r {
-                            var s: Float = 0
-                            for j in 0..<r { s += gm[y * r + j] * k[j * r + x] }
-                            gk[y * r + x] = s
-                        }
-                    }
-                    for y in 0..<n {  // (G·k)·Gᵀ (n x n)
-                        for x in 0..<n {
-                            var s: Float = 0
-                            for j in 0..<r { s += gk[y * r + j] * gm[x * r + j] }
-                            u[(y * n + x) * pairs + co * inChannels + ci] = s
-                        }
+            for p0 in stride(from: 0, to: pairs, by: 16) {
+                let lanes = min(16, pairs - p0)
+                for l in 0..<lanes {
+                    let pair = p0 + l, co = pair / inChannels, ci = pair % inChannels
+                    for i in 0..<taps {
+                        k[i][l] = adjoint ? g[(ci * outChannels + co) * taps + taps - 1 - i] : g[pair * taps + i]
                     }
                 }
+                let out = k + taps + n * r
+                Self.sandwich(k, r, r, left: gm, n, right: gm, n, work: k + taps, into: out)
+                for xi in 0..<(n * n) { Self.store(out[xi], u.baseAddress! + xi * pairs + p0, lanes: lanes) }
             }
         }
         return u
+    }
+
+    /// dW [Cout, Cin, r, r] += Gᵀ dU G for dU [n², Cout, Cin] from accumulateGradient.
+    static func addWeightGradient(_ du: UnsafePointer<Float>, kernel r: Int, into dw: UnsafeMutablePointer<Float>,
+                                  outChannels: Int, inChannels: Int) {
+        let n = r + 1, taps = r * r, pairs = outChannels * inChannels, gm = Self.g(r)
+        var gt = [Float](repeating: 0, count: r * n)  // Gᵀ
+        for y in 0..<n { for x in 0..<r { gt[x * n + y] = gm[y * r + x] } }
+        // Sixteen channel pairs at a time, one per lane: their dU, Gᵀ·dU and dW.
+        let x = UnsafeMutablePointer<V16>.allocate(capacity: n * n + r * n + taps)
+        defer { x.deallocate() }
+        for p0 in stride(from: 0, to: pairs, by: 16) {
+            let lanes = min(16, pairs - p0)
+            for xi in 0..<(n * n) {
+                let p = du + xi * pairs + p0
+                if lanes == 16 { x[xi] = Vector.load(p) } else { x[xi] = V16(); for l in 0..<lanes { x[xi][l] = p[l] } }
+            }
+            let out = x + n * n + r * n
+            Self.sandwich(x, n, n, left: gt, r, right: gt, r, work: x + n * n, into: out)
+            for l in 0..<lanes {
+                let w = dw + (p0 + l) * taps
+                for i in 0..<taps { w[i] += out[i][l] }
+            }
+        }
+    }
+
+    /// out = L·X·Rᵀ for sixteen matrices X at once, one per lane: X is a x b, L is c x a, R is d x b (row-major
+    /// scalars), out is c x d; `work` holds L·X (c x b).
+    @inline(__always)
+    private static func sandwich(_ x: UnsafePointer<V16>, _ a: Int, _ b: Int, left l: [Float], _ c: Int,
+                                 right rt: [Float], _ d: Int, work: UnsafeMutablePointer<V16>,
+                                 into out: UnsafeMutablePointer<V16>) {
+        for i in 0..<c {
+            for j in 0..<b {
+                var s = V16()
+                for t in 0..<a { s += l[i * a + t] * x[t * b + j] }
+                work[i * b + j] = s
+            }
+        }
+        for i in 0..<c {
+            for j in 0..<d {
+                var s = V16()
+                for t in 0..<b { s += work[i * b + t] * rt[j * b + t] }
+                out[i * d + j] = s
+            }
+        }
     }
 
     /// Working memory for blocks of up to `capacity` samples, laid out by the capacity alone (phase planes
@@ -176,29 +216,6 @@ struct Winograd {
         for xi in 0..<positions {
             gemm(transB: true, m: cout, n: cin, k: t, a: dm + xi * cout * t, lda: t, b: v + xi * cin * t, ldb: t,
                  beta: 1, c: du + xi * cout * cin, ldc: cin)
-        }
-    }
-
-    /// dW [Cout, Cin, r, r] += Gᵀ dU G for dU [n², Cout, Cin] from accumulateGradient.
-    static func addWeightGradient(_ du: UnsafePointer<Float>, kernel r: Int, into dw: UnsafeMutablePointer<Float>,
-                                  outChannels: Int, inChannels: Int) {
-        let n = r + 1, pairs = outChannels * inChannels, gm = Self.g(r)
-        var h = [Float](repeating: 0, count: r * n)
-        for pair in 0..<pairs {
-            for y in 0..<r {  // Gᵀ dU (r x n)
-                for x in 0..<n {
-                    var s: Float = 0
-                    for j in 0..<n { s += gm[j * r + y] * du[(j * n + x) * pairs + pair] }
-                    h[y * n + x] = s
-                }
-            }
-            for y in 0..<r {  // (Gᵀ dU) G (r x r)
-                for x in 0..<r {
-                    var s: Float = 0
-                    for j in 0..<n { s += h[y * n + j] * gm[j * r + x] }
-                    dw[pair * r * r + y * r + x] += s
-                }
-            }
         }
     }
 
