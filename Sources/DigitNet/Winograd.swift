@@ -10,6 +10,14 @@ import Foundation
 struct Winograd {
     let inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, padding: Int
 
+    init(inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, padding: Int) {
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.height = height; self.width = width; self.kernel = kernel; self.padding = padding
+        let blocks = tilesY * blocksPerRow, padded = (blocks + 15) / 16 * 16
+        blocksPerItem = (padded - blocks) * 16 <= blocks ? padded : blocks
+        phaseSize = (max((tilesY + halo) * blocksPerRow, blocksPerItem + halo * blocksPerRow + halo) + 15) / 16 * 16
+    }
+
     /// Values per side of an input block, and its square: the number of matrix products.
     var n: Int { kernel + 1 }
     var positions: Int { n * n }
@@ -25,14 +33,11 @@ struct Winograd {
     var blocksPerRow: Int { tilesX + halo }
     /// Blocks per plane: tilesY rows, and spares up to a multiple of sixteen when that adds at most 1/16, so
     /// that the transforms store whole aligned vectors (lenet +8 %, m3 +3 %, alternating runs).
-    var blocksPerItem: Int {
-        let blocks = tilesY * blocksPerRow, padded = (blocks + 15) / 16 * 16
-        return (padded - blocks) * 16 <= blocks ? padded : blocks
-    }
+    private(set) var blocksPerItem = 0
     /// The zero-bordered input plane split by row and column parity into four phase planes of
     /// (tilesY + halo) x blocksPerRow (or more, for the spare blocks' reads; a multiple of sixteen): value (a, b)
     /// of every block then sits at one offset from the block's index.
-    var phaseSize: Int { (max((tilesY + halo) * blocksPerRow, blocksPerItem + halo * blocksPerRow + halo) + 15) / 16 * 16 }
+    private(set) var phaseSize = 0
     /// Floats per input plane in scratch: four phase planes and room for the spare blocks' reads past the end
     /// (a multiple of sixteen, as scratch is 64-byte aligned).
     var planeStride: Int { 4 * phaseSize + 32 }
@@ -227,7 +232,8 @@ struct Winograd {
     }
 
     // One plane [H, W] -> its four phase planes, padded position (py, px) going to phase (py & 1, px & 1) at
-    // (py >> 1, px >> 1). Rows go sixteen values at a time, split into their even and odd halves.
+    // (py >> 1, px >> 1). Rows go sixteen (or, narrower than that, eight) values at a time, split into their
+    // even and odd halves; the last group of a row may overlap the one before.
     private func splitPhases(_ x: UnsafePointer<Float>, height: Int, width: Int, padding: Int,
                              into phases: UnsafeMutablePointer<Float>) {
         let cols = blocksPerRow
@@ -235,19 +241,28 @@ struct Winograd {
             let py = row + padding, source = x + row * width
             let even = phases + (py & 1) * 2 * phaseSize + (py >> 1) * cols, odd = even + phaseSize
             // Source columns c, c + 2, ... land at (c + padding) >> 1 in the phase of c + padding's parity.
-            @inline(__always) func split(at c: Int) {
-                let v = Vector.load(source + c)
+            // Where the even and odd lanes of a group starting at source column c go, and whether lane 0 is even.
+            @inline(__always) func targets(_ c: Int) -> (even: Int, odd: Int, evenFirst: Bool) {
                 let first = (c + padding) >> 1, second = (c + 1 + padding) >> 1
-                let even0 = (c + padding) & 1 == 0  // whether lane 0 goes to the even phase
-                let (evens, odds) = even0 ? (v.evenHalf, v.oddHalf) : (v.oddHalf, v.evenHalf)
-                let (e, o) = even0 ? (first, second) : (second, first)
-                UnsafeMutableRawPointer(even + e).storeBytes(of: evens, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(odd + o).storeBytes(of: odds, as: SIMD8<Float>.self)
+                return (c + padding) & 1 == 0 ? (first, second, true) : (second, first, false)
+            }
+            @inline(__always) func split(at c: Int) {
+                let v = Vector.load(source + c), t = targets(c)
+                UnsafeMutableRawPointer(even + t.even).storeBytes(of: t.evenFirst ? v.evenHalf : v.oddHalf, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(odd + t.odd).storeBytes(of: t.evenFirst ? v.oddHalf : v.evenHalf, as: SIMD8<Float>.self)
+            }
+            @inline(__always) func split8(at c: Int) {
+                let v = UnsafeRawPointer(source + c).loadUnaligned(as: SIMD8<Float>.self), t = targets(c)
+                UnsafeMutableRawPointer(even + t.even).storeBytes(of: t.evenFirst ? v.evenHalf : v.oddHalf, as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(odd + t.odd).storeBytes(of: t.evenFirst ? v.oddHalf : v.evenHalf, as: SIMD4<Float>.self)
             }
             if width >= 16 {
                 var c = 0
                 while c + 16 <= width { split(at: c); c += 16 }
                 if c < width { split(at: width - 16) }
+            } else if width >= 8 {
+                split8(at: 0)
+                if width > 8 { split8(at: width - 8) }
             } else {
                 for c in 0..<width { ((c + padding) & 1 == 0 ? even : odd)[(c + padding) >> 1] = source[c] }
             }
