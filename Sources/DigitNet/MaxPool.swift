@@ -110,24 +110,66 @@ public struct MaxPool: Layer {
     }
 
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
-        var dx = Tensor(zeros: inputShape)
-        let planes = inputShape[0] * inputShape[1], planeIn = inputShape[2] * inputShape[3], planeOut = dy.count / max(planes, 1)
-        let threads = dx.count < 1 << 15 ? 1 : min(ctx.threads, planes)
-        dx.data.withUnsafeMutableBufferPointer { dxb in
-            dy.data.withUnsafeBufferPointer { dyp in
-                argmax.withUnsafeBufferPointer { ip in
-                    let dxp = SharedPointer(dxb.baseAddress!)
+        let h = inputShape[2], w = inputShape[3]
+        let planes = inputShape[0] * inputShape[1], planeIn = h * w, planeOut = dy.count / max(planes, 1)
+        let threads = planes * planeIn < 1 << 15 ? 1 : min(ctx.threads, planes)
+        // 2x2 windows at stride 2 over even sides cover every input once: each window's four gradients are
+        // written whole. Otherwise a plane is zeroed and the window gradients added at their winners.
+        let tiled = size == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0
+        return dy.data.withUnsafeBufferPointer { dyb in
+            argmax.withUnsafeBufferPointer { ib in
+                Tensor(shape: inputShape) { dxb in
+                    let dxp = SharedPointer(dxb.baseAddress!), dyp = dyb.baseAddress!, ip = ib.baseAddress!
                     parallel(threads) { t in
                         for plane in slice(planes, part: t, of: threads) {
-                            for o in (plane * planeOut)..<((plane + 1) * planeOut) {
-                                dxp.p[plane * planeIn + Int(ip[o])] += dyp[o]
+                            let dx = dxp.p + plane * planeIn, g = dyp + plane * planeOut, at = ip + plane * planeOut
+                            if tiled {
+                                unpool2x2(g, argmax: at, width: w, outHeight: h / 2, into: dx)
+                            } else {
+                                dx.update(repeating: 0, count: planeIn)
+                                for o in 0..<planeOut { dx[Int(at[o])] += g[o] }
                             }
                         }
                     }
                 }
             }
         }
-        return dx
+    }
+
+    /// One plane's input gradient [2·outHeight, width] from 2x2 windows at stride 2: each window's gradient
+    /// goes to its winner and zeros to the other three, eight windows at a time (the last block of a row may
+    /// overlap the one before: the same values again).
+    private func unpool2x2(_ g: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, width w: Int, outHeight ho: Int,
+                           into dx: UnsafeMutablePointer<Float>) {
+        let wo = w / 2, lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14), zero = SIMD8<Float>()
+        for oy in 0..<ho {
+            let top = 2 * oy * w
+            @inline(__always) func eight(_ ox: Int) {
+                let d = UnsafeRawPointer(g + oy * wo + ox).loadUnaligned(as: SIMD8<Float>.self)
+                let a = UnsafeRawPointer(argmax + oy * wo + ox).loadUnaligned(as: SIMD8<Int32>.self)
+                let i = SIMD8<Int32>(repeating: Int32(top + 2 * ox)) &+ lanes
+                var upper = SIMD16<Float>(), lower = SIMD16<Float>()
+                upper.evenHalf = zero.replacing(with: d, where: a .== i)
+                upper.oddHalf = zero.replacing(with: d, where: a .== i &+ 1)
+                lower.evenHalf = zero.replacing(with: d, where: a .== i &+ Int32(w))
+                lower.oddHalf = zero.replacing(with: d, where: a .== i &+ Int32(w + 1))
+                Vector.store(upper, dx + top + 2 * ox)
+                Vector.store(lower, dx + top + w + 2 * ox)
+            }
+            var ox = 0
+            if wo >= 8 {
+                while ox + 8 <= wo { eight(ox); ox += 8 }
+                if ox < wo { eight(wo - 8); ox = wo }
+            }
+            while ox < wo {
+                let i = top + 2 * ox, winner = Int(argmax[oy * wo + ox]), d = g[oy * wo + ox]
+                dx[i] = winner == i ? d : 0
+                dx[i + 1] = winner == i + 1 ? d : 0
+                dx[i + w] = winner == i + w ? d : 0
+                dx[i + w + 1] = winner == i + w + 1 ? d : 0
+                ox += 1
+            }
+        }
     }
 }
 

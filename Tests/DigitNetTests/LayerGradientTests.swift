@@ -94,10 +94,10 @@ final class LayerGradientTests: XCTestCase {
     }
 
     /// Rows wide enough for the eight-window SIMD blocks (with an overlapping last block at width 28, and an
-    /// odd width whose last column is dropped), with many ties: the same as a plain reference.
+    /// odd width whose last column is dropped) and narrower ones, with many ties: the same as a plain reference.
     func testMaxPoolWideRowsMatchAReference() {
         var rng = RandomSource(seed: 21)
-        for width in [28, 29, 16, 40] {
+        for width in [28, 29, 16, 40, 6, 14] {
             var x = Tensor(zeros: [2, 3, 6, width])
             for i in x.data.indices { x.data[i] = Float(rng.next() % 4) }
             var pool = MaxPool(2)
