@@ -28,9 +28,15 @@ struct Winograd {
     var itemSize: Int { inChannels * height * width }
     /// Phase-plane values a block reaches beyond its own corner, down and across.
     var halo: Int { kernel / 2 }
-    /// Blocks per row as the transforms lay them out: tilesX and `halo` spares whose values are never used, so
-    /// that all the blocks of a plane form one evenly strided run.
-    var blocksPerRow: Int { tilesX + halo }
+    /// Blocks per row as the transforms lay them out: tilesX and up to `halo` spares whose values are never
+    /// used, so that all the blocks of a plane form one evenly strided run. Phase-plane rows are as long: where a
+    /// row's last columns lie wholly in the right zero border, they are left out and a block reaching past the
+    /// row's end reads the next row's first columns instead, zeros of the left border too (lenet: 8 instead of 9).
+    var blocksPerRow: Int {
+        var shared = min(padding / 2, halo)
+        while shared > 0 && 2 * (tilesX + halo - shared) < padding + width { shared -= 1 }
+        return tilesX + halo - shared
+    }
     /// Blocks per plane: tilesY rows, and spares up to a multiple of sixteen when that adds at most 1/16, so
     /// that the transforms store whole aligned vectors (lenet +8 %, m3 +3 %, alternating runs).
     private(set) var blocksPerItem = 0
