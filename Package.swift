@@ -3,7 +3,7 @@ import PackageDescription
 
 // The network's own loops (Winograd transforms, pooling, activations) are written with SIMD16 vectors; compiled
 // for the baseline x86-64 CPU (SSE2) each vector is four registers and the 6x6 transforms spill. So DigitNet is
-// compiled for the CPU that builds it, as `-march=native` builds do: measured +17 % (lenet) and +6 % (m3)
+// compiled for the CPU that builds it, as `-march=native` builds do: measured +15 % (lenet) and +6 % (m3)
 // training on this machine's AVX-512 cores. A binary built this way runs only on CPUs with the builder's
 // features: set DIGITS_PORTABLE=1 when building one to copy to other machines.
 let hostCPU: [SwiftSetting] = Context.environment["DIGITS_PORTABLE"] == "1" ? [] : [.unsafeFlags(["-target-cpu", "native"])]
