@@ -13,6 +13,9 @@ struct Winograd {
     init(inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, padding: Int) {
         self.inChannels = inChannels; self.outChannels = outChannels
         self.height = height; self.width = width; self.kernel = kernel; self.padding = padding
+        var shared = min(padding / 2, halo)
+        while shared > 0 && 2 * (tilesX + halo - shared) < padding + width { shared -= 1 }
+        blocksPerRow = tilesX + halo - shared
         let blocks = tilesY * blocksPerRow, padded = (blocks + 15) / 16 * 16
         blocksPerItem = (padded - blocks) * 16 <= blocks ? padded : blocks
         phaseSize = (max((tilesY + halo) * blocksPerRow, blocksPerItem + halo * blocksPerRow + halo) + 15) / 16 * 16
@@ -32,11 +35,7 @@ struct Winograd {
     /// used, so that all the blocks of a plane form one evenly strided run. Phase-plane rows are as long: where a
     /// row's last columns lie wholly in the right zero border, they are left out and a block reaching past the
     /// row's end reads the next row's first columns instead, zeros of the left border too (lenet: 8 instead of 9).
-    var blocksPerRow: Int {
-        var shared = min(padding / 2, halo)
-        while shared > 0 && 2 * (tilesX + halo - shared) < padding + width { shared -= 1 }
-        return tilesX + halo - shared
-    }
+    private(set) var blocksPerRow = 0
     /// Blocks per plane: tilesY rows, and spares up to a multiple of sixteen when that adds at most 1/16, so
     /// that the transforms store whole aligned vectors (lenet +8 %, m3 +3 %, alternating runs).
     private(set) var blocksPerItem = 0
