@@ -18,6 +18,14 @@ public struct Network: Sendable {
         // The first layer's input gradient is never used: skip computing it.
         if var conv = layers.first as? Conv2D { conv.needsInputGradient = false; self.layers[0] = conv }
         if var dense = layers.first as? Dense { dense.needsInputGradient = false; self.layers[0] = dense }
+        // A ReLU right after BatchNorm runs inside it, as the normalisation writes its output: one pass over the
+        // activations fewer each way (m3 training +7 %, default +6 %, two threads). The ReLU stays in the list,
+        // for parameter names, summaries and export, and passes values through.
+        for i in self.layers.indices.dropLast() {
+            guard var norm = self.layers[i] as? BatchNorm, var relu = self.layers[i + 1] as? ReLU else { continue }
+            norm.appliesReLU = true; relu.passesThrough = true
+            self.layers[i] = norm; self.layers[i + 1] = relu
+        }
     }
 
     /// pixels: [N, 1, 28, 28] in [0, 1] -> logits [N, classes]

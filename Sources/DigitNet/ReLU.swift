@@ -1,6 +1,9 @@
 /// max(0, x), elementwise.
 public struct ReLU: Layer {
     private var output = Tensor(zeros: [0])
+    /// Set by `Network` when the layer before applies max(0, ·) to its own output (BatchNorm does): values and
+    /// gradients then pass through unchanged.
+    var passesThrough = false
 
     public init() {}
 
@@ -12,6 +15,7 @@ public struct ReLU: Layer {
     private func threads(_ count: Int, _ ctx: PassContext) -> Int { count < 1 << 15 ? 1 : ctx.threads }
 
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
+        if passesThrough { return x }
         let threads = threads(x.count, ctx)
         let y = x.data.withUnsafeBufferPointer { xb in
             Tensor(shape: x.shape) { yb in
@@ -26,6 +30,7 @@ public struct ReLU: Layer {
     }
 
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
+        if passesThrough { return dy }
         let threads = threads(dy.count, ctx)
         return dy.data.withUnsafeBufferPointer { db in
             output.data.withUnsafeBufferPointer { yb in

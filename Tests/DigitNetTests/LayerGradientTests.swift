@@ -37,6 +37,33 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
+    /// A network runs a ReLU that follows BatchNorm inside the normalisation: outputs, input gradients and
+    /// parameter gradients are exactly those of the two layers run one after the other.
+    func testBatchNormAppliesTheReLUThatFollowsIt() {
+        for (shape, threads) in [([6, 5, 7, 7], 1), ([64, 8, 9, 9], 2), ([10, 4], 1)] {
+            var bn = BatchNorm(shape[1])
+            bn.gamma.value = GradientCheck.random([shape[1]], seed: 4)
+            bn.beta.value = GradientCheck.random([shape[1]], seed: 5)
+            var net = Network(architecture: "t", normalization: .init(mean: 0, std: 1), layers: [bn, ReLU()])
+            var relu = ReLU()
+            let ctx = PassContext(training: true, threads: threads, seed: 1)
+            let x = GradientCheck.random(shape, seed: 6, scale: 2), dy = GradientCheck.random(shape, seed: 7)
+            var fused = [Tensor](), separate = [Tensor]()
+            for i in net.layers.indices { fused.append(net.layers[i].forward(i == 0 ? x : fused[i - 1], ctx)) }
+            separate.append(bn.forward(x, ctx)); separate.append(relu.forward(separate[0], ctx))
+            XCTAssertEqual(fused[1], separate[1])
+            XCTAssertFalse(fused[0] == separate[0], "the fused normalisation clips its own output")
+            let dxFused = net.layers[0].backward(net.layers[1].backward(dy, ctx), ctx)
+            XCTAssertEqual(dxFused, bn.backward(relu.backward(dy, ctx), ctx))
+            let fusedNorm = net.layers[0] as! BatchNorm
+            XCTAssertEqual(fusedNorm.gamma.grad, bn.gamma.grad)
+            XCTAssertEqual(fusedNorm.beta.grad, bn.beta.grad)
+            var inference = net
+            XCTAssertEqual(inference.forward(x, PassContext(training: false, threads: threads)),
+                           relu.forward(bn.forward(x, PassContext(training: false, threads: threads)), ctx))
+        }
+    }
+
     func testBatchNorm1D() {
         GradientCheck.check(BatchNorm(5), input: GradientCheck.random([6, 5], seed: 7))
     }
