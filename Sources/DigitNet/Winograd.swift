@@ -137,8 +137,8 @@ struct Winograd {
     }
 
     /// Working memory for blocks of up to `capacity` samples, laid out by the capacity alone (phase planes
-    /// first, then V, M or dM, and the transforms' spare room), so that a smaller last block finds the phase
-    /// planes' zero borders where they were. Zeroed once: only data is ever written inside the planes.
+    /// first, then V, M or dM, the transforms' spare room and a turned-over V[ξ]), so that a smaller last block
+    /// finds the phase planes' zero borders where they were. Zeroed once: only data is ever written inside the planes.
     struct Scratch {
         let base: UnsafeMutablePointer<Float>
         let capacity: Int
@@ -147,6 +147,7 @@ struct Winograd {
             let g = geometry, planes = capacity * (g.inChannels + (gradient ? g.outChannels : 0)) * g.planeStride
             let size = planes + g.positions * (g.inChannels + g.outChannels) * capacity * g.blocksPerItem
                 + 4 * g.blocksPerItem + 16 * g.positions + 64
+                + (gradient ? g.inChannels * capacity * g.blocksPerItem : 0)  // one position's V, turned over
             base = UnsafeMutableRawPointer.allocate(byteCount: 4 * size, alignment: 64).bindMemory(to: Float.self, capacity: size)
             base.initialize(repeating: 0, count: planes)
             self.capacity = capacity
@@ -229,10 +230,13 @@ struct Winograd {
             splitPhases(source, height: ho, width: wo, padding: 0, into: phases)
             transformGradient(phases, into: dm + plane / cout * blocks + plane % cout * t, stride: cout * t)
         }
-        // dU[ξ] += dM[ξ] · V[ξ]ᵀ: [Cout, blocks] x [blocks, Cin].
+        // dU[ξ] += dM[ξ] · V[ξ]ᵀ: [Cout, blocks] x [blocks, Cin], V[ξ] turned over first: OpenBLAS runs the
+        // product without transposes up to twice as fast (its small-matrix kernels take it).
+        let vt = work + 16 * positions + 32
         for xi in 0..<positions {
-            gemm(transB: true, m: cout, n: cin, k: t, a: dm + xi * cout * t, lda: t, b: v + xi * cin * t, ldb: t,
-                 beta: 1, c: du + xi * cout * cin, ldc: cin)
+            Vector.transpose(v + xi * cin * t, rows: cin, cols: t, ldx: t, into: vt, ldo: cin)
+            gemm(m: cout, n: cin, k: t, a: dm + xi * cout * t, lda: t, b: vt, ldb: cin, beta: 1,
+                 c: du + xi * cout * cin, ldc: cin)
         }
     }
 
