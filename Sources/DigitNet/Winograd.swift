@@ -181,17 +181,24 @@ struct Winograd {
         }
     }
 
-    // The input planes of `count` samples -> V [Cin, n², count·blocks] (ξ's runs t apart), through phase
-    // planes at `phases`. With the positions inside each channel, a plane's transforms write n² runs within a
-    // few pages instead of n² runs a channel block apart (lenet's Winograd layer 7 % faster); M and dM are laid
-    // out the same way, and the products step over the other positions with their leading dimensions.
+    /// Where V, M or dM (`channels` runs of t blocks for each of the n² positions) put position ξ of channel c:
+    /// at ξ·position + c·channel. With the positions inside each channel ([C, n², t]) a plane's transforms write
+    /// within a few pages instead of n² runs a channel block apart, which pays where the products are small
+    /// enough for OpenBLAS's small-matrix kernels, which read their operands in place (lenet's Winograd layer 7 %
+    /// faster); larger products go through OpenBLAS's packing, which reads short row strides faster, so there the
+    /// positions stay outside ([n², C, t]; with them inside, m3 measured 3–7 % slower in noisy alternating runs).
+    func layout(channels: Int, t: Int) -> (position: Int, channel: Int) {
+        inChannels * outChannels * t <= 1_000_000 ? (t, positions * t) : (channels * t, t)
+    }
+
+    // The input planes of `count` samples -> V (laid out by `layout`), through phase planes at `phases`.
     private func transformInputs(_ x: UnsafePointer<Float>, count: Int, phases: UnsafeMutablePointer<Float>,
                                  into v: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>) {
-        let cin = inChannels, blocks = blocksPerItem, t = count * blocks
+        let cin = inChannels, blocks = blocksPerItem, t = count * blocks, runs = layout(channels: cin, t: t)
         for plane in 0..<(count * cin) {
             let p = phases + plane * planeStride
             splitPhases(x + plane * height * width, height: height, width: width, padding: padding, into: p)
-            transformInput(p, into: v + plane % cin * positions * t + plane / cin * blocks, stride: t, work: work)
+            transformInput(p, into: v + plane % cin * runs.channel + plane / cin * blocks, stride: runs.position, work: work)
         }
     }
 
@@ -201,15 +208,16 @@ struct Winograd {
         let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
         let planes = scratch.base, v = planes + scratch.capacity * cin * planeStride, m = v + positions * cin * t
         let z = m + positions * cout * t, work = z + 4 * blocks + 32
+        let vr = layout(channels: cin, t: t), mr = layout(channels: cout, t: t)
         transformInputs(x, count: count, phases: planes, into: v, work: work)
         // M[ξ] = U[ξ] · V[ξ]: [Cout, Cin] x [Cin, blocks].
         for xi in 0..<positions {
-            gemm(m: cout, n: t, k: cin, a: u + xi * cout * cin, lda: cin, b: v + xi * t, ldb: positions * t,
-                 c: m + xi * t, ldc: positions * t)
+            gemm(m: cout, n: t, k: cin, a: u + xi * cout * cin, lda: cin, b: v + xi * vr.position, ldb: vr.channel,
+                 c: m + xi * mr.position, ldc: mr.channel)
         }
         for plane in 0..<(count * cout) {
             let i = plane / cout, co = plane % cout
-            transformOutput(m + co * positions * t + i * blocks, stride: t, bias: bias?[co] ?? 0, scratch: z,
+            transformOutput(m + co * mr.channel + i * blocks, stride: mr.position, bias: bias?[co] ?? 0, scratch: z,
                             into: y + plane * outHeight * outWidth)
         }
     }
@@ -225,19 +233,20 @@ struct Winograd {
         let xPhases = scratch.base, dyPhases = xPhases + scratch.capacity * cin * planeStride
         let v = dyPhases + scratch.capacity * cout * planeStride, dm = v + positions * cin * t
         let work = dm + positions * cout * t + 4 * blocks + 32
+        let vr = layout(channels: cin, t: t), dr = layout(channels: cout, t: t)
         transformInputs(x, count: count, phases: xPhases, into: v, work: work)
         for plane in 0..<(count * cout) {
             let phases = dyPhases + plane * planeStride, source = dy + plane * ho * wo
             if let db { db[plane % cout] += Vector.sum(source, ho * wo) }
             splitPhases(source, height: ho, width: wo, padding: 0, into: phases)
-            transformGradient(phases, into: dm + plane % cout * positions * t + plane / cout * blocks, stride: t)
+            transformGradient(phases, into: dm + plane % cout * dr.channel + plane / cout * blocks, stride: dr.position)
         }
         // dU[ξ] += dM[ξ] · V[ξ]ᵀ: [Cout, blocks] x [blocks, Cin], V[ξ] turned over first: OpenBLAS runs the
         // product without transposes up to twice as fast (its small-matrix kernels take it).
         let vt = work + 16 * positions + 32
         for xi in 0..<positions {
-            Vector.transpose(v + xi * t, rows: cin, cols: t, ldx: positions * t, into: vt, ldo: cin)
-            gemm(m: cout, n: cin, k: t, a: dm + xi * t, lda: positions * t, b: vt, ldb: cin, beta: 1,
+            Vector.transpose(v + xi * vr.position, rows: cin, cols: t, ldx: vr.channel, into: vt, ldo: cin)
+            gemm(m: cout, n: cin, k: t, a: dm + xi * dr.position, lda: dr.channel, b: vt, ldb: cin, beta: 1,
                  c: du + xi * cout * cin, ldc: cin)
         }
     }
