@@ -119,9 +119,9 @@ enum Vector {
         for ii in i..<rows { for j in 0..<cols { out[j * ldo + ii] = x[ii * ldx + j] } }
     }
 
-    typealias Tile = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
-                      SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
-                      SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+    private typealias Tile = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+                              SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+                              SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
 
     /// The 256 values of a 16x16 tile, read in order, split into the even-placed ones and then the odd-placed
     /// ones. Four times over, this moves value (r, c) to (c, r): each round rotates the index's bits by one.
