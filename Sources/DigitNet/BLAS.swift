@@ -12,6 +12,10 @@ func gemm(
         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
+/// The largest product (M·N·K multiply-adds) OpenBLAS's small-matrix kernels take: they read the operands in
+/// place instead of packing them, and ran such products up to twice as fast here. Blockings aim below it.
+let smallProductLimit = 1_000_000
+
 /// Limits OpenBLAS to one thread: `digits` splits batches over threads itself, which holds up better than
 /// BLAS threads when the other core is busy.
 public func useSingleThreadedBLAS() {

@@ -41,7 +41,7 @@ public struct Conv2D: Layer {
     /// small-matrix kernels (M·N·K ≤ 10⁶, no packing) where one sample fits: lenet's first layer, one sample
     /// per block, spends a third less time (forward and weight gradient).
     private func subBatch(k: Int, p: Int, n: Int) -> Int {
-        let small = 1_000_000 / max(1, outChannels * p * k)
+        let small = smallProductLimit / max(1, outChannels * p * k)
         return max(1, min(n, small >= 1 ? small : (1 << 19) / max(1, k * p)))
     }
 

@@ -138,7 +138,8 @@ struct Winograd {
 
     /// Working memory for blocks of up to `capacity` samples, laid out by the capacity alone (phase planes
     /// first, then V, M or dM, the transforms' spare room and a turned-over V[ξ]), so that a smaller last block
-    /// finds the phase planes' zero borders where they were. Zeroed once: only data is ever written inside the planes.
+    /// finds the phase planes' zero borders where they were. Zeroed once: only data is ever written inside the
+    /// planes.
     struct Scratch {
         let base: UnsafeMutablePointer<Float>
         let capacity: Int
@@ -188,7 +189,7 @@ struct Winograd {
     /// faster); larger products go through OpenBLAS's packing, which reads short row strides faster, so there the
     /// positions stay outside ([n², C, t]; with them inside, m3 measured 3–7 % slower in noisy alternating runs).
     func layout(channels: Int, t: Int) -> (position: Int, channel: Int) {
-        inChannels * outChannels * t <= 1_000_000 ? (t, positions * t) : (channels * t, t)
+        inChannels * outChannels * t <= smallProductLimit ? (t, positions * t) : (channels * t, t)
     }
 
     // The input planes of `count` samples -> V (laid out by `layout`), through phase planes at `phases`.
