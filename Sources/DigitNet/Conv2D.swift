@@ -11,6 +11,9 @@ public struct Conv2D: Layer {
     /// Whether the output and the gradients go through Winograd's F(2x2, r x r): 2.25 (3x3) or 2.8 (5x5) times
     /// fewer multiplications, worth it when both sides have enough channels to amortise the transforms.
     var winograd: Bool
+    /// Whether the Winograd path is F(4x4, r x r) with channels in the SIMD lanes (`WinogradLanes`): where both
+    /// channel counts are multiples of sixteen.
+    var lanes: Bool
     private let winogradWeights = WinogradWeights()
     private var input = Tensor(zeros: [0])  // [N, Cin, H, W], kept for backward
 
@@ -23,6 +26,7 @@ public struct Conv2D: Layer {
                                   data: initialization.weights(outChannels * fanIn, fanIn: fanIn, rng: &rng)))
         self.bias = bias ? Parameter(Tensor(shape: [outChannels], data: initialization.biases(outChannels, fanIn: fanIn, rng: &rng))) : nil
         winograd = (kernel == 3 || kernel == 5) && stride == 1 && padding < kernel && inChannels >= 8 && outChannels >= 8
+        lanes = WinogradLanes.applies(inChannels: inChannels, outChannels: outChannels)
     }
 
     public var summary: String {
@@ -53,7 +57,7 @@ public struct Conv2D: Layer {
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
         if winograd {
             if ctx.training { input = x }
-            return forwardWinograd(x, threads: threads)
+            return lanes ? forwardWinograd(WinogradLanes.self, x, threads: threads) : forwardWinograd(Winograd.self, x, threads: threads)
         }
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
@@ -90,17 +94,18 @@ public struct Conv2D: Layer {
         return y
     }
 
-    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] through Winograd's F(2x2, r x r).
-    private func forwardWinograd(_ x: Tensor, threads: Int) -> Tensor {
-        let geometry = Winograd(inChannels: inChannels, outChannels: outChannels, height: x.shape[2],
-                                 width: x.shape[3], kernel: kernel, padding: padding)
-        let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
+    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] through Winograd's F(2x2, r x r) or F(4x4, r x r).
+    private func forwardWinograd<W: WinogradPath>(_: W.Type, _ x: Tensor, threads: Int) -> Tensor {
+        let geometry = W(inChannels: inChannels, outChannels: outChannels, height: x.shape[2],
+                         width: x.shape[3], kernel: kernel, padding: padding)
+        let u = winogradWeights.transformed(W.self, weight.value.data, kernel: kernel, outChannels: outChannels,
+                                            inChannels: inChannels, adjoint: false)
         return Self.runWinograd(geometry, x, u: u, bias: bias?.value.data, threads: threads)
     }
 
     // x: [N, C, H, W] -> [N, C', Ho, Wo], the convolution `geometry` describes, with transformed weights u
     // (+ bias per output channel): the forward pass and the input gradient.
-    private static func runWinograd(_ geometry: Winograd, _ x: Tensor, u: [Float], bias: [Float]?, threads: Int) -> Tensor {
+    private static func runWinograd<W: WinogradPath>(_ geometry: W, _ x: Tensor, u: [Float], bias: [Float]?, threads: Int) -> Tensor {
         let n = x.shape[0], biasValues = bias ?? []
         return Tensor(shape: [n, geometry.outChannels, geometry.outHeight, geometry.outWidth]) { yb in
             x.data.withUnsafeBufferPointer { xb in
@@ -121,7 +126,9 @@ public struct Conv2D: Layer {
         let ho = outSize(h), wo = outSize(w), p = ho * wo
         let k = inChannels * kernel * kernel, cout = outChannels
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
-        if winograd { return backwardWinograd(dy, threads: threads) }
+        if winograd {
+            return lanes ? backwardWinograd(WinogradLanes.self, dy, threads: threads) : backwardWinograd(Winograd.self, dy, threads: threads)
+        }
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
         let needsDx = needsInputGradient
@@ -176,11 +183,11 @@ public struct Conv2D: Layer {
         return dx
     }
 
-    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, r x r); accumulates dW, db.
-    private mutating func backwardWinograd(_ dy: Tensor, threads: Int) -> Tensor {
+    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, r x r) or F(4x4, r x r); accumulates dW, db.
+    private mutating func backwardWinograd<W: WinogradPath>(_: W.Type, _ dy: Tensor, threads: Int) -> Tensor {
         let x = input, n = x.shape[0], cin = inChannels, cout = outChannels
-        let geometry = Winograd(inChannels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3], kernel: kernel,
-                                padding: padding)
+        let geometry = W(inChannels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3], kernel: kernel,
+                         padding: padding)
         let outSize = cout * geometry.outHeight * geometry.outWidth
         let duParts = ThreadPartials(threads: threads, size: geometry.positions * cout * cin), dbParts = ThreadPartials(threads: threads, size: cout)
         let hasBias = bias != nil
@@ -198,21 +205,15 @@ public struct Conv2D: Layer {
         duParts.add(into: &du)
         du.withUnsafeBufferPointer { d in
             weight.grad.data.withUnsafeMutableBufferPointer { g in
-                Winograd.addWeightGradient(d.baseAddress!, kernel: kernel, into: g.baseAddress!, outChannels: cout, inChannels: cin)
+                W.addWeightGradient(d.baseAddress!, kernel: kernel, into: g.baseAddress!, outChannels: cout, inChannels: cin)
             }
         }
         if hasBias { dbParts.add(into: &bias!.grad.data) }
         guard needsInputGradient else { return Tensor(zeros: [0]) }
-        return inputGradientWinograd(dy, threads: threads)
-    }
-
-    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, r x r).
-    private func inputGradientWinograd(_ dy: Tensor, threads: Int) -> Tensor {
-        let cin = inChannels, cout = outChannels
         // dx is the convolution of dy, padded by kernel − 1 − padding, with the kernels turned and the channels swapped.
-        let adjoint = Winograd(inChannels: cout, outChannels: cin, height: dy.shape[2], width: dy.shape[3],
-                               kernel: kernel, padding: kernel - 1 - padding)
-        let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: cout, inChannels: cin, adjoint: true)
+        let adjoint = W(inChannels: cout, outChannels: cin, height: dy.shape[2], width: dy.shape[3],
+                        kernel: kernel, padding: kernel - 1 - padding)
+        let u = winogradWeights.transformed(W.self, weight.value.data, kernel: kernel, outChannels: cout, inChannels: cin, adjoint: true)
         return Self.runWinograd(adjoint, dy, u: u, bias: nil, threads: threads)  // [N, Cin, H, W], the input's shape
     }
 

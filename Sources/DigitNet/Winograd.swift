@@ -117,7 +117,7 @@ struct Winograd {
     /// out = L·X·Rᵀ for sixteen matrices X at once, one per lane: X is a x b, L is c x a, R is d x b (row-major
     /// scalars), out is c x d; `work` holds L·X (c x b).
     @inline(__always)
-    private static func sandwich(_ x: UnsafePointer<V16>, _ a: Int, _ b: Int, left l: [Float], _ c: Int,
+    static func sandwich(_ x: UnsafePointer<V16>, _ a: Int, _ b: Int, left l: [Float], _ c: Int,
                                  right rt: [Float], _ d: Int, work: UnsafeMutablePointer<V16>,
                                  into out: UnsafeMutablePointer<V16>) {
         for i in 0..<c {
@@ -290,7 +290,7 @@ struct Winograd {
         }
     }
 
-    private typealias V16 = SIMD16<Float>
+    typealias V16 = SIMD16<Float>
     private typealias V4x = (V16, V16, V16, V16)
     private typealias V6x = (V16, V16, V16, V16, V16, V16)
 
@@ -470,28 +470,53 @@ struct Winograd {
     }
 }
 
+/// What Conv2D needs of a Winograd implementation: F(2x2, r x r) over blocks in the SIMD lanes (`Winograd`), or
+/// F(4x4, r x r) over channels in the lanes (`WinogradLanes`).
+protocol WinogradPath {
+    associatedtype Scratch
+    init(inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, padding: Int)
+    var outChannels: Int { get }
+    var outHeight: Int { get }
+    var outWidth: Int { get }
+    var positions: Int { get }
+    var itemSize: Int { get }
+    func run(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+             into y: SharedPointer, threads: Int)
+    func forEachBlock(count: Int, threads: Int, gradient: Bool, _ body: (Int, Int, Int, Scratch) -> Void)
+    func accumulateGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, count: Int,
+                            into du: UnsafeMutablePointer<Float>, bias db: UnsafeMutablePointer<Float>?, scratch: Scratch)
+    static func transformWeights(_ g: UnsafePointer<Float>, kernel r: Int, outChannels: Int, inChannels: Int,
+                                 adjoint: Bool) -> [Float]
+    static func addWeightGradient(_ du: UnsafePointer<Float>, kernel r: Int, into dw: UnsafeMutablePointer<Float>,
+                                  outChannels: Int, inChannels: Int)
+}
+
+extension Winograd: WinogradPath {}
+extension WinogradLanes: WinogradPath {}
+
 /// The transformed weights of one Conv2D, kept between calls while the weights stay the same (inference runs
 /// many batches through unchanged weights; training changes them every step). Shared by copies of the layer,
 /// which `Network.probabilities` makes for every call, so it is a locked reference.
 final class WinogradWeights: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [Bool: (source: [Float], u: [Float])] = [:]
+    private var entries: [String: (source: [Float], u: [Float])] = [:]
 
-    /// transformWeights(weights, adjoint:) for the layer's weights [Cout, Cin, r, r], from the last call's result
-    /// when `weights` are the same values (the same array buffer is recognised without reading it).
-    func transformed(_ weights: [Float], kernel: Int, outChannels: Int, inChannels: Int, adjoint: Bool) -> [Float] {
+    /// W.transformWeights(weights, adjoint:) for the layer's weights [Cout, Cin, r, r], from the last call's
+    /// result when `weights` are the same values (the same array buffer is recognised without reading it).
+    func transformed<W: WinogradPath>(_: W.Type, _ weights: [Float], kernel: Int, outChannels: Int, inChannels: Int,
+                                      adjoint: Bool) -> [Float] {
+        let key = "\(W.self) \(adjoint)"
         lock.lock()
-        if let entry = entries[adjoint], entry.source == weights { lock.unlock(); return entry.u }
+        if let entry = entries[key], entry.source == weights { lock.unlock(); return entry.u }
         lock.unlock()
         let u = weights.withUnsafeBufferPointer {
             adjoint
-                ? Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: inChannels, inChannels: outChannels, adjoint: true)
-                : Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
+                ? W.transformWeights($0.baseAddress!, kernel: kernel, outChannels: inChannels, inChannels: outChannels, adjoint: true)
+                : W.transformWeights($0.baseAddress!, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
         }
         lock.lock()
-        entries[adjoint] = (weights, u)
+        entries[key] = (weights, u)
         lock.unlock()
         return u
     }
 }
-
