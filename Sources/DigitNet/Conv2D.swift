@@ -1,6 +1,6 @@
 /// 2-D convolution over NCHW batches: im2col on sub-batches small enough to stay in cache, then one sgemm
-/// per sub-batch; or, for stride-1 3x3 and 5x5 kernels between enough channels, Winograd's F(2x2, r x r)
-/// (`Winograd`) for the output and both gradients. The batch is split over threads; weight gradients are
+/// per sub-batch; or, for stride-1 3x3 and 5x5 kernels between channel counts that are multiples of sixteen,
+/// Winograd's F(4x4, r x r) (`Winograd`) for the output and both gradients. The batch is split over threads; weight gradients are
 /// summed per thread in a fixed order.
 public struct Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
@@ -8,12 +8,10 @@ public struct Conv2D: Layer {
     public var bias: Parameter?  // [Cout]
     /// False for a network's first layer: its input gradient is never used.
     public var needsInputGradient = true
-    /// Whether the output and the gradients go through Winograd's F(2x2, r x r): 2.25 (3x3) or 2.8 (5x5) times
-    /// fewer multiplications, worth it when both sides have enough channels to amortise the transforms.
+    /// Whether the output and the gradients go through Winograd's F(4x4, r x r): 4 (3x3) or 6.25 (5x5) times
+    /// fewer multiplications; its transforms run sixteen channels at a time, so both channel counts must be
+    /// multiples of sixteen (every such layer of the built-in models).
     var winograd: Bool
-    /// Whether the Winograd path is F(4x4, r x r) with channels in the SIMD lanes (`WinogradLanes`): where both
-    /// channel counts are multiples of sixteen.
-    var lanes: Bool
     private let winogradWeights = WinogradWeights()
     private var input = Tensor(zeros: [0])  // [N, Cin, H, W], kept for backward
 
@@ -25,8 +23,8 @@ public struct Conv2D: Layer {
         weight = Parameter(Tensor(shape: [outChannels, inChannels, kernel, kernel],
                                   data: initialization.weights(outChannels * fanIn, fanIn: fanIn, rng: &rng)))
         self.bias = bias ? Parameter(Tensor(shape: [outChannels], data: initialization.biases(outChannels, fanIn: fanIn, rng: &rng))) : nil
-        winograd = (kernel == 3 || kernel == 5) && stride == 1 && padding < kernel && inChannels >= 8 && outChannels >= 8
-        lanes = WinogradLanes.applies(inChannels: inChannels, outChannels: outChannels)
+        winograd = (kernel == 3 || kernel == 5) && stride == 1 && padding < kernel && inChannels % 16 == 0
+            && outChannels % 16 == 0
     }
 
     public var summary: String {
@@ -57,7 +55,7 @@ public struct Conv2D: Layer {
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
         if winograd {
             if ctx.training { input = x }
-            return lanes ? forwardWinograd(WinogradLanes.self, x, threads: threads) : forwardWinograd(Winograd.self, x, threads: threads)
+            return forwardWinograd(x, threads: threads)
         }
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
@@ -94,18 +92,18 @@ public struct Conv2D: Layer {
         return y
     }
 
-    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] through Winograd's F(2x2, r x r) or F(4x4, r x r).
-    private func forwardWinograd<W: WinogradPath>(_: W.Type, _ x: Tensor, threads: Int) -> Tensor {
-        let geometry = W(inChannels: inChannels, outChannels: outChannels, height: x.shape[2],
+    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] through Winograd's F(4x4, r x r).
+    private func forwardWinograd(_ x: Tensor, threads: Int) -> Tensor {
+        let geometry = Winograd(inChannels: inChannels, outChannels: outChannels, height: x.shape[2],
                          width: x.shape[3], kernel: kernel, padding: padding)
-        let u = winogradWeights.transformed(W.self, weight.value.data, kernel: kernel, outChannels: outChannels,
+        let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: outChannels,
                                             inChannels: inChannels, adjoint: false)
         return Self.runWinograd(geometry, x, u: u, bias: bias?.value.data, threads: threads)
     }
 
     // x: [N, C, H, W] -> [N, C', Ho, Wo], the convolution `geometry` describes, with transformed weights u
     // (+ bias per output channel): the forward pass and the input gradient.
-    private static func runWinograd<W: WinogradPath>(_ geometry: W, _ x: Tensor, u: [Float], bias: [Float]?, threads: Int) -> Tensor {
+    private static func runWinograd(_ geometry: Winograd, _ x: Tensor, u: [Float], bias: [Float]?, threads: Int) -> Tensor {
         let n = x.shape[0], biasValues = bias ?? []
         return Tensor(shape: [n, geometry.outChannels, geometry.outHeight, geometry.outWidth]) { yb in
             x.data.withUnsafeBufferPointer { xb in
@@ -126,9 +124,7 @@ public struct Conv2D: Layer {
         let ho = outSize(h), wo = outSize(w), p = ho * wo
         let k = inChannels * kernel * kernel, cout = outChannels
         let nb = subBatch(k: k, p: p, n: n), threads = min(ctx.threads, n)
-        if winograd {
-            return lanes ? backwardWinograd(WinogradLanes.self, dy, threads: threads) : backwardWinograd(Winograd.self, dy, threads: threads)
-        }
+        if winograd { return backwardWinograd(dy, threads: threads) }
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
         let needsDx = needsInputGradient
@@ -183,11 +179,11 @@ public struct Conv2D: Layer {
         return dx
     }
 
-    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(2x2, r x r) or F(4x4, r x r); accumulates dW, db.
-    private mutating func backwardWinograd<W: WinogradPath>(_: W.Type, _ dy: Tensor, threads: Int) -> Tensor {
+    // dy: [N, Cout, Ho, Wo] -> dx: [N, Cin, H, W] through Winograd's F(4x4, r x r); accumulates dW, db.
+    private mutating func backwardWinograd(_ dy: Tensor, threads: Int) -> Tensor {
         let x = input, n = x.shape[0], cin = inChannels, cout = outChannels
-        let geometry = W(inChannels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3], kernel: kernel,
-                         padding: padding)
+        let geometry = Winograd(inChannels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3],
+                                kernel: kernel, padding: padding)
         let outSize = cout * geometry.outHeight * geometry.outWidth
         let duParts = ThreadPartials(threads: threads, size: geometry.positions * cout * cin), dbParts = ThreadPartials(threads: threads, size: cout)
         let hasBias = bias != nil
@@ -205,15 +201,15 @@ public struct Conv2D: Layer {
         duParts.add(into: &du)
         du.withUnsafeBufferPointer { d in
             weight.grad.data.withUnsafeMutableBufferPointer { g in
-                W.addWeightGradient(d.baseAddress!, kernel: kernel, into: g.baseAddress!, outChannels: cout, inChannels: cin)
+                Winograd.addWeightGradient(d.baseAddress!, kernel: kernel, into: g.baseAddress!, outChannels: cout, inChannels: cin)
             }
         }
         if hasBias { dbParts.add(into: &bias!.grad.data) }
         guard needsInputGradient else { return Tensor(zeros: [0]) }
         // dx is the convolution of dy, padded by kernel − 1 − padding, with the kernels turned and the channels swapped.
-        let adjoint = W(inChannels: cout, outChannels: cin, height: dy.shape[2], width: dy.shape[3],
-                        kernel: kernel, padding: kernel - 1 - padding)
-        let u = winogradWeights.transformed(W.self, weight.value.data, kernel: kernel, outChannels: cout, inChannels: cin, adjoint: true)
+        let adjoint = Winograd(inChannels: cout, outChannels: cin, height: dy.shape[2], width: dy.shape[3],
+                               kernel: kernel, padding: kernel - 1 - padding)
+        let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: cout, inChannels: cin, adjoint: true)
         return Self.runWinograd(adjoint, dy, u: u, bias: nil, threads: threads)  // [N, Cin, H, W], the input's shape
     }
 

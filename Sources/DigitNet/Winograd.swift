@@ -1,159 +1,122 @@
 import Foundation
 
-/// Winograd's minimal filtering F(2x2, r x r) for stride-1 3x3 and 5x5 convolutions (Lavin & Gray 2015): each
-/// 2x2 block of outputs comes from an n x n block of input (n = r + 1) through n² multiplications per channel
-/// pair instead of 4r² (16 against 36 for 3x3, 36 against 100 for 5x5). The input blocks and the weights are
-/// transformed (V = Bᵀ d B, U = G g Gᵀ), the n² positions of a block become n² matrix products U[ξ]·V[ξ] over
-/// channels, and each product block is transformed back (Y = Aᵀ M A). Conv2D uses it for its forward pass, its
-/// input gradient (the same kind of convolution) and its weight gradient (the chain rule back through the same
-/// transforms). The 5x5 matrices come from interpolation at 0, ±1, ±2 and ∞.
+/// Winograd's minimal filtering F(4x4, r x r) (Lavin & Gray 2015) for stride-1 3x3 and 5x5 convolutions between
+/// channel counts that are multiples of sixteen: each 4x4 block of outputs comes from an n x n block of input
+/// (n = r + 3) through n² multiplications per channel pair instead of 16r² (36 against 144 for 3x3, 64 against
+/// 400 for 5x5). The input blocks and the weights are transformed (V = Bᵀ d B, U = G g Gᵀ), the n² positions of
+/// a block become n² matrix products V[ξ]·U[ξ] over channels, and each product block is transformed back
+/// (Y = Aᵀ M A). Conv2D uses it for its forward pass, its input gradient (the same kind of convolution) and its
+/// weight gradient (the chain rule back through the same transforms). The sixteen SIMD lanes run over channels,
+/// so every vector is full whatever the plane's size, and a block's values are plain loads from a zero-bordered
+/// copy of the input laid out [H, W, 16 channels]. Interpolation points 0, ±1, ±2 (3x3) and also ±1/2 (5x5), and ∞.
 struct Winograd {
     let inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, padding: Int
 
-    init(inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, padding: Int) {
-        self.inChannels = inChannels; self.outChannels = outChannels
-        self.height = height; self.width = width; self.kernel = kernel; self.padding = padding
-        var shared = min(padding / 2, halo)
-        while shared > 0 && 2 * (tilesX + halo - shared) < padding + width { shared -= 1 }
-        blocksPerRow = tilesX + halo - shared
-        let blocks = tilesY * blocksPerRow, padded = (blocks + 15) / 16 * 16
-        blocksPerItem = (padded - blocks) * 16 <= blocks ? padded : blocks
-        phaseSize = (max((tilesY + halo) * blocksPerRow, blocksPerItem + halo * blocksPerRow + halo) + 15) / 16 * 16
-    }
-
     /// Values per side of an input block, and its square: the number of matrix products.
-    var n: Int { kernel + 1 }
+    var n: Int { kernel + 3 }
     var positions: Int { n * n }
     var outHeight: Int { height + 2 * padding - kernel + 1 }
     var outWidth: Int { width + 2 * padding - kernel + 1 }
-    var tilesY: Int { (outHeight + 1) / 2 }
-    var tilesX: Int { (outWidth + 1) / 2 }
+    var tilesY: Int { (outHeight + 3) / 4 }
+    var tilesX: Int { (outWidth + 3) / 4 }
+    var tiles: Int { tilesY * tilesX }
     var itemSize: Int { inChannels * height * width }
-    /// Phase-plane values a block reaches beyond its own corner, down and across.
-    var halo: Int { kernel / 2 }
-    /// Blocks per row as the transforms lay them out: tilesX and up to `halo` spares whose values are never
-    /// used, so that all the blocks of a plane form one evenly strided run. Phase-plane rows are as long: where a
-    /// row's last columns lie wholly in the right zero border, they are left out and a block reaching past the
-    /// row's end reads the next row's first columns instead, zeros of the left border too (lenet: 8 instead of 9).
-    private(set) var blocksPerRow = 0
-    /// Blocks per plane: tilesY rows, and spares up to a multiple of sixteen when that adds at most 1/16, so
-    /// that the transforms store whole aligned vectors (lenet +8 %, m3 +3 %, alternating runs).
-    private(set) var blocksPerItem = 0
-    /// The zero-bordered input plane split by row and column parity into four phase planes of
-    /// (tilesY + halo) x blocksPerRow (or more, for the spare blocks' reads; a multiple of sixteen): value (a, b)
-    /// of every block then sits at one offset from the block's index.
-    private(set) var phaseSize = 0
-    /// Floats per input plane in scratch: four phase planes and room for the spare blocks' reads past the end
-    /// (a multiple of sixteen, as scratch is 64-byte aligned).
-    var planeStride: Int { 4 * phaseSize + 32 }
+    var outSize: Int { outChannels * outHeight * outWidth }
+    /// The zero-bordered input plane: every block's n x n values lie inside it.
+    var paddedHeight: Int { 4 * tilesY + kernel - 1 }
+    var paddedWidth: Int { 4 * tilesX + kernel - 1 }
+    /// Floats per channel group of a sample: the padded input plane, sixteen lanes per value.
+    var groupStride: Int { 16 * paddedHeight * paddedWidth }
 
     /// Samples per block: transformed input and products of about 2 MB together.
     func blockSize(_ count: Int) -> Int {
-        max(1, min(count, (1 << 19) / max(1, positions * (inChannels + outChannels) * blocksPerItem)))
+        max(1, min(count, (1 << 19) / max(1, positions * tiles * (inChannels + outChannels))))
     }
 
-    /// G for r = 3 (4x3) and r = 5 (6x5), row-major.
-    private static func g(_ r: Int) -> [Float] {
-        r == 3 ? [1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1]
-            : [1.0 / 4, 0, 0, 0, 0,
-               1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6,
-               1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6,
-               1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3, 2.0 / 3,
-               1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3, 2.0 / 3,
-               0, 0, 0, 0, 1]
+    /// G (n x r, row-major) for r = 3 and r = 5, matching the transforms below.
+    static func g(_ r: Int) -> [Float] {
+        if r == 3 {
+            return [1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
+                    1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1]
+        }
+        let a: Float = -2.0 / 9
+        return [-1, 0, 0, 0, 0,
+                a, a, a, a, a,
+                a, -a, a, -a, a,
+                1.0 / 90, 1.0 / 45, 2.0 / 45, 4.0 / 45, 8.0 / 45,
+                1.0 / 90, -1.0 / 45, 2.0 / 45, -4.0 / 45, 8.0 / 45,
+                32.0 / 45, 16.0 / 45, 8.0 / 45, 4.0 / 45, 2.0 / 45,
+                32.0 / 45, -16.0 / 45, 8.0 / 45, -4.0 / 45, 2.0 / 45,
+                0, 0, 0, 0, 1]
     }
 
-    /// U = G g Gᵀ for weights g [Cout, Cin, r, r] -> [n², Cout, Cin]. With `adjoint`, g is read as the weights
+    /// U = G g Gᵀ for weights g [Cout, Cin, r, r] -> [n², Cin, Cout]. With `adjoint`, g is read as the weights
     /// of the input gradient: channels swapped and kernels turned by 180°, from a layer's [Cin', Cout', r, r].
     static func transformWeights(_ g: UnsafePointer<Float>, kernel r: Int, outChannels: Int, inChannels: Int,
                                  adjoint: Bool) -> [Float] {
-        let n = r + 1, taps = r * r, pairs = outChannels * inChannels, gm = Self.g(r)
+        let n = r + 3, taps = r * r, pairs = outChannels * inChannels, gm = Self.g(r)
         var u = [Float](repeating: 0, count: n * n * pairs)
-        // Sixteen channel pairs at a time, one per lane: their kernels, G·k and U.
         let k = UnsafeMutablePointer<V16>.allocate(capacity: taps + n * r + n * n)
-        k.initialize(repeating: V16(), count: taps)
         defer { k.deallocate() }
         u.withUnsafeMutableBufferPointer { u in
-            for p0 in stride(from: 0, to: pairs, by: 16) {
-                let lanes = min(16, pairs - p0)
-                for l in 0..<lanes {
-                    let pair = p0 + l, co = pair / inChannels, ci = pair % inChannels
-                    for i in 0..<taps {
-                        k[i][l] = adjoint ? g[(ci * outChannels + co) * taps + taps - 1 - i] : g[pair * taps + i]
+            // Sixteen output channels of one input channel at a time, one per lane.
+            for ci in 0..<inChannels {
+                for co0 in stride(from: 0, to: outChannels, by: 16) {
+                    for l in 0..<16 {
+                        let co = co0 + l
+                        for i in 0..<taps {
+                            k[i][l] = adjoint ? g[(ci * outChannels + co) * taps + taps - 1 - i] : g[(co * inChannels + ci) * taps + i]
+                        }
                     }
+                    let out = k + taps + n * r
+                    Self.sandwich(k, r, r, left: gm, n, right: gm, n, work: k + taps, into: out)
+                    for xi in 0..<(n * n) { Vector.store(out[xi], u.baseAddress! + (xi * inChannels + ci) * outChannels + co0) }
                 }
-                let out = k + taps + n * r
-                Self.sandwich(k, r, r, left: gm, n, right: gm, n, work: k + taps, into: out)
-                for xi in 0..<(n * n) { Self.store(out[xi], u.baseAddress! + xi * pairs + p0, lanes: lanes) }
             }
         }
         return u
     }
 
-    /// dW [Cout, Cin, r, r] += Gᵀ dU G for dU [n², Cout, Cin] from accumulateGradient.
+    /// dW [Cout, Cin, r, r] += Gᵀ dU G for dU [n², Cin, Cout] from accumulateGradient.
     static func addWeightGradient(_ du: UnsafePointer<Float>, kernel r: Int, into dw: UnsafeMutablePointer<Float>,
                                   outChannels: Int, inChannels: Int) {
-        let n = r + 1, taps = r * r, pairs = outChannels * inChannels, gm = Self.g(r)
+        let n = r + 3, taps = r * r, gm = Self.g(r)
         var gt = [Float](repeating: 0, count: r * n)  // Gᵀ
         for y in 0..<n { for x in 0..<r { gt[x * n + y] = gm[y * r + x] } }
-        // Sixteen channel pairs at a time, one per lane: their dU, Gᵀ·dU and dW.
         let x = UnsafeMutablePointer<V16>.allocate(capacity: n * n + r * n + taps)
         defer { x.deallocate() }
-        for p0 in stride(from: 0, to: pairs, by: 16) {
-            let lanes = min(16, pairs - p0)
-            for xi in 0..<(n * n) {
-                let p = du + xi * pairs + p0
-                if lanes == 16 { x[xi] = Vector.load(p) } else { x[xi] = V16(); for l in 0..<lanes { x[xi][l] = p[l] } }
-            }
-            let out = x + n * n + r * n
-            Self.sandwich(x, n, n, left: gt, r, right: gt, r, work: x + n * n, into: out)
-            for l in 0..<lanes {
-                let w = dw + (p0 + l) * taps
-                for i in 0..<taps { w[i] += out[i][l] }
+        for ci in 0..<inChannels {
+            for co0 in stride(from: 0, to: outChannels, by: 16) {
+                for xi in 0..<(n * n) { x[xi] = Vector.load(du + (xi * inChannels + ci) * outChannels + co0) }
+                let out = x + n * n + r * n
+                Self.sandwich(x, n, n, left: gt, r, right: gt, r, work: x + n * n, into: out)
+                for l in 0..<16 {
+                    let w = dw + ((co0 + l) * inChannels + ci) * taps
+                    for i in 0..<taps { w[i] += out[i][l] }
+                }
             }
         }
     }
 
-    /// out = L·X·Rᵀ for sixteen matrices X at once, one per lane: X is a x b, L is c x a, R is d x b (row-major
-    /// scalars), out is c x d; `work` holds L·X (c x b).
-    @inline(__always)
-    static func sandwich(_ x: UnsafePointer<V16>, _ a: Int, _ b: Int, left l: [Float], _ c: Int,
-                                 right rt: [Float], _ d: Int, work: UnsafeMutablePointer<V16>,
-                                 into out: UnsafeMutablePointer<V16>) {
-        for i in 0..<c {
-            for j in 0..<b {
-                var s = V16()
-                for t in 0..<a { s += l[i * a + t] * x[t * b + j] }
-                work[i * b + j] = s
-            }
-        }
-        for i in 0..<c {
-            for j in 0..<d {
-                var s = V16()
-                for t in 0..<b { s += work[i * b + t] * rt[j * b + t] }
-                out[i * d + j] = s
-            }
-        }
-    }
-
-    /// Working memory for blocks of up to `capacity` samples, laid out by the capacity alone (phase planes
-    /// first, then V, M or dM, the transforms' spare room and a turned-over V[ξ]), so that a smaller last block
-    /// finds the phase planes' zero borders where they were. Zeroed once: only data is ever written inside the
-    /// planes.
+    /// Working memory for blocks of up to `capacity` samples: the padded input planes (and, for the weight
+    /// gradient, the output gradient's), V, M or dM, and room to turn a plane's channels over. Zeroed once: only
+    /// data is ever written inside the planes, so their borders stay zero.
     struct Scratch {
         let base: UnsafeMutablePointer<Float>
         let capacity: Int
 
         init(_ geometry: Winograd, capacity: Int, gradient: Bool) {
-            let g = geometry, planes = capacity * (g.inChannels + (gradient ? g.outChannels : 0)) * g.planeStride
-            let size = planes + g.positions * (g.inChannels + g.outChannels) * capacity * g.blocksPerItem
-                + 4 * g.blocksPerItem + 16 * g.positions + 64
-                + (gradient ? g.inChannels * capacity * g.blocksPerItem : 0)  // one position's V, turned over
+            let g = geometry, planes = capacity * (g.inChannels / 16 * g.groupStride + (gradient ? g.outChannels / 16 * g.gradientGroupStride : 0))
+            let size = planes + g.positions * (g.inChannels + g.outChannels) * capacity * g.tiles
+                + 2 * 16 * max(g.height * g.width, 16 * g.tiles) + 16 * (g.positions + 16) + 64
             base = UnsafeMutableRawPointer.allocate(byteCount: 4 * size, alignment: 64).bindMemory(to: Float.self, capacity: size)
             base.initialize(repeating: 0, count: planes)
             self.capacity = capacity
         }
     }
+
+    /// Floats per channel group of an output gradient's plane, padded to whole 4x4 blocks.
+    var gradientGroupStride: Int { 16 * 16 * tiles }
 
     /// Splits `count` samples over threads and each thread's share into blocks of `blockSize`; `body(thread,
     /// first sample, samples, scratch)` runs once per block with that thread's scratch.
@@ -176,346 +139,261 @@ struct Winograd {
     // transformWeights.
     func run(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
              into y: SharedPointer, threads: Int) {
-        let outSize = outChannels * outHeight * outWidth
         forEachBlock(count: count, threads: threads, gradient: false) { _, n0, nc, scratch in
             convolve(x + n0 * itemSize, count: nc, u: u, bias: bias, into: y.p + n0 * outSize, scratch: scratch)
         }
     }
 
-    /// Where V, M or dM (`channels` runs of t blocks for each of the n² positions) put position ξ of channel c:
-    /// at ξ·position + c·channel. With the positions inside each channel ([C, n², t]) a plane's transforms write
-    /// within a few pages instead of n² runs a channel block apart, which pays where the products are small
-    /// enough for OpenBLAS's small-matrix kernels, which read their operands in place (lenet's Winograd layer 7 %
-    /// faster); larger products go through OpenBLAS's packing, which reads short row strides faster, so there the
-    /// positions stay outside ([n², C, t]; with them inside, m3 measured 3–7 % slower in noisy alternating runs).
-    func layout(channels: Int, t: Int) -> (position: Int, channel: Int) {
-        inChannels * outChannels * t <= smallProductLimit ? (t, positions * t) : (channels * t, t)
+    /// Where the scratch's parts start for a block of `capacity` samples.
+    private func parts(_ s: Scratch, gradient: Bool) -> (planes: UnsafeMutablePointer<Float>, dyPlanes: UnsafeMutablePointer<Float>,
+                                                         v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
+                                                         turn: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>) {
+        let planes = s.base, dyPlanes = planes + s.capacity * inChannels / 16 * groupStride
+        let v = dyPlanes + (gradient ? s.capacity * outChannels / 16 * gradientGroupStride : 0)
+        let m = v + positions * inChannels * s.capacity * tiles
+        let turn = m + positions * outChannels * s.capacity * tiles
+        let work = turn + 2 * 16 * max(height * width, 16 * tiles)
+        return (planes, dyPlanes, v, m, turn, work)
     }
 
-    // The input planes of `count` samples -> V (laid out by `layout`), through phase planes at `phases`.
-    private func transformInputs(_ x: UnsafePointer<Float>, count: Int, phases: UnsafeMutablePointer<Float>,
-                                 into v: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>) {
-        let cin = inChannels, blocks = blocksPerItem, t = count * blocks, runs = layout(channels: cin, t: t)
-        for plane in 0..<(count * cin) {
-            let p = phases + plane * planeStride
-            splitPhases(x + plane * height * width, height: height, width: width, padding: padding, into: p)
-            transformInput(p, into: v + plane % cin * runs.channel + plane / cin * blocks, stride: runs.position, work: work)
+    // The input planes of `count` samples -> V [count·tiles, n², Cin], through the padded planes.
+    private func transformInputs(_ x: UnsafePointer<Float>, count: Int, planes: UnsafeMutablePointer<Float>,
+                                 into v: UnsafeMutablePointer<Float>, turn: UnsafeMutablePointer<Float>,
+                                 work: UnsafeMutablePointer<Float>) {
+        let groups = inChannels / 16, hw = height * width, pw = paddedWidth
+        for i in 0..<count {
+            for g in 0..<groups {
+                let plane = planes + (i * groups + g) * groupStride
+                // Sixteen channel planes -> [H·W, 16], then row by row into the padded plane.
+                Vector.transpose(x + (i * inChannels + g * 16) * hw, rows: 16, cols: hw, ldx: hw, into: turn, ldo: 16)
+                for row in 0..<height {
+                    (plane + 16 * ((row + padding) * pw + padding)).update(from: turn + 16 * row * width, count: 16 * width)
+                }
+                for ty in 0..<tilesY {
+                    for tx in 0..<tilesX {
+                        transformInput(plane + 16 * (4 * ty * pw + 4 * tx),
+                                       into: v + ((i * tilesY + ty) * tilesX + tx) * positions * inChannels + 16 * g, work: work)
+                    }
+                }
+            }
         }
     }
 
     // x: [count, Cin, H, W] -> y: [count, Cout, Ho, Wo] for one block of count ≤ scratch.capacity samples.
     func convolve(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                   into y: UnsafeMutablePointer<Float>, scratch: Scratch) {
-        let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
-        let planes = scratch.base, v = planes + scratch.capacity * cin * planeStride, m = v + positions * cin * t
-        let z = m + positions * cout * t, work = z + 4 * blocks + 32
-        let vr = layout(channels: cin, t: t), mr = layout(channels: cout, t: t)
-        transformInputs(x, count: count, phases: planes, into: v, work: work)
-        // M[ξ] = U[ξ] · V[ξ]: [Cout, Cin] x [Cin, blocks].
+        let cin = inChannels, cout = outChannels, t = count * tiles, s = parts(scratch, gradient: false)
+        transformInputs(x, count: count, planes: s.planes, into: s.v, turn: s.turn, work: s.work)
+        // M[ξ] = V[ξ] · U[ξ]: [blocks, Cin] x [Cin, Cout].
         for xi in 0..<positions {
-            gemm(m: cout, n: t, k: cin, a: u + xi * cout * cin, lda: cin, b: v + xi * vr.position, ldb: vr.channel,
-                 c: m + xi * mr.position, ldc: mr.channel)
+            gemm(m: t, n: cout, k: cin, a: s.v + xi * cin, lda: positions * cin, b: u + xi * cin * cout, ldb: cout,
+                 c: s.m + xi * cout, ldc: positions * cout)
         }
-        for plane in 0..<(count * cout) {
-            let i = plane / cout, co = plane % cout
-            transformOutput(m + co * mr.channel + i * blocks, stride: mr.position, bias: bias?[co] ?? 0, scratch: z,
-                            into: y + plane * outHeight * outWidth)
+        let groups = cout / 16, ho = outHeight, wo = outWidth, wide = 4 * tilesX, area = 16 * tiles
+        for i in 0..<count {
+            for g in 0..<groups {
+                let b = bias.map { Vector.load($0 + 16 * g) } ?? V16()
+                for ty in 0..<tilesY {
+                    for tx in 0..<tilesX {
+                        transformOutput(s.m + ((i * tilesY + ty) * tilesX + tx) * positions * cout + 16 * g, bias: b,
+                                        into: s.turn + 16 * (4 * ty * wide + 4 * tx), rowStride: 16 * wide, work: s.work)
+                    }
+                }
+                // [4·tilesY · 4·tilesX, 16] -> sixteen channel planes, cropped to Ho x Wo.
+                let out = y + (i * cout + 16 * g) * ho * wo
+                if wide == wo && 4 * tilesY == ho {
+                    Vector.transpose(s.turn, rows: area, cols: 16, ldx: 16, into: out, ldo: ho * wo)
+                } else {
+                    let planes = s.turn + 16 * area
+                    Vector.transpose(s.turn, rows: area, cols: 16, ldx: 16, into: planes, ldo: area)
+                    for c in 0..<16 {
+                        for row in 0..<ho {
+                            Vector.copy(planes + c * area + row * wide, into: out + (c * ho + row) * wo, wo)
+                        }
+                    }
+                }
+            }
         }
     }
 
-    // Weight gradient of one block: x [count, Cin, H, W], dy [count, Cout, Ho, Wo] -> dU [n², Cout, Cin] +=
-    // (A dy Aᵀ)[ξ] · V[ξ]ᵀ summed over blocks, the gradient with respect to the transformed weights (turn it
+    // Weight gradient of one block: x [count, Cin, H, W], dy [count, Cout, Ho, Wo] -> dU [n², Cin, Cout] +=
+    // V[ξ]ᵀ · (A dy Aᵀ)[ξ] summed over blocks, the gradient with respect to the transformed weights (turn it
     // into dW with addWeightGradient); db [Cout] += Σ dy if given. Scratch made with `gradient: true`.
     func accumulateGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, count: Int,
                             into du: UnsafeMutablePointer<Float>, bias db: UnsafeMutablePointer<Float>?,
                             scratch: Scratch) {
-        let cin = inChannels, cout = outChannels, blocks = blocksPerItem, t = count * blocks
-        let ho = outHeight, wo = outWidth
-        let xPhases = scratch.base, dyPhases = xPhases + scratch.capacity * cin * planeStride
-        let v = dyPhases + scratch.capacity * cout * planeStride, dm = v + positions * cin * t
-        let work = dm + positions * cout * t + 4 * blocks + 32
-        let vr = layout(channels: cin, t: t), dr = layout(channels: cout, t: t)
-        transformInputs(x, count: count, phases: xPhases, into: v, work: work)
-        for plane in 0..<(count * cout) {
-            let phases = dyPhases + plane * planeStride, source = dy + plane * ho * wo
-            if let db { db[plane % cout] += Vector.sum(source, ho * wo) }
-            splitPhases(source, height: ho, width: wo, padding: 0, into: phases)
-            transformGradient(phases, into: dm + plane % cout * dr.channel + plane / cout * blocks, stride: dr.position)
+        let cin = inChannels, cout = outChannels, t = count * tiles, s = parts(scratch, gradient: true)
+        let ho = outHeight, wo = outWidth, wide = 4 * tilesX, groups = cout / 16
+        transformInputs(x, count: count, planes: s.planes, into: s.v, turn: s.turn, work: s.work)
+        for i in 0..<count {
+            for g in 0..<groups {
+                let source = dy + (i * cout + 16 * g) * ho * wo
+                if let db { for c in 0..<16 { db[16 * g + c] += Vector.sum(source + c * ho * wo, ho * wo) } }
+                let plane = s.dyPlanes + (i * groups + g) * gradientGroupStride
+                Vector.transpose(source, rows: 16, cols: ho * wo, ldx: ho * wo, into: s.turn, ldo: 16)
+                for row in 0..<ho { (plane + 16 * row * wide).update(from: s.turn + 16 * row * wo, count: 16 * wo) }
+                for ty in 0..<tilesY {
+                    for tx in 0..<tilesX {
+                        transformGradient(plane + 16 * (4 * ty * wide + 4 * tx), rowStride: 16 * wide,
+                                          into: s.m + ((i * tilesY + ty) * tilesX + tx) * positions * cout + 16 * g, work: s.work)
+                    }
+                }
+            }
         }
-        // dU[ξ] += dM[ξ] · V[ξ]ᵀ: [Cout, blocks] x [blocks, Cin], V[ξ] turned over first: OpenBLAS runs the
-        // product without transposes up to twice as fast (its small-matrix kernels take it).
-        let vt = work + 16 * positions + 32
+        // dU[ξ] += V[ξ]ᵀ · dM[ξ]: [Cin, blocks] x [blocks, Cout].
         for xi in 0..<positions {
-            Vector.transpose(v + xi * vr.position, rows: cin, cols: t, ldx: vr.channel, into: vt, ldo: cin)
-            gemm(m: cout, n: cin, k: t, a: dm + xi * dr.position, lda: dr.channel, b: vt, ldb: cin, beta: 1,
-                 c: du + xi * cout * cin, ldc: cin)
+            gemm(transA: true, m: cin, n: cout, k: t, a: s.v + xi * cin, lda: positions * cin, b: s.m + xi * cout,
+                 ldb: positions * cout, beta: 1, c: du + xi * cin * cout, ldc: cout)
         }
     }
 
-    // One plane [H, W] -> its four phase planes, padded position (py, px) going to phase (py & 1, px & 1) at
-    // (py >> 1, px >> 1). Rows go sixteen (or, narrower than that, eight) values at a time, split into their
-    // even and odd halves; the last group of a row may overlap the one before.
-    private func splitPhases(_ x: UnsafePointer<Float>, height: Int, width: Int, padding: Int,
-                             into phases: UnsafeMutablePointer<Float>) {
-        let cols = blocksPerRow
-        for row in 0..<height {
-            let py = row + padding, source = x + row * width
-            let even = phases + (py & 1) * 2 * phaseSize + (py >> 1) * cols, odd = even + phaseSize
-            // Source columns c, c + 2, ... land at (c + padding) >> 1 in the phase of c + padding's parity.
-            // Where the even and odd lanes of a group starting at source column c go, and whether lane 0 is even.
-            @inline(__always) func targets(_ c: Int) -> (even: Int, odd: Int, evenFirst: Bool) {
-                let first = (c + padding) >> 1, second = (c + 1 + padding) >> 1
-                return (c + padding) & 1 == 0 ? (first, second, true) : (second, first, false)
-            }
-            @inline(__always) func split(at c: Int) {
-                let v = Vector.load(source + c), t = targets(c)
-                UnsafeMutableRawPointer(even + t.even).storeBytes(of: t.evenFirst ? v.evenHalf : v.oddHalf, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(odd + t.odd).storeBytes(of: t.evenFirst ? v.oddHalf : v.evenHalf, as: SIMD8<Float>.self)
-            }
-            @inline(__always) func split8(at c: Int) {
-                let v = UnsafeRawPointer(source + c).loadUnaligned(as: SIMD8<Float>.self), t = targets(c)
-                UnsafeMutableRawPointer(even + t.even).storeBytes(of: t.evenFirst ? v.evenHalf : v.oddHalf, as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(odd + t.odd).storeBytes(of: t.evenFirst ? v.oddHalf : v.evenHalf, as: SIMD4<Float>.self)
-            }
-            if width >= 16 {
-                var c = 0
-                while c + 16 <= width { split(at: c); c += 16 }
-                if c < width { split(at: width - 16) }
-            } else if width >= 8 {
-                split8(at: 0)
-                if width > 8 { split8(at: width - 8) }
-            } else {
-                for c in 0..<width { ((c + padding) & 1 == 0 ? even : odd)[(c + padding) >> 1] = source[c] }
-            }
-        }
-    }
+    private typealias V16 = SIMD16<Float>
 
-    typealias V16 = SIMD16<Float>
-    private typealias V4x = (V16, V16, V16, V16)
-    private typealias V6x = (V16, V16, V16, V16, V16, V16)
-
-    // The 1-D transforms on vectors of sixteen blocks, for r = 3 (n = 4) and r = 5 (n = 6).
-    /// Bᵀ x, Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
-    @inline(__always) private static func bt(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16) -> V4x {
-        (x0 - x2, x1 + x2, x2 - x1, x1 - x3)
-    }
-    /// Bᵀ x, Bᵀ = [4 0 −5 0 1 0; 0 4 4 −1 −1 0; 0 −4 4 1 −1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1].
-    @inline(__always) private static func bt(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16, _ x4: V16, _ x5: V16) -> V6x {
-        let four: Float = 4, five: Float = 5, two: Float = 2
-        return (four * x0 - five * x2 + x4, four * (x1 + x2) - (x3 + x4), four * (x2 - x1) + (x3 - x4),
-                two * (x3 - x1) + (x4 - x2), two * (x1 - x3) + (x4 - x2), four * x1 - five * x3 + x5)
-    }
-    /// Aᵀ x, Aᵀ = [1 1 1 0; 0 1 −1 −1].
-    @inline(__always) private static func at(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16) -> (V16, V16) {
-        (x0 + x1 + x2, x1 - x2 - x3)
-    }
-    /// Aᵀ x, Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1].
-    @inline(__always) private static func at(_ x0: V16, _ x1: V16, _ x2: V16, _ x3: V16, _ x4: V16, _ x5: V16) -> (V16, V16) {
-        (x0 + x1 + x2 + x3 + x4, x1 - x2 + 2 * (x3 - x4) + x5)
-    }
-    /// A x for two values, A = [1 0; 1 1; 1 −1; 0 −1].
-    @inline(__always) private static func a4(_ x0: V16, _ x1: V16) -> V4x {
-        (x0, x0 + x1, x0 - x1, -x1)
-    }
-    /// A x for two values, A = [1 0; 1 1; 1 −1; 1 2; 1 −2; 0 1].
-    @inline(__always) private static func a6(_ x0: V16, _ x1: V16) -> V6x {
-        (x0, x0 + x1, x0 - x1, x0 + 2 * x1, x0 - 2 * x1, x1)
-    }
-
-    /// Visits the blocks of a plane sixteen at a time (the last chunk overlapping the one before, or short when
-    /// the plane has fewer than sixteen); `body(j, lanes)` handles blocks j..<j + lanes.
+    /// out = L·X·Rᵀ for sixteen matrices X at once, one per lane: X is a x b, L is c x a, R is d x b (row-major
+    /// scalars), out is c x d; `work` holds L·X (c x b).
     @inline(__always)
-    private func chunks(_ body: (Int, Int) -> Void) {
-        let count = blocksPerItem
-        if count < 16 { body(0, count); return }
-        var j = 0
-        while j + 16 <= count { body(j, 16); j += 16 }
-        if j < count { body(count - 16, 16) }
+    private static func sandwich(_ x: UnsafePointer<V16>, _ a: Int, _ b: Int, left l: [Float], _ c: Int,
+                                 right rt: [Float], _ d: Int, work: UnsafeMutablePointer<V16>,
+                                 into out: UnsafeMutablePointer<V16>) {
+        for i in 0..<c {
+            for j in 0..<b {
+                var s = V16()
+                for t in 0..<a { s += l[i * a + t] * x[t * b + j] }
+                work[i * b + j] = s
+            }
+        }
+        for i in 0..<c {
+            for j in 0..<d {
+                var s = V16()
+                for t in 0..<b { s += work[i * b + t] * rt[j * b + t] }
+                out[i * d + j] = s
+            }
+        }
     }
 
-    /// Stores four or six vectors `stride` apart from p (the first `lanes` values of each).
+    // The 1-D transforms of n values (n = 6 or 8), read through `x` and written through `out`.
+    /// Bᵀ x: row j holds the coefficients of Π (t − p) over the points p other than the j-th; the last, of the
+    /// product over all of them.
     @inline(__always)
-    private static func store(_ x: V4x, _ p: UnsafeMutablePointer<Float>, stride: Int, lanes: Int) {
-        store(x.0, p, lanes: lanes); store(x.1, p + stride, lanes: lanes)
-        store(x.2, p + 2 * stride, lanes: lanes); store(x.3, p + 3 * stride, lanes: lanes)
+    private static func bt(_ n: Int, _ x: (Int) -> V16, _ out: (Int, V16) -> Void) {
+        if n == 6 {
+            let x0 = x(0), x1 = x(1), x2 = x(2), x3 = x(3), x4 = x(4), x5 = x(5)
+            out(0, 4 * x0 - 5 * x2 + x4)
+            let e1 = x4 - 4 * x2, o1 = x3 - 4 * x1
+            out(1, e1 + o1); out(2, e1 - o1)
+            let e2 = x4 - x2, o2 = 2 * (x3 - x1)
+            out(3, e2 + o2); out(4, e2 - o2)
+            out(5, 4 * x1 - 5 * x3 + x5)
+        } else {
+            let x0 = x(0), x1 = x(1), x2 = x(2), x3 = x(3), x4 = x(4), x5 = x(5), x6 = x(6), x7 = x(7)
+            out(0, x6 - x0 + 5.25 * (x2 - x4))
+            let e1 = x2 + x6 - 4.25 * x4, o1 = x1 + x5 - 4.25 * x3
+            out(1, e1 + o1); out(2, e1 - o1)
+            let e2 = 0.25 * x2 - 1.25 * x4 + x6, o2 = 0.5 * x1 - 2.5 * x3 + 2 * x5
+            out(3, e2 + o2); out(4, e2 - o2)
+            let e3 = 4 * x2 - 5 * x4 + x6, o3 = 2 * x1 - 2.5 * x3 + 0.5 * x5
+            out(5, e3 + o3); out(6, e3 - o3)
+            out(7, x7 - x1 + 5.25 * (x3 - x5))
+        }
     }
+
+    /// Aᵀ x: four values, the product's polynomial at the points (the i-th power of each) and its top coefficient.
     @inline(__always)
-    private static func store(_ x: V6x, _ p: UnsafeMutablePointer<Float>, stride: Int, lanes: Int) {
-        store((x.0, x.1, x.2, x.3), p, stride: stride, lanes: lanes)
-        store(x.4, p + 4 * stride, lanes: lanes); store(x.5, p + 5 * stride, lanes: lanes)
+    private static func at(_ n: Int, _ x: (Int) -> V16) -> (V16, V16, V16, V16) {
+        let s1 = x(1) + x(2), d1 = x(1) - x(2), s2 = x(3) + x(4), d2 = x(3) - x(4)
+        if n == 6 {
+            return (x(0) + s1 + s2, d1 + 2 * d2, s1 + 4 * s2, d1 + 8 * d2 + x(5))
+        }
+        let s3 = x(5) + x(6), d3 = x(5) - x(6)
+        return (x(0) + s1 + s2 + s3, d1 + 2 * d2 + 0.5 * d3, s1 + 4 * s2 + 0.25 * s3, d1 + 8 * d2 + 0.125 * d3 + x(7))
     }
 
-    /// Stores the first `lanes` values of x at p.
+    /// A e for four values: e's polynomial at each point, and its top coefficient.
     @inline(__always)
-    private static func store(_ x: V16, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
-        if lanes == 16 {
-            Vector.store(x, p)
-        } else {
-            for l in 0..<lanes { p[l] = x[l] }
+    private static func a(_ n: Int, _ e0: V16, _ e1: V16, _ e2: V16, _ e3: V16, _ out: (Int, V16) -> Void) {
+        out(0, e0)
+        let ev1 = e0 + e2, od1 = e1 + e3
+        out(1, ev1 + od1); out(2, ev1 - od1)
+        let ev2 = e0 + 4 * e2, od2 = 2 * e1 + 8 * e3
+        out(3, ev2 + od2); out(4, ev2 - od2)
+        if n == 8 {
+            let ev3 = e0 + 0.25 * e2, od3 = 0.5 * e1 + 0.125 * e3
+            out(5, ev3 + od3); out(6, ev3 - od3)
+        }
+        out(n - 1, e3)
+    }
+
+    // One block's n x n values of sixteen channels, rows `16·paddedWidth` apart -> V[ξ] = (Bᵀ d B)[ξ] at
+    // v + ξ·Cin. `work` holds n² vectors between the two passes.
+    @inline(__always)
+    private func transformInput(_ d: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>) {
+        let n = self.n, row = 16 * paddedWidth, cin = inChannels
+        for b in 0..<n {
+            Self.bt(n, { Vector.load(d + $0 * row + 16 * b) }, { Vector.store($1, work + 16 * ($0 * n + b)) })
+        }
+        for a in 0..<n {
+            Self.bt(n, { Vector.load(work + 16 * (a * n + $0)) }, { Vector.store($1, v + (a * n + $0) * cin) })
         }
     }
 
-    // Four phase planes -> V[ξ][block] = (Bᵀ d B)[ξ] for every block of the plane, ξ's runs `stride` apart.
-    // Block values past the plane (spares, short chunks) are read from scratch and never used. `work` holds
-    // 36 vectors between the two passes of the 6x6 transform.
-    @inline(never)  // one call per plane; inlined, it grows its callers past where the compiler inlines SIMD loads and stores
-    private func transformInput(_ phases: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int,
-                                work: UnsafeMutablePointer<Float>) {
-        let cols = blocksPerRow, size = phaseSize
-        // d[a][b] of block j starts in phase plane (a & 1, b & 1) at row a >> 1, column b >> 1.
-        @inline(__always) func d(_ a: Int, _ b: Int, _ j: Int) -> V16 {
-            Vector.load(phases + (((a & 1) * 2 + (b & 1)) * size + (a >> 1) * cols + (b >> 1) + j))
+    // M[ξ] of one block and sixteen output channels at m + ξ·Cout -> the block's 4x4 outputs Aᵀ M A + bias, rows
+    // `rowStride` apart, sixteen channels per value.
+    @inline(__always)
+    private func transformOutput(_ m: UnsafePointer<Float>, bias: V16, into y: UnsafeMutablePointer<Float>, rowStride: Int,
+                                 work: UnsafeMutablePointer<Float>) {
+        let n = self.n, cout = outChannels
+        for b in 0..<n {
+            let c = Self.at(n) { Vector.load(m + ($0 * n + b) * cout) }
+            Vector.store(c.0, work + 16 * b); Vector.store(c.1, work + 16 * (n + b))
+            Vector.store(c.2, work + 16 * (2 * n + b)); Vector.store(c.3, work + 16 * (3 * n + b))
         }
-        if kernel == 3 {
-            chunks { j, lanes in
-                // Bᵀ d, column by column; then each row times B.
-                let c0 = Self.bt(d(0, 0, j), d(1, 0, j), d(2, 0, j), d(3, 0, j))
-                let c1 = Self.bt(d(0, 1, j), d(1, 1, j), d(2, 1, j), d(3, 1, j))
-                let c2 = Self.bt(d(0, 2, j), d(1, 2, j), d(2, 2, j), d(3, 2, j))
-                let c3 = Self.bt(d(0, 3, j), d(1, 3, j), d(2, 3, j), d(3, 3, j))
-                Self.store(Self.bt(c0.0, c1.0, c2.0, c3.0), v + j, stride: stride, lanes: lanes)
-                Self.store(Self.bt(c0.1, c1.1, c2.1, c3.1), v + 4 * stride + j, stride: stride, lanes: lanes)
-                Self.store(Self.bt(c0.2, c1.2, c2.2, c3.2), v + 8 * stride + j, stride: stride, lanes: lanes)
-                Self.store(Self.bt(c0.3, c1.3, c2.3, c3.3), v + 12 * stride + j, stride: stride, lanes: lanes)
-            }
-        } else {
-            @inline(__always) func keep(_ c: V6x, column b: Int) {
-                Vector.store(c.0, work + 16 * b); Vector.store(c.1, work + 16 * (6 + b))
-                Vector.store(c.2, work + 16 * (12 + b)); Vector.store(c.3, work + 16 * (18 + b))
-                Vector.store(c.4, work + 16 * (24 + b)); Vector.store(c.5, work + 16 * (30 + b))
-            }
-            @inline(__always) func kept(_ i: Int) -> V16 { Vector.load(work + 16 * i) }
-            chunks { j, lanes in
-                for b in 0..<6 { keep(Self.bt(d(0, b, j), d(1, b, j), d(2, b, j), d(3, b, j), d(4, b, j), d(5, b, j)), column: b) }
-                for a in 0..<6 {
-                    let r = Self.bt(kept(6 * a), kept(6 * a + 1), kept(6 * a + 2), kept(6 * a + 3), kept(6 * a + 4), kept(6 * a + 5))
-                    Self.store(r, v + 6 * a * stride + j, stride: stride, lanes: lanes)
-                }
-            }
+        for a in 0..<4 {
+            let r = Self.at(n) { Vector.load(work + 16 * (a * n + $0)) }
+            let p = y + a * rowStride
+            Vector.store(r.0 + bias, p); Vector.store(r.1 + bias, p + 16)
+            Vector.store(r.2 + bias, p + 32); Vector.store(r.3 + bias, p + 48)
         }
     }
 
-    // Four phase planes of an output gradient -> dM[ξ][block] = (A e Aᵀ)[ξ] for the 2x2 gradient e of every
-    // block, ξ's runs `stride` apart. Outside the plane e is zero (the phase planes' unwritten border).
-    @inline(never)  // as transformInput
-    private func transformGradient(_ phases: UnsafePointer<Float>, into dm: UnsafeMutablePointer<Float>, stride: Int) {
-        let size = phaseSize
-        @inline(__always) func e(_ r: Int, _ c: Int, _ j: Int) -> V16 { Vector.load(phases + ((r * 2 + c) * size + j)) }
-        if kernel == 3 {
-            chunks { j, lanes in
-                let c0 = Self.a4(e(0, 0, j), e(1, 0, j)), c1 = Self.a4(e(0, 1, j), e(1, 1, j))  // A e, column by column
-                Self.store(Self.a4(c0.0, c1.0), dm + j, stride: stride, lanes: lanes)
-                Self.store(Self.a4(c0.1, c1.1), dm + 4 * stride + j, stride: stride, lanes: lanes)
-                Self.store(Self.a4(c0.2, c1.2), dm + 8 * stride + j, stride: stride, lanes: lanes)
-                Self.store(Self.a4(c0.3, c1.3), dm + 12 * stride + j, stride: stride, lanes: lanes)
-            }
-        } else {
-            chunks { j, lanes in
-                let c0 = Self.a6(e(0, 0, j), e(1, 0, j)), c1 = Self.a6(e(0, 1, j), e(1, 1, j))
-                Self.store(Self.a6(c0.0, c1.0), dm + j, stride: stride, lanes: lanes)
-                Self.store(Self.a6(c0.1, c1.1), dm + 6 * stride + j, stride: stride, lanes: lanes)
-                Self.store(Self.a6(c0.2, c1.2), dm + 12 * stride + j, stride: stride, lanes: lanes)
-                Self.store(Self.a6(c0.3, c1.3), dm + 18 * stride + j, stride: stride, lanes: lanes)
-                Self.store(Self.a6(c0.4, c1.4), dm + 24 * stride + j, stride: stride, lanes: lanes)
-                Self.store(Self.a6(c0.5, c1.5), dm + 30 * stride + j, stride: stride, lanes: lanes)
-            }
+    // One block's 4x4 output gradient e of sixteen channels, rows `rowStride` apart -> dM[ξ] = (A e Aᵀ)[ξ] at
+    // dm + ξ·Cout.
+    @inline(__always)
+    private func transformGradient(_ e: UnsafePointer<Float>, rowStride: Int, into dm: UnsafeMutablePointer<Float>,
+                                   work: UnsafeMutablePointer<Float>) {
+        let n = self.n, cout = outChannels
+        for c in 0..<4 {
+            Self.a(n, Vector.load(e + 16 * c), Vector.load(e + rowStride + 16 * c), Vector.load(e + 2 * rowStride + 16 * c),
+                   Vector.load(e + 3 * rowStride + 16 * c)) { Vector.store($1, work + 16 * ($0 * 4 + c)) }
         }
-    }
-
-    // M[ξ][block] (ξ's runs `stride` apart) -> one output plane [Ho, Wo] = Aᵀ M A + bias: the four outputs of
-    // each block go to `scratch` (4 x blocks) first, then into place; outputs past the edge are dropped.
-    @inline(never)  // as transformInput
-    private func transformOutput(_ m: UnsafePointer<Float>, stride: Int, bias: Float, scratch z: UnsafeMutablePointer<Float>,
-                                 into y: UnsafeMutablePointer<Float>) {
-        let count = blocksPerItem, b = V16(repeating: bias)
-        @inline(__always) func mm(_ xi: Int, _ j: Int) -> V16 { Vector.load(m + (xi * stride + j)) }
-        @inline(__always) func keep(_ top: (V16, V16), _ bottom: (V16, V16), _ j: Int, _ lanes: Int) {
-            Self.store(top.0 + b, z + j, lanes: lanes); Self.store(top.1 + b, z + count + j, lanes: lanes)
-            Self.store(bottom.0 + b, z + 2 * count + j, lanes: lanes); Self.store(bottom.1 + b, z + 3 * count + j, lanes: lanes)
-        }
-        if kernel == 3 {
-            chunks { j, lanes in
-                // Aᵀ M, column by column; then each row times A.
-                let c0 = Self.at(mm(0, j), mm(4, j), mm(8, j), mm(12, j))
-                let c1 = Self.at(mm(1, j), mm(5, j), mm(9, j), mm(13, j))
-                let c2 = Self.at(mm(2, j), mm(6, j), mm(10, j), mm(14, j))
-                let c3 = Self.at(mm(3, j), mm(7, j), mm(11, j), mm(15, j))
-                keep(Self.at(c0.0, c1.0, c2.0, c3.0), Self.at(c0.1, c1.1, c2.1, c3.1), j, lanes)
-            }
-        } else {
-            chunks { j, lanes in
-                @inline(__always) func column(_ b: Int) -> (V16, V16) {
-                    Self.at(mm(b, j), mm(6 + b, j), mm(12 + b, j), mm(18 + b, j), mm(24 + b, j), mm(30 + b, j))
-                }
-                let c0 = column(0), c1 = column(1), c2 = column(2), c3 = column(3), c4 = column(4), c5 = column(5)
-                keep(Self.at(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0), Self.at(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1), j, lanes)
-            }
-        }
-        let ho = outHeight, wo = outWidth, cols = blocksPerRow, pairs = wo / 2
-        for by in 0..<tilesY {
-            for r in 0..<2 where 2 * by + r < ho {
-                let left = z + 2 * r * count + by * cols, right = left + count, row = y + (2 * by + r) * wo
-                var bx = 0
-                while bx + 8 <= pairs {
-                    var v = V16()
-                    v.evenHalf = UnsafeRawPointer(left + bx).loadUnaligned(as: SIMD8<Float>.self)
-                    v.oddHalf = UnsafeRawPointer(right + bx).loadUnaligned(as: SIMD8<Float>.self)
-                    Vector.store(v, row + 2 * bx)
-                    bx += 8
-                }
-                while bx < pairs { row[2 * bx] = left[bx]; row[2 * bx + 1] = right[bx]; bx += 1 }
-                if wo & 1 == 1 { row[wo - 1] = left[pairs] }
+        for a in 0..<n {
+            let w = work + 16 * 4 * a
+            Self.a(n, Vector.load(w), Vector.load(w + 16), Vector.load(w + 32), Vector.load(w + 48)) {
+                Vector.store($1, dm + (a * n + $0) * cout)
             }
         }
     }
 }
-
-/// What Conv2D needs of a Winograd implementation: F(2x2, r x r) over blocks in the SIMD lanes (`Winograd`), or
-/// F(4x4, r x r) over channels in the lanes (`WinogradLanes`).
-protocol WinogradPath {
-    associatedtype Scratch
-    init(inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, padding: Int)
-    var outChannels: Int { get }
-    var outHeight: Int { get }
-    var outWidth: Int { get }
-    var positions: Int { get }
-    var itemSize: Int { get }
-    func run(_ x: UnsafePointer<Float>, count: Int, u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-             into y: SharedPointer, threads: Int)
-    func forEachBlock(count: Int, threads: Int, gradient: Bool, _ body: (Int, Int, Int, Scratch) -> Void)
-    func accumulateGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, count: Int,
-                            into du: UnsafeMutablePointer<Float>, bias db: UnsafeMutablePointer<Float>?, scratch: Scratch)
-    static func transformWeights(_ g: UnsafePointer<Float>, kernel r: Int, outChannels: Int, inChannels: Int,
-                                 adjoint: Bool) -> [Float]
-    static func addWeightGradient(_ du: UnsafePointer<Float>, kernel r: Int, into dw: UnsafeMutablePointer<Float>,
-                                  outChannels: Int, inChannels: Int)
-}
-
-extension Winograd: WinogradPath {}
-extension WinogradLanes: WinogradPath {}
 
 /// The transformed weights of one Conv2D, kept between calls while the weights stay the same (inference runs
 /// many batches through unchanged weights; training changes them every step). Shared by copies of the layer,
 /// which `Network.probabilities` makes for every call, so it is a locked reference.
 final class WinogradWeights: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: (source: [Float], u: [Float])] = [:]
+    private var entries: [Bool: (source: [Float], u: [Float])] = [:]
 
-    /// W.transformWeights(weights, adjoint:) for the layer's weights [Cout, Cin, r, r], from the last call's
-    /// result when `weights` are the same values (the same array buffer is recognised without reading it).
-    func transformed<W: WinogradPath>(_: W.Type, _ weights: [Float], kernel: Int, outChannels: Int, inChannels: Int,
-                                      adjoint: Bool) -> [Float] {
-        let key = "\(W.self) \(adjoint)"
+    /// transformWeights(weights, adjoint:) for the layer's weights [Cout, Cin, r, r], from the last call's result
+    /// when `weights` are the same values (the same array buffer is recognised without reading it).
+    func transformed(_ weights: [Float], kernel: Int, outChannels: Int, inChannels: Int, adjoint: Bool) -> [Float] {
         lock.lock()
-        if let entry = entries[key], entry.source == weights { lock.unlock(); return entry.u }
+        if let entry = entries[adjoint], entry.source == weights { lock.unlock(); return entry.u }
         lock.unlock()
         let u = weights.withUnsafeBufferPointer {
             adjoint
-                ? W.transformWeights($0.baseAddress!, kernel: kernel, outChannels: inChannels, inChannels: outChannels, adjoint: true)
-                : W.transformWeights($0.baseAddress!, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
+                ? Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: inChannels, inChannels: outChannels, adjoint: true)
+                : Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
         }
         lock.lock()
-        entries[key] = (weights, u)
+        entries[adjoint] = (weights, u)
         lock.unlock()
         return u
     }

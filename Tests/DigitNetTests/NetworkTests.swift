@@ -25,7 +25,7 @@ final class NetworkTests: XCTestCase {
     /// lenet pools before its ReLUs (cheaper); the specified order, ReLU then pooling, must give the same
     /// logits and the same gradient for every parameter.
     func testLenetPoolingBeforeReLUIsTheSpecifiedNetwork() {
-        var built = Architecture.lenet.build(seed: 6)
+        let built = Architecture.lenet.build(seed: 6)
         XCTAssert(built.layers[1] is MaxPool && built.layers[2] is ReLU && built.layers[4] is MaxPool && built.layers[5] is ReLU)
         var specified = built
         specified.layers.swapAt(1, 2)
