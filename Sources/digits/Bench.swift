@@ -33,6 +33,7 @@ struct Bench: ParsableCommand {
             guard let a = Architecture(rawValue: name) else { throw ValidationError("unknown model '\(name)'") }
             return a
         }
+        Pipeline.useOpenCVThreads(threads)  // OpenCV's dnn, timed beside the network, on as many cores
         let peak = Benchmark.sgemmGFLOPS(threads: threads, runs: runs)
         if !json { print("OpenBLAS sgemm 1024³ (\(blasKernels) kernels): " + String(format: "%.1f GFLOP/s on %d thread(s); the rows below count a direct convolution's flops (Winograd layers do fewer)", peak, threads)) }
         for a in archs {
