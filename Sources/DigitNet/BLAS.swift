@@ -13,7 +13,7 @@ func gemm(
 }
 
 /// The largest product (M·N·K multiply-adds) OpenBLAS's small-matrix kernels take: they read the operands in
-/// place instead of packing them, and ran such products up to twice as fast here. Blockings aim below it.
+/// place instead of packing them, and ran such products up to twice as fast here. im2col blocks aim below it.
 let smallProductLimit = 1_000_000
 
 /// Limits OpenBLAS to one thread: `digits` splits batches over threads itself, which holds up better than

@@ -1,7 +1,7 @@
 /// 2-D convolution over NCHW batches: im2col on sub-batches small enough to stay in cache, then one sgemm
 /// per sub-batch; or, for stride-1 3x3 and 5x5 kernels between channel counts that are multiples of sixteen,
-/// Winograd's F(4x4, r x r) (`Winograd`) for the output and both gradients. The batch is split over threads; weight gradients are
-/// summed per thread in a fixed order.
+/// Winograd's F(4x4, r x r) (`Winograd`) for the output and both gradients. The batch is split over threads;
+/// weight gradients are summed per thread in a fixed order.
 public struct Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public var weight: Parameter  // [Cout, Cin, k, k]

@@ -27,6 +27,8 @@ struct Winograd {
     var paddedWidth: Int { 4 * tilesX + kernel - 1 }
     /// Floats per channel group of a sample: the padded input plane, sixteen lanes per value.
     var groupStride: Int { 16 * paddedHeight * paddedWidth }
+    /// Floats per channel group of an output gradient's plane, padded to whole 4x4 blocks.
+    var gradientGroupStride: Int { 16 * 16 * tiles }
 
     /// Samples per block: transformed input and products of about 1 MB together, half a core's L2 here (lenet
     /// trained 1.2x as fast as with 2 MB, m3 1.02–1.07x, alternating runs; 512 KB was no faster again).
@@ -107,17 +109,16 @@ struct Winograd {
         let capacity: Int
 
         init(_ geometry: Winograd, capacity: Int, gradient: Bool) {
-            let g = geometry, planes = capacity * (g.inChannels / 16 * g.groupStride + (gradient ? g.outChannels / 16 * g.gradientGroupStride : 0))
+            let g = geometry
+            let planes = capacity * (g.inChannels / 16 * g.groupStride + (gradient ? g.outChannels / 16 * g.gradientGroupStride : 0))
             let size = planes + g.positions * (g.inChannels + g.outChannels) * capacity * g.tiles
                 + 2 * 16 * max(g.height * g.width, 16 * g.tiles) + 16 * (g.positions + 16) + 64
-            base = UnsafeMutableRawPointer.allocate(byteCount: 4 * size, alignment: 64).bindMemory(to: Float.self, capacity: size)
+            base = UnsafeMutableRawPointer.allocate(byteCount: 4 * size, alignment: 64)
+                .bindMemory(to: Float.self, capacity: size)
             base.initialize(repeating: 0, count: planes)
             self.capacity = capacity
         }
     }
-
-    /// Floats per channel group of an output gradient's plane, padded to whole 4x4 blocks.
-    var gradientGroupStride: Int { 16 * 16 * tiles }
 
     /// Splits `count` samples over threads and each thread's share into blocks of `blockSize`; `body(thread,
     /// first sample, samples, scratch)` runs once per block with that thread's scratch.
@@ -145,16 +146,17 @@ struct Winograd {
         }
     }
 
-    /// Where the scratch's parts start for a block of `capacity` samples.
-    private func parts(_ s: Scratch, gradient: Bool) -> (planes: UnsafeMutablePointer<Float>, dyPlanes: UnsafeMutablePointer<Float>,
-                                                         v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
-                                                         turn: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>) {
+    /// Where a scratch's parts start: the padded input planes, the output gradient's (weight gradient only), V,
+    /// M or dM, room to turn a plane's channels over, and the transforms' work vectors.
+    private struct Parts { let planes, dyPlanes, v, m, turn, work: UnsafeMutablePointer<Float> }
+
+    private func parts(_ s: Scratch, gradient: Bool) -> Parts {
         let planes = s.base, dyPlanes = planes + s.capacity * inChannels / 16 * groupStride
         let v = dyPlanes + (gradient ? s.capacity * outChannels / 16 * gradientGroupStride : 0)
         let m = v + positions * inChannels * s.capacity * tiles
         let turn = m + positions * outChannels * s.capacity * tiles
         let work = turn + 2 * 16 * max(height * width, 16 * tiles)
-        return (planes, dyPlanes, v, m, turn, work)
+        return Parts(planes: planes, dyPlanes: dyPlanes, v: v, m: m, turn: turn, work: work)
     }
 
     // The input planes of `count` samples -> V [count·tiles, n², Cin], through the padded planes.
