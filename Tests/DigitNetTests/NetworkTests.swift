@@ -48,6 +48,30 @@ final class NetworkTests: XCTestCase {
 
     /// A whole small network (conv, BN, ReLU, pool, NHWC flatten, dense, BN1d) against finite differences of
     /// the cross-entropy loss.
+    /// The first weighted layer skips its input gradient (for mlp, after a Flatten), and every parameter's
+    /// gradient is the same as when it computes it.
+    func testFirstWeightedLayerSkipsItsInputGradient() {
+        XCTAssertFalse((Architecture.lenet.build(seed: 1).layers[0] as! Conv2D).needsInputGradient)
+        let net = Architecture.mlp.build(seed: 1)
+        XCTAssertFalse((net.layers[1] as! Dense).needsInputGradient)
+        XCTAssertTrue((net.layers[4] as! Dense).needsInputGradient)
+        var full = net
+        var first = full.layers[1] as! Dense
+        first.needsInputGradient = true
+        full.layers[1] = first
+        let x = GradientCheck.random([6, 1, 28, 28], seed: 2), labels = [0, 1, 2, 3, 4, 5]
+        let ctx = PassContext(training: true, threads: 2, seed: 3)
+        var grads = [[Float]]()
+        for var n in [net, full] {
+            let (_, g, _) = SoftmaxCrossEntropy.lossAndGradient(n.forward(x, ctx), labels: labels)
+            n.backward(g, ctx)
+            var all = [Float]()
+            n.visitParameters { _, p in if p.trainable { all += p.grad.data } }
+            grads.append(all)
+        }
+        XCTAssertEqual(grads[0], grads[1])
+    }
+
     func testEndToEndGradient() {
         var rng = RandomSource(seed: 2)
         let layers: [any Layer] = [Conv2D(1, 3, kernel: 3, bias: false, rng: &rng), BatchNorm(3), ReLU(), MaxPool(2),
