@@ -6,7 +6,7 @@ public struct Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public var weight: Parameter  // [Cout, Cin, k, k]
     public var bias: Parameter?  // [Cout]
-    /// False for a network's first layer: its input gradient is never used.
+    /// False for a network's first weighted layer: its input gradient is never used.
     public var needsInputGradient = true
     /// Whether the output and the gradients go through Winograd's F(4x4, r x r): 4 (3x3) or 6.25 (5x5) times
     /// fewer multiplications; its transforms run sixteen channels at a time, so both channel counts must be
@@ -184,7 +184,7 @@ public struct Conv2D: Layer {
         let x = input, n = x.shape[0], cin = inChannels, cout = outChannels
         let geometry = Winograd(inChannels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3],
                                 kernel: kernel, padding: padding)
-        let outSize = cout * geometry.outHeight * geometry.outWidth
+        let outSize = geometry.outSize
         let duParts = ThreadPartials(threads: threads, size: geometry.positions * cout * cin), dbParts = ThreadPartials(threads: threads, size: cout)
         let hasBias = bias != nil
         x.data.withUnsafeBufferPointer { xb in

@@ -167,11 +167,8 @@ struct Winograd {
         for i in 0..<count {
             for g in 0..<groups {
                 let plane = planes + (i * groups + g) * groupStride
-                // Sixteen channel planes -> [H·W, 16], then row by row into the padded plane.
-                Vector.transpose(x + (i * inChannels + g * 16) * hw, rows: 16, cols: hw, ldx: hw, into: turn, ldo: 16)
-                for row in 0..<height {
-                    (plane + 16 * ((row + padding) * pw + padding)).update(from: turn + 16 * row * width, count: 16 * width)
-                }
+                Self.interleave(x + (i * inChannels + g * 16) * hw, height: height, width: width,
+                                into: plane + 16 * (padding * pw + padding), planeWidth: pw, turn: turn)
                 for ty in 0..<tilesY {
                     for tx in 0..<tilesX {
                         transformInput(plane + 16 * (4 * ty * pw + 4 * tx),
@@ -180,6 +177,16 @@ struct Winograd {
                 }
             }
         }
+    }
+
+    /// Sixteen channel planes [16, H, W] -> rows of H·W vectors of sixteen channels, each row written `planeWidth`
+    /// vectors after the one before from `plane` (a zero-bordered plane's first inner value); `turn` holds
+    /// [H·W, 16] in between.
+    private static func interleave(_ x: UnsafePointer<Float>, height: Int, width: Int, into plane: UnsafeMutablePointer<Float>,
+                                   planeWidth: Int, turn: UnsafeMutablePointer<Float>) {
+        let hw = height * width
+        Vector.transpose(x, rows: 16, cols: hw, ldx: hw, into: turn, ldo: 16)
+        for row in 0..<height { (plane + 16 * row * planeWidth).update(from: turn + 16 * row * width, count: 16 * width) }
     }
 
     // x: [count, Cin, H, W] -> y: [count, Cout, Ho, Wo] for one block of count ≤ scratch.capacity samples.
@@ -233,8 +240,7 @@ struct Winograd {
                 let source = dy + (i * cout + 16 * g) * ho * wo
                 if let db { for c in 0..<16 { db[16 * g + c] += Vector.sum(source + c * ho * wo, ho * wo) } }
                 let plane = s.dyPlanes + (i * groups + g) * gradientGroupStride
-                Vector.transpose(source, rows: 16, cols: ho * wo, ldx: ho * wo, into: s.turn, ldo: 16)
-                for row in 0..<ho { (plane + 16 * row * wide).update(from: s.turn + 16 * row * wo, count: 16 * wo) }
+                Self.interleave(source, height: ho, width: wo, into: plane, planeWidth: wide, turn: s.turn)
                 for ty in 0..<tilesY {
                     for tx in 0..<tilesX {
                         transformGradient(plane + 16 * (4 * ty * wide + 4 * tx), rowStride: 16 * wide,
