@@ -2,7 +2,26 @@
 import XCTest
 
 final class VectorTests: XCTestCase {
-    /// Whole 16x16 tiles and ragged edges on both sides, inside larger row strides.
+    /// Both register tiles turn their values over, whichever of them `transpose` uses on this CPU.
+    func testEachTileSideTurnsATileOver() {
+        let x = (0..<(16 * 19)).map { Float($0) }  // 16 rows of 19
+        for side in [8, 16] {
+            var out = [Float](repeating: -1, count: 16 * 21)
+            x.withUnsafeBufferPointer { xp in
+                out.withUnsafeMutableBufferPointer { op in
+                    if side == 8 { Vector.turn8(xp.baseAddress!, 19, into: op.baseAddress!, 21) }
+                    else { Vector.turn16(xp.baseAddress!, 19, into: op.baseAddress!, 21) }
+                }
+            }
+            for j in 0..<16 {
+                for i in 0..<21 {
+                    XCTAssertEqual(out[j * 21 + i], i < side && j < side ? x[i * 19 + j] : -1, "side \(side) at (\(j), \(i))")
+                }
+            }
+        }
+    }
+
+    /// Whole tiles and ragged edges on both sides, inside larger row strides.
     func testTransposeTurnsEveryValueOver() {
         for (rows, cols) in [(16, 16), (32, 112), (37, 21), (5, 40), (48, 7)] {
             let ldx = cols + 3, ldo = rows + 5
