@@ -175,6 +175,26 @@ final class LayerGradientTests: XCTestCase {
         GradientCheck.check(Dropout(0.3), input: GradientCheck.random([3, 8], seed: 11))
     }
 
+    /// Each row's mask is its own stream's 64-bit draws cut into 16-bit slices, low slice first, a value kept
+    /// when its slice is at least rate·65536: the same whether sixteen values are masked at once or the tail's
+    /// one at a time (rows of 40: two vectors and eight single values).
+    func testDropoutMaskIsTheRowStreamsSlices() {
+        let x = Tensor(shape: [3, 40], data: (0..<120).map { Float($0 % 7) - 3 })
+        var d = Dropout(0.3)
+        let y = d.forward(x, PassContext(training: true, seed: 21))
+        let cut = UInt64((0.3 * 65536 as Float).rounded()), scale = 1 / (1 - Float(0.3))
+        for row in 0..<3 {
+            var rng = RandomSource(seed: 21, UInt64(row), 4)
+            var bits: UInt64 = 0
+            for i in 0..<40 {
+                if i % 4 == 0 { bits = rng.next() }
+                let keep = bits & 0xFFFF >= cut
+                bits >>= 16
+                XCTAssertEqual(y.data[row * 40 + i], x.data[row * 40 + i] * (keep ? scale : 0), "row \(row), value \(i)")
+            }
+        }
+    }
+
     func testDropoutMaskDependsOnSeedNotThreads() {
         let x = Tensor(shape: [64, 1024], data: [Float](repeating: 1, count: 64 * 1024))
         var one = Dropout(0.2), two = Dropout(0.2)
