@@ -24,23 +24,26 @@ public struct Dense: Layer {
         // Every value of y is written by the product (beta 0).
         var y = Tensor(shape: [n, o]) { _ in }
         let threads = min(ctx.threads, max(1, n / 16))
-        let biasValues = bias?.value.data
-        x.data.withUnsafeBufferPointer { xb in
-            weight.value.data.withUnsafeBufferPointer { wb in
-                y.data.withUnsafeMutableBufferPointer { yb in
-                    let xp = xb.baseAddress!, wp = wb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
-                    // Each thread packs its part of one operand and all of the other: split the larger one,
-                    // W (output columns) when there are more outputs than samples, else x (rows).
-                    let byColumns = o > n
-                    parallel(threads) { t in
-                        let rows = byColumns ? 0..<n : slice(n, part: t, of: threads)
-                        let cols = byColumns ? slice(o, part: t, of: threads) : 0..<o
-                        if rows.isEmpty || cols.isEmpty { return }
-                        let out = yp.p + rows.lowerBound * o + cols.lowerBound
-                        gemm(transB: true, m: rows.count, n: cols.count, k: i, a: xp + rows.lowerBound * i, lda: i,
-                             b: wp + cols.lowerBound * i, ldb: i, c: out, ldc: o)
-                        if let biasValues {
-                            for r in 0..<rows.count { for j in 0..<cols.count { out[r * o + j] += biasValues[cols.lowerBound + j] } }
+        let biasValues = bias?.value.data ?? []
+        let hasBias = bias != nil
+        biasValues.withUnsafeBufferPointer { bb in
+            x.data.withUnsafeBufferPointer { xb in
+                weight.value.data.withUnsafeBufferPointer { wb in
+                    y.data.withUnsafeMutableBufferPointer { yb in
+                        let xp = xb.baseAddress!, wp = wb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
+                        // Each thread packs its part of one operand and all of the other: split the larger one,
+                        // W (output columns) when there are more outputs than samples, else x (rows).
+                        let byColumns = o > n
+                        parallel(threads) { t in
+                            let rows = byColumns ? 0..<n : slice(n, part: t, of: threads)
+                            let cols = byColumns ? slice(o, part: t, of: threads) : 0..<o
+                            if rows.isEmpty || cols.isEmpty { return }
+                            let out = yp.p + rows.lowerBound * o + cols.lowerBound
+                            gemm(transB: true, m: rows.count, n: cols.count, k: i, a: xp + rows.lowerBound * i, lda: i,
+                                 b: wp + cols.lowerBound * i, ldb: i, c: out, ldc: o)
+                            if hasBias {
+                                for r in 0..<rows.count { Vector.add(bb.baseAddress! + cols.lowerBound, into: out + r * o, cols.count) }
+                            }
                         }
                     }
                 }

@@ -18,39 +18,43 @@ public struct Dropout: Layer {
         // A value is kept when a 16-bit draw is at least this: four draws per 64-bit number.
         let cut = UInt64((rate * 65536).rounded())
         let threads = x.count < 1 << 15 ? 1 : min(ctx.threads, rows)
-        var y = x
-        mask = [Float](unsafeUninitializedCapacity: x.count) { m, initialized in
-            y.data.withUnsafeMutableBufferPointer { yb in
-                let mp = SharedPointer(m.baseAddress!), yp = SharedPointer(yb.baseAddress!)
-                parallel(threads) { t in
-                    for row in slice(rows, part: t, of: threads) {
-                        var rng = RandomSource(seed: ctx.seed, UInt64(row), 4)
-                        let mr = mp.p + row * width, yr = yp.p + row * width
-                        // Sixteen values at a time from four draws, the same 16-bit slices in the same order
-                        // as one at a time.
-                        var i = 0
-                        while i + 16 <= width {
-                            let draws = SIMD4<UInt64>(rng.next(), rng.next(), rng.next(), rng.next())
-                            let slices = SIMD16<UInt32>(truncatingIfNeeded: unsafeBitCast(draws, to: SIMD16<UInt16>.self))
-                            let v = SIMD16<Float>().replacing(with: scale, where: slices .>= SIMD16<UInt32>(repeating: UInt32(cut)))
-                            Vector.store(v, mr + i)
-                            Vector.store(Vector.load(yr + i) * v, yr + i)
-                            i += 16
-                        }
-                        var bits: UInt64 = 0
-                        while i < width {
-                            if i & 3 == 0 { bits = rng.next() }
-                            let v: Float = bits & 0xFFFF >= cut ? scale : 0
-                            bits >>= 16
-                            mr[i] = v
-                            yr[i] *= v
-                            i += 1
+        // y is written from x and the mask in one pass (no copy of x to scale in place).
+        var m = [Float]()
+        let y = Tensor(shape: x.shape) { yb in
+            m = [Float](unsafeUninitializedCapacity: x.count) { mb, initialized in
+                x.data.withUnsafeBufferPointer { xb in
+                    let mp = SharedPointer(mb.baseAddress!), yp = SharedPointer(yb.baseAddress!), xp = xb.baseAddress!
+                    parallel(threads) { t in
+                        for row in slice(rows, part: t, of: threads) {
+                            var rng = RandomSource(seed: ctx.seed, UInt64(row), 4)
+                            let mr = mp.p + row * width, yr = yp.p + row * width, xr = xp + row * width
+                            // Sixteen values at a time from four draws, the same 16-bit slices in the same order
+                            // as one at a time.
+                            var i = 0
+                            while i + 16 <= width {
+                                let draws = SIMD4<UInt64>(rng.next(), rng.next(), rng.next(), rng.next())
+                                let slices = SIMD16<UInt32>(truncatingIfNeeded: unsafeBitCast(draws, to: SIMD16<UInt16>.self))
+                                let v = SIMD16<Float>().replacing(with: scale, where: slices .>= SIMD16<UInt32>(repeating: UInt32(cut)))
+                                Vector.store(v, mr + i)
+                                Vector.store(Vector.load(xr + i) * v, yr + i)
+                                i += 16
+                            }
+                            var bits: UInt64 = 0
+                            while i < width {
+                                if i & 3 == 0 { bits = rng.next() }
+                                let v: Float = bits & 0xFFFF >= cut ? scale : 0
+                                bits >>= 16
+                                mr[i] = v
+                                yr[i] = xr[i] * v
+                                i += 1
+                            }
                         }
                     }
                 }
+                initialized = x.count
             }
-            initialized = x.count
         }
+        mask = m
         return y
     }
 
