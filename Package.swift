@@ -5,9 +5,9 @@ import Foundation
 // The network's own loops (Winograd transforms, pooling, activations) are written with SIMD16 vectors; compiled
 // for the baseline x86-64 CPU (SSE2) each vector is four registers and the 6x6 transforms spill. So DigitNet is
 // compiled for the CPU that builds it, as `-march=native` builds do: measured +15 % (lenet) and +6 % (m3)
-// training on this machine's AVX-512 cores. A binary built this way runs only on CPUs with the builder's
-// features: set DIGITS_PORTABLE=1 when building one to copy to other machines. AVX512 tells the code that
-// vectors of 16 floats fit one register (32 of them): register tiles are sized by it.
+// training on the AVX-512 Xeon this project first ran on. A binary built this way runs only on CPUs with the
+// builder's features: set DIGITS_PORTABLE=1 when building one to copy to other machines. AVX512 tells the code
+// that vectors of 16 floats fit one register (32 of them): register tiles are sized by it.
 let portable = Context.environment["DIGITS_PORTABLE"] == "1"
 let hostHasAVX512 = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.contains(" avx512f") == true
 let hostCPU: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "native"])] + (hostHasAVX512 ? [.define("AVX512")] : [])
