@@ -16,7 +16,7 @@ public struct Dropout: Layer {
         guard ctx.training, rate > 0 else { return x }
         let rows = x.shape[0], width = x.itemSize, scale = 1 / (1 - rate)
         // A value is kept when a 16-bit draw is at least this: four draws per 64-bit number.
-        let cut = UInt64((rate * 65536).rounded())
+        let cut = UInt64((rate * 65536).rounded()), cuts = SIMD16<UInt32>(repeating: UInt32(cut))
         let threads = x.count < 1 << 15 ? 1 : min(ctx.threads, rows)
         // y is written from x and the mask in one pass (no copy of x to scale in place).
         var m = [Float]()
@@ -34,7 +34,7 @@ public struct Dropout: Layer {
                             while i + 16 <= width {
                                 let draws = SIMD4<UInt64>(rng.next(), rng.next(), rng.next(), rng.next())
                                 let slices = SIMD16<UInt32>(truncatingIfNeeded: unsafeBitCast(draws, to: SIMD16<UInt16>.self))
-                                let v = SIMD16<Float>().replacing(with: scale, where: slices .>= SIMD16<UInt32>(repeating: UInt32(cut)))
+                                let v = SIMD16<Float>().replacing(with: scale, where: slices .>= cuts)
                                 Vector.store(v, mr + i)
                                 Vector.store(Vector.load(xr + i) * v, yr + i)
                                 i += 16
