@@ -49,7 +49,7 @@ public struct BatchNorm: Layer {
                     for ch in slice(c, part: t, of: threads) {
                         for i in 0..<n {
                             let base = (i * c + ch) * s
-                            Self.affine(xp + base, scale[ch], shift[ch], relu: relu, into: yp.p + base, s)
+                            Vector.affine(xp + base, scale[ch], shift[ch], relu: relu, into: yp.p + base, s)
                         }
                     }
                 }
@@ -128,17 +128,6 @@ public struct BatchNorm: Layer {
         }
         for ch in 0..<c { gamma.grad.data[ch] += dg[ch]; beta.grad.data[ch] += dbeta[ch] }
         return dx
-    }
-
-    /// y[i] = x[i]·scale + shift, or max(0, that) with the ReLU.
-    @inline(__always)
-    private static func affine(_ x: UnsafePointer<Float>, _ scale: Float, _ shift: Float, relu: Bool,
-                               into y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let floor: Float = relu ? 0 : -.infinity
-        let sv = SIMD16<Float>(repeating: scale), tv = SIMD16<Float>(repeating: shift), fv = SIMD16<Float>(repeating: floor)
-        var i = 0
-        while i + 16 <= n { Vector.store(pointwiseMax(Vector.load(x + i) * sv + tv, fv), y + i); i += 16 }
-        while i < n { y[i] = max(x[i] * scale + shift, floor); i += 1 }
     }
 
     /// One channel's constants for backward, and its two passes over a plane.

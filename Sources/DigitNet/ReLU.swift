@@ -12,12 +12,19 @@ public struct ReLU: Layer {
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (0, shape) }
 
     /// Elementwise work this small stays on one thread.
-    private func threads(_ count: Int, _ ctx: PassContext) -> Int { count < 1 << 15 ? 1 : ctx.threads }
+    private static func threads(_ count: Int, _ ctx: PassContext) -> Int { count < 1 << 15 ? 1 : ctx.threads }
 
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         if passesThrough { return x }
+        let y = Self.positivePart(x, ctx)
+        if ctx.training { output = y }
+        return y
+    }
+
+    /// max(x, 0) as a new tensor (also for layers that apply the ReLU after them themselves).
+    static func positivePart(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         let threads = threads(x.count, ctx)
-        let y = x.data.withUnsafeBufferPointer { xb in
+        return x.data.withUnsafeBufferPointer { xb in
             Tensor(shape: x.shape) { yb in
                 let xp = xb.baseAddress!, yp = SharedPointer(yb.baseAddress!)
                 parallel(threads) { t in
@@ -25,13 +32,11 @@ public struct ReLU: Layer {
                 }
             }
         }
-        if ctx.training { output = y }
-        return y
     }
 
     public mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor {
         if passesThrough { return dy }
-        let threads = threads(dy.count, ctx)
+        let threads = Self.threads(dy.count, ctx)
         return dy.data.withUnsafeBufferPointer { db in
             output.data.withUnsafeBufferPointer { yb in
                 Tensor(shape: dy.shape) { xb in

@@ -48,6 +48,25 @@ enum Vector {
         return s
     }
 
+    /// y[i] = x[i]·scale + shift, or max(0, that) with the ReLU.
+    @inline(__always)
+    static func affine(_ x: UnsafePointer<Float>, _ scale: Float, _ shift: Float, relu: Bool,
+                               into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let floor: Float = relu ? 0 : -.infinity
+        let sv = SIMD16<Float>(repeating: scale), tv = SIMD16<Float>(repeating: shift), fv = SIMD16<Float>(repeating: floor)
+        var i = 0
+        while i + 16 <= n { Vector.store(pointwiseMax(Vector.load(x + i) * sv + tv, fv), y + i); i += 16 }
+        while i < n { y[i] = max(x[i] * scale + shift, floor); i += 1 }
+    }
+
+    /// out[i] = x[i]·y[i]
+    @inline(__always)
+    static func multiply(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + 16 <= n { store(load(x + i) * load(y + i), out + i); i += 16 }
+        while i < n { out[i] = x[i] * y[i]; i += 1 }
+    }
+
     /// out[i] = y[i] > 0 ? d[i] : 0, without a branch per element (the signs are random; a branch mispredicts).
     @inline(__always)
     static func keepWherePositive(_ d: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {

@@ -195,6 +195,27 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
+    /// A network runs a ReLU that comes right before Dropout inside the dropout's mask: outputs and input
+    /// gradients are exactly those of the two layers one after the other, in training and in inference.
+    func testDropoutAppliesTheReLUBeforeIt() {
+        for (shape, threads) in [([5, 37], 1), ([64, 600], 2)] {
+            var net = Network(architecture: "t", normalization: .init(mean: 0, std: 1), layers: [ReLU(), Dropout(0.3)])
+            var relu = ReLU(), dropout = Dropout(0.3)
+            let ctx = PassContext(training: true, threads: threads, seed: 2)
+            let x = GradientCheck.random(shape, seed: 12), dy = GradientCheck.random(shape, seed: 13)
+            let passed = net.layers[0].forward(x, ctx)
+            XCTAssertEqual(passed, x, "the ReLU passes values through")
+            let fused = net.layers[1].forward(passed, ctx)
+            XCTAssertEqual(fused, dropout.forward(relu.forward(x, ctx), ctx))
+            XCTAssertEqual(fused.data.filter { $0 > 0 }.count, dropout.forward(relu.forward(x, ctx), ctx).data.filter { $0 > 0 }.count)
+            let dxFused = net.layers[0].backward(net.layers[1].backward(dy, ctx), ctx)
+            XCTAssertEqual(dxFused, relu.backward(dropout.backward(dy, ctx), ctx))
+            XCTAssertEqual(dxFused.data.filter { $0 != 0 }.count, fused.data.filter { $0 != 0 }.count)
+            var inference = net
+            XCTAssertEqual(inference.forward(x, PassContext(training: false, threads: threads)), relu.forward(x, ctx))
+        }
+    }
+
     func testDropoutMaskDependsOnSeedNotThreads() {
         let x = Tensor(shape: [64, 1024], data: [Float](repeating: 1, count: 64 * 1024))
         var one = Dropout(0.2), two = Dropout(0.2)
