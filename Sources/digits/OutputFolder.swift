@@ -36,8 +36,8 @@ final class StagedFile {
     init(_ target: String) throws {
         self.target = target
         temporary = target + ".partial"
-        FileManager.default.createFile(atPath: temporary, contents: nil)
-        guard let h = FileHandle(forWritingAtPath: temporary) else { throw ValidationErrorMessage("\(target): cannot write") }
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let h = FileHandle(forWritingAtPath: temporary) else { throw ValidationErrorMessage("\(target): cannot write") }
         handle = h
     }
 

@@ -119,9 +119,12 @@ struct Train: ParsableCommand {
             }
             try run.save(trainer, record: record)
             try TrainingPlots.write(epochPoints(run.history()), to: out)
-            line.finish(String(format: "epoch %d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2e  %.0fs",
-                               record.epoch, epochs, record.trainLoss, 100 * record.trainAccuracy, record.validationLoss,
-                               100 * record.validationAccuracy, record.learningRate, record.seconds))
+            // With --validation 0 no images are held out: say so rather than print "nan".
+            let validation = record.validationLoss.isNaN ? "no validation set"
+                : String(format: "val loss %.4f acc %.2f%%", record.validationLoss, 100 * record.validationAccuracy)
+            line.finish(String(format: "epoch %d/%d  train loss %.4f acc %.2f%%  %@  lr %.2e  %.0fs",
+                               record.epoch, epochs, record.trainLoss, 100 * record.trainAccuracy, validation,
+                               record.learningRate, record.seconds))
         }
         // Final figure on the test set, recorded in the model's metadata (never used for any choice).
         if let test = try? dataSet.test() {
