@@ -21,7 +21,7 @@ public struct ReLU: Layer {
         return y
     }
 
-    /// max(x, 0) as a new tensor (also for layers that apply the ReLU after them themselves).
+    /// max(x, 0) as a new tensor (Dropout uses it in inference when it applies the ReLU before it).
     static func positivePart(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         let threads = threads(x.count, ctx)
         return x.data.withUnsafeBufferPointer { xb in
