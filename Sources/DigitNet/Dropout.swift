@@ -1,6 +1,6 @@
 /// Inverted dropout: in training each value is zeroed with probability `rate` and the rest scaled by
-/// 1/(1−rate); in inference it does nothing but the ReLU it may apply. Each sample's mask comes from the step's seed and its row,
-/// so runs repeat at any thread count.
+/// 1/(1−rate); in inference it does nothing but the ReLU it may apply. Each sample's mask comes from the
+/// step's seed and its row, so runs repeat at any thread count.
 public struct Dropout: Layer {
     public let rate: Float
     private var mask = [Float]()
