@@ -36,7 +36,8 @@ public struct Network: Sendable {
             self.layers[i] = norm; self.layers[i + 1] = relu
         }
         // Likewise a ReLU right before Dropout runs inside the dropout's mask. With the bias written before
-        // the product and one-pass copies elsewhere: mlp training +6 % on one thread, +16 % on two (medians of 15 and 9 pairs).
+        // the product and one-pass copies elsewhere: mlp training +6 % on one thread, +16 % on two (medians
+        // of 15 and 9 pairs).
         for i in self.layers.indices.dropLast() {
             guard var relu = self.layers[i] as? ReLU, !relu.passesThrough, var dropout = self.layers[i + 1] as? Dropout,
                   dropout.rate > 0 else { continue }

@@ -51,7 +51,7 @@ enum Vector {
     /// y[i] = x[i]·scale + shift, or max(0, that) with the ReLU.
     @inline(__always)
     static func affine(_ x: UnsafePointer<Float>, _ scale: Float, _ shift: Float, relu: Bool,
-                               into y: UnsafeMutablePointer<Float>, _ n: Int) {
+                       into y: UnsafeMutablePointer<Float>, _ n: Int) {
         let floor: Float = relu ? 0 : -.infinity
         let sv = SIMD16<Float>(repeating: scale), tv = SIMD16<Float>(repeating: shift), fv = SIMD16<Float>(repeating: floor)
         var i = 0
