@@ -3,13 +3,16 @@ import Foundation
 
 /// OpenBLAS picks its kernels once, when the library loads, from OPENBLAS_CORETYPE or its own CPU detection.
 /// Debian's OpenBLAS does not know recent CPUs and then falls back to its SSE3 ("Prescott") kernels, a third
-/// or less of what the CPU can do; and on some CPUs the AVX-512 kernels win while on others AVX2's do. So,
-/// unless the user chose (OPENBLAS_CORETYPE, or DIGITS_KEEP_BLAS=1 for OpenBLAS's own pick), the tool times
-/// sgemm once per CPU with each set of kernels the CPU can run, remembers the fastest in
-/// ~/.cache/digits/blas-kernels, and starts itself again with it.
+/// or less of what the CPU can do; and on some CPUs the AVX-512 kernels win while on others AVX2's do, so a
+/// machine-wide OPENBLAS_CORETYPE set for one CPU can halve the speed on another. The tool therefore times
+/// sgemm once per CPU with each set of kernels the CPU can run, an inherited OPENBLAS_CORETYPE among them,
+/// remembers the fastest in ~/.cache/digits/blas-kernels, and starts itself again with it. DIGITS_BLAS_KERNELS
+/// names the kernels outright; DIGITS_KEEP_BLAS=1 keeps what OpenBLAS would load (OPENBLAS_CORETYPE or its own pick).
 enum BLASKernels {
     /// Set in the short-lived child processes that time one set of kernels.
     static let probeVariable = "DIGITS_BLAS_PROBE"
+    /// Set before the tool starts itself again with its choice, so that the new process keeps it.
+    static let chosenVariable = "DIGITS_BLAS_CHOSEN"
 
     static func choose() {
         #if arch(x86_64) && os(Linux)
@@ -20,43 +23,64 @@ enum BLASKernels {
             print(Benchmark.sgemmGFLOPS(threads: 1, runs: 3, size: 512, seconds: 0.05))
             exit(0)
         }
-        guard env["OPENBLAS_CORETYPE"] == nil, env["DIGITS_KEEP_BLAS"] == nil,
-              let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return }
-        let candidates = self.candidates(cpuinfo: cpu)
-        guard !candidates.isEmpty else { return }
-        let signature = self.signature(cpuinfo: cpu)
-        let cache = cacheFile()
-        var choice = cache.flatMap { cached(in: $0, signature: signature) }
+        guard env[chosenVariable] == nil, env["DIGITS_KEEP_BLAS"] == nil else { return }
+        let inherited = env["OPENBLAS_CORETYPE"].flatMap { $0.isEmpty ? nil : $0 }
+        var choice = env["DIGITS_BLAS_KERNELS"].flatMap { $0.isEmpty ? nil : $0 }
         if choice == nil {
-            choice = candidates.count == 1 ? candidates[0] : fastest(of: candidates)
-            if let choice, let cache { remember(choice, signature: signature, in: cache) }
+            guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return }
+            let candidates = self.candidates(cpuinfo: cpu, inherited: inherited)
+            guard !candidates.isEmpty, candidates != [inherited] else { return }
+            let signature = self.signature(cpuinfo: cpu, inherited: inherited)
+            let cache = cacheFile()
+            choice = cache.flatMap { cached(in: $0, signature: signature) }
+            if choice == nil {
+                let rates = candidates.count == 1 ? [(candidates[0], 0.0)] : self.rates(of: candidates)
+                choice = rates.max(by: { $0.1 < $1.1 })?.0
+                if let choice, let cache { remember(choice, signature: signature, in: cache) }
+                if let choice, let inherited, choice != inherited {
+                    FileHandle.standardError.write(Data((overrideNote(choice: choice, inherited: inherited, rates: rates) + "\n").utf8))
+                }
+            }
         }
-        guard let choice else { return }
+        guard let choice, choice != inherited else { return }
         setenv("OPENBLAS_CORETYPE", choice, 1)
+        setenv(chosenVariable, "1", 1)
         let args = CommandLine.arguments.map { strdup($0) } + [nil]
         execv("/proc/self/exe", args)
         // execv returns only on failure: carry on with the kernels already loaded.
         #endif
     }
 
-    /// OpenBLAS kernel sets this CPU runs, from its flags: AVX-512 ones first, then AVX2 ones.
-    static func candidates(cpuinfo: String) -> [String] {
-        guard let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
-        let flags = Set(line.split(separator: " ").map(String.init))
+    /// Told once, when the timing overrules an inherited OPENBLAS_CORETYPE.
+    static func overrideNote(choice: String, inherited: String, rates: [(String, Double)]) -> String {
+        let listed = rates.map { "\($0.0) \(Int($0.1.rounded()))" }.joined(separator: ", ")
+        return "digits: OpenBLAS's \(choice) kernels run sgemm fastest on this CPU (GFLOP/s: \(listed)), "
+            + "so they replace OPENBLAS_CORETYPE=\(inherited); DIGITS_KEEP_BLAS=1 keeps yours"
+    }
+
+    /// OpenBLAS kernel sets to time: those this CPU runs, from its flags (AVX-512 ones first, then AVX2 ones),
+    /// and an inherited OPENBLAS_CORETYPE if it names another.
+    static func candidates(cpuinfo: String, inherited: String? = nil) -> [String] {
         var names = [String]()
-        if ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy(flags.contains) { names.append("SkylakeX") }
-        if ["avx2", "fma"].allSatisfy(flags.contains) { names.append("Haswell") }
+        if let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) {
+            let flags = Set(line.split(separator: " ").map(String.init))
+            if ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy(flags.contains) { names.append("SkylakeX") }
+            if ["avx2", "fma"].allSatisfy(flags.contains) { names.append("Haswell") }
+        }
+        if let inherited, !names.contains(inherited) { names.append(inherited) }
         return names
     }
 
-    /// The CPU's model name and a hash of its flags: a cached choice holds for this CPU only.
-    static func signature(cpuinfo: String) -> String {
+    /// The CPU's model name, a hash of its flags and any inherited OPENBLAS_CORETYPE: a cached choice holds
+    /// for this CPU and that setting only.
+    static func signature(cpuinfo: String, inherited: String? = nil) -> String {
         let lines = cpuinfo.split(separator: "\n")
         let model = lines.first(where: { $0.hasPrefix("model name") }).map { $0.split(separator: ":").last ?? "" } ?? ""
         let flags = lines.first(where: { $0.hasPrefix("flags") }) ?? ""
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
         for byte in flags.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return model.trimmingCharacters(in: .whitespaces) + " " + String(hash, radix: 16)
+            + (inherited.map { " OPENBLAS_CORETYPE=" + $0 } ?? "")
     }
 
     /// The kernels remembered for this CPU in a cache file of "signature<TAB>kernels" lines.
@@ -84,9 +108,10 @@ enum BLASKernels {
         return base?.appendingPathComponent("digits/blas-kernels")
     }
 
-    /// Times each set of kernels in a child process of its own (the kernels cannot change once loaded).
-    static func fastest(of candidates: [String]) -> String? {
-        var best: (name: String, rate: Double)?
+    /// Times each set of kernels in a child process of its own (the kernels cannot change once loaded):
+    /// sgemm GFLOP/s for each set that ran.
+    static func rates(of candidates: [String]) -> [(String, Double)] {
+        var rates = [(String, Double)]()
         for name in candidates {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
@@ -102,8 +127,8 @@ enum BLASKernels {
             guard child.terminationStatus == 0,
                   let rate = Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
             else { continue }
-            if rate > (best?.rate ?? 0) { best = (name, rate) }
+            rates.append((name, rate))
         }
-        return best?.name
+        return rates
     }
 }

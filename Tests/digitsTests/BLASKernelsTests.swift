@@ -12,6 +12,22 @@ final class BLASKernelsTests: XCTestCase {
         XCTAssertEqual(BLASKernels.candidates(cpuinfo: "model name\t: ARM\n"), [])
     }
 
+    /// An inherited OPENBLAS_CORETYPE is timed with the rest, once, and a choice made under it is kept apart.
+    func testInheritedCoreTypeIsOneOfTheCandidates() {
+        let avx2 = "model name\t: EPYC\nflags\t\t: fpu sse2 avx fma avx2\n"
+        XCTAssertEqual(BLASKernels.candidates(cpuinfo: avx2, inherited: "Haswell"), ["Haswell"])
+        XCTAssertEqual(BLASKernels.candidates(cpuinfo: avx2, inherited: "Zen"), ["Haswell", "Zen"])
+        XCTAssertEqual(BLASKernels.candidates(cpuinfo: "model name\t: ARM\n", inherited: "NEOVERSEN1"), ["NEOVERSEN1"])
+        XCTAssertNotEqual(BLASKernels.signature(cpuinfo: avx2), BLASKernels.signature(cpuinfo: avx2, inherited: "Haswell"))
+        XCTAssertNotEqual(BLASKernels.signature(cpuinfo: avx2, inherited: "Zen"),
+                          BLASKernels.signature(cpuinfo: avx2, inherited: "Haswell"))
+        let note = BLASKernels.overrideNote(choice: "SkylakeX", inherited: "Haswell",
+                                            rates: [("SkylakeX", 216.6), ("Haswell", 120.2)])
+        XCTAssertEqual(note, "digits: OpenBLAS's SkylakeX kernels run sgemm fastest on this CPU "
+                       + "(GFLOP/s: SkylakeX 217, Haswell 120), so they replace OPENBLAS_CORETYPE=Haswell; "
+                       + "DIGITS_KEEP_BLAS=1 keeps yours")
+    }
+
     /// A choice is remembered per CPU: another CPU's line is kept, the same CPU's is replaced.
     func testChoiceIsRememberedPerCPU() throws {
         let file = URL(fileURLWithPath: NSTemporaryDirectory() + "blas-\(UUID().uuidString)/blas-kernels")
