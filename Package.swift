@@ -6,11 +6,9 @@ import Foundation
 // for the baseline x86-64 CPU (SSE2) each vector is four registers and the 6x6 transforms spill. So DigitNet is
 // compiled for the CPU that builds it, as `-march=native` builds do: measured +15 % (lenet) and +6 % (m3)
 // training on the AVX-512 Xeon this project first ran on. A binary built this way runs only on CPUs with the
-// builder's features: set DIGITS_PORTABLE=1 when building one to copy to other machines. AVX512 tells the code
-// that vectors of 16 floats fit one register (32 of them): register tiles are sized by it.
+// builder's features: set DIGITS_PORTABLE=1 when building one to copy to other machines.
 let portable = Context.environment["DIGITS_PORTABLE"] == "1"
-let hostHasAVX512 = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.contains(" avx512f") == true
-let hostCPU: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "native"])] + (hostHasAVX512 ? [.define("AVX512")] : [])
+let hostCPU: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "native"])]
 
 let package = Package(
     name: "digits",

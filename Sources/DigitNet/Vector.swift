@@ -111,49 +111,22 @@ enum Vector {
         while i < n { out[i] += x[i]; i += 1 }
     }
 
-    /// Side of the square tiles `transpose` turns over in registers: 16 where AVX-512 gives 32 registers of
-    /// 16 floats, else 8 (AVX2's 16 registers of 8 floats hold an 8x8 tile; a 16x16 one spills, and ran
-    /// 1.6–2.6x slower here).
-    #if AVX512
-    static let tileSide = 16
-    #else
-    static let tileSide = 8
-    #endif
-
-    /// out[j·ldo + i] = x[i·ldx + j] for i < rows, j < cols: square tiles turned over in registers, the edges
-    /// one value at a time.
+    /// out[j·ldo + i] = x[i·ldx + j] for i < rows, j < cols: 8x8 tiles turned over in registers, the edges
+    /// one value at a time. 8x8 rather than 16x16 on AVX-512 too: the 16x16 tile spilled there and m3 trained
+    /// 1.08x faster with 8x8 (Zen 5); on AVX2 a 16x16 tile ran 1.6–2.6x slower (Zen 3).
     static func transpose(_ x: UnsafePointer<Float>, rows: Int, cols: Int, ldx: Int,
                           into out: UnsafeMutablePointer<Float>, ldo: Int) {
-        let side = tileSide
         var i = 0
-        while i + side <= rows {
+        while i + 8 <= rows {
             var j = 0
-            while j + side <= cols {
-                if side == 16 {
-                    turn16(x + i * ldx + j, ldx, into: out + j * ldo + i, ldo)
-                } else {
-                    turn8(x + i * ldx + j, ldx, into: out + j * ldo + i, ldo)
-                }
-                j += side
+            while j + 8 <= cols {
+                turn8(x + i * ldx + j, ldx, into: out + j * ldo + i, ldo)
+                j += 8
             }
-            for jj in j..<cols { for k in 0..<side { out[jj * ldo + i + k] = x[(i + k) * ldx + jj] } }
-            i += side
+            for jj in j..<cols { for k in 0..<8 { out[jj * ldo + i + k] = x[(i + k) * ldx + jj] } }
+            i += 8
         }
         for ii in i..<rows { for j in 0..<cols { out[j * ldo + ii] = x[ii * ldx + j] } }
-    }
-
-    /// One 16x16 tile: x's rows are ldx apart, out's ldo.
-    @inline(__always)
-    static func turn16(_ p: UnsafePointer<Float>, _ ldx: Int, into q: UnsafeMutablePointer<Float>, _ ldo: Int) {
-        var r = (load(p), load(p + ldx), load(p + 2 * ldx), load(p + 3 * ldx), load(p + 4 * ldx),
-                 load(p + 5 * ldx), load(p + 6 * ldx), load(p + 7 * ldx), load(p + 8 * ldx), load(p + 9 * ldx),
-                 load(p + 10 * ldx), load(p + 11 * ldx), load(p + 12 * ldx), load(p + 13 * ldx),
-                 load(p + 14 * ldx), load(p + 15 * ldx))
-        r = unzip(unzip(unzip(unzip(r))))
-        store(r.0, q); store(r.1, q + ldo); store(r.2, q + 2 * ldo); store(r.3, q + 3 * ldo)
-        store(r.4, q + 4 * ldo); store(r.5, q + 5 * ldo); store(r.6, q + 6 * ldo); store(r.7, q + 7 * ldo)
-        store(r.8, q + 8 * ldo); store(r.9, q + 9 * ldo); store(r.10, q + 10 * ldo); store(r.11, q + 11 * ldo)
-        store(r.12, q + 12 * ldo); store(r.13, q + 13 * ldo); store(r.14, q + 14 * ldo); store(r.15, q + 15 * ldo)
     }
 
     /// One 8x8 tile: x's rows are ldx apart, out's ldo.
@@ -173,32 +146,13 @@ enum Vector {
     private typealias Tile8 = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,
                                SIMD8<Float>, SIMD8<Float>)
 
-    /// As the 16x16 `unzip` below, for the 64 values of an 8x8 tile: three rounds turn it over.
+    /// The 64 values of an 8x8 tile, read in order, split into the even-placed ones and then the odd-placed
+    /// ones. Three times over, this moves value (r, c) to (c, r): each round rotates the index's bits by one.
     @inline(__always)
     private static func unzip(_ r: Tile8) -> Tile8 {
         @inline(__always) func even(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { SIMD16(lowHalf: a, highHalf: b).evenHalf }
         @inline(__always) func odd(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { SIMD16(lowHalf: a, highHalf: b).oddHalf }
         return (even(r.0, r.1), even(r.2, r.3), even(r.4, r.5), even(r.6, r.7),
                 odd(r.0, r.1), odd(r.2, r.3), odd(r.4, r.5), odd(r.6, r.7))
-    }
-
-    private typealias Tile = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
-                              SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
-                              SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
-
-    /// The 256 values of a 16x16 tile, read in order, split into the even-placed ones and then the odd-placed
-    /// ones. Four times over, this moves value (r, c) to (c, r): each round rotates the index's bits by one.
-    @inline(__always)
-    private static func unzip(_ r: Tile) -> Tile {
-        @inline(__always) func even(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
-            SIMD32(lowHalf: a, highHalf: b).evenHalf
-        }
-        @inline(__always) func odd(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
-            SIMD32(lowHalf: a, highHalf: b).oddHalf
-        }
-        return (even(r.0, r.1), even(r.2, r.3), even(r.4, r.5), even(r.6, r.7),
-                even(r.8, r.9), even(r.10, r.11), even(r.12, r.13), even(r.14, r.15),
-                odd(r.0, r.1), odd(r.2, r.3), odd(r.4, r.5), odd(r.6, r.7),
-                odd(r.8, r.9), odd(r.10, r.11), odd(r.12, r.13), odd(r.14, r.15))
     }
 }
