@@ -44,16 +44,16 @@ final class ClassifyTests: XCTestCase {
         for name in good { try fm.copyItem(atPath: samplesFolder + "/" + name, toPath: dir + "/in/" + name) }
         try fm.copyItem(atPath: samplesFolder + "/row.png", toPath: dir + "/in/sub/row.png")
         let png = try Data(contentsOf: URL(fileURLWithPath: samplesFolder + "/digit_3.png"))
-        fm.createFile(atPath: dir + "/in/empty.png", contents: Data())
-        fm.createFile(atPath: dir + "/in/truncated.png", contents: png.prefix(png.count / 3))
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/empty.png", contents: Data()))
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/truncated.png", contents: png.prefix(png.count / 3)))
         var corrupt = png
         for i in 30..<200 { corrupt[i] = UInt8(i % 256) }
-        fm.createFile(atPath: dir + "/in/corrupt.png", contents: corrupt)
-        fm.createFile(atPath: dir + "/in/notes.png", contents: Data("not an image\n".utf8))
-        fm.createFile(atPath: dir + "/in/.hidden.png", contents: png)
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/corrupt.png", contents: corrupt))
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/notes.png", contents: Data("not an image\n".utf8)))
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/.hidden.png", contents: png))
         try fm.createSymbolicLink(atPath: dir + "/in/sub/loop", withDestinationPath: dir + "/in")
         try fm.createSymbolicLink(atPath: dir + "/in/dangling.png", withDestinationPath: dir + "/nowhere.png")
-        fm.createFile(atPath: dir + "/in/locked.png", contents: png)
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/locked.png", contents: png))
         chmod(dir + "/in/locked.png", 0)
         let root = getuid() == 0  // root reads files whatever their mode
 
