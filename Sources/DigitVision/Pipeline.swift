@@ -167,7 +167,9 @@ public enum Pipeline {
         var warnings = [String]()
         var clock = StageClock()
         let turns = ((options.quarterTurns % 4) + 4) % 4
-        let upright = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
+        let turned = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
+        let upright = try Paper.isolated(turned)
+        clock.lap("paper")
         let workScale = options.keepStages ? 1 : try workingScale(upright)
         let decoded = workScale < 1 ? try upright.reduced(to: workScale) : upright
         clock.lap("scale")

@@ -1,0 +1,111 @@
+/// Stage 1b: a sheet of paper photographed on a darker surface (a desk, a table). The surface can take half
+/// the picture or more, and then it decides which way round the ink is and what "paper" looks like: the sheet
+/// was read as ink. So the sheet is found first, as a large, solid bright region that leaves a dark surround
+/// along the image's borders, and the surround is painted the sheet's own gray. The stages after see one
+/// sheet, at the same coordinates.
+public enum Paper {
+    /// The image with whatever surrounds a sheet of paper painted the paper's gray; the image itself when no
+    /// such sheet is found (paper filling the picture, a blackboard, a drawing, MNIST).
+    public static func isolated(_ image: GrayImage) throws -> GrayImage {
+        let scale = min(1, 200 / Double(max(image.width, image.height)))
+        let small = scale < 1 ? try image.reduced(to: scale) : image
+        guard let sheet = try sheet(in: small) else { return image }
+        var out = image
+        let sx = Double(small.width) / Double(image.width), sy = Double(small.height) / Double(image.height)
+        let columns = (0..<image.width).map { min(small.width - 1, Int(Double($0) * sx)) }
+        out.pixels.withUnsafeMutableBufferPointer { p in
+            for y in 0..<image.height {
+                let row = min(small.height - 1, Int(Double(y) * sy)) * small.width
+                for x in 0..<image.width where !sheet.mask[row + columns[x]] { p[y * image.width + x] = sheet.gray }
+            }
+        }
+        return out
+    }
+
+    /// Where the sheet is on a small image (its inner part: the edge pixels, part sheet and part surface, are
+    /// left out) and its median gray; nil when the image holds no sheet on a darker surround.
+    static func sheet(in small: GrayImage) throws -> (mask: [Bool], gray: UInt8)? {
+        let w = small.width, h = small.height, n = w * h
+        guard w >= 8, h >= 8 else { return nil }
+        let level = try Threshold.level(small, ceiling: 255)
+        let bright = small.pixels.map { Int($0) > level }
+        var border = [Int]()
+        for x in 0..<w { border.append(x); border.append((h - 1) * w + x) }
+        for y in 1..<(h - 1) { border.append(y * w); border.append(y * w + w - 1) }
+        // Most pictures stop here: no dark surround along a third of the image's edge.
+        guard Double(border.filter { !bright[$0] }.count) >= 0.3 * Double(border.count) else { return nil }
+        // The largest bright region, then its holes (the ink on it) filled: all that the outside cannot reach.
+        var label = [Int32](repeating: -1, count: n)
+        var largest = (label: Int32(-1), area: 0)
+        var next: Int32 = 0
+        for start in 0..<n where bright[start] && label[start] < 0 {
+            let area = flood(from: [start], width: w, height: h, into: &label, as: next) { bright[$0] }
+            if area > largest.area { largest = (next, area) }
+            next += 1
+        }
+        guard largest.area >= n / 5 else { return nil }
+        let inSheet = label.map { $0 == largest.label }
+        var outside = [Int32](repeating: -1, count: n)
+        let starts = border.filter { !inSheet[$0] }
+        let outsideArea = flood(from: starts, width: w, height: h, into: &outside, as: 0) { !inSheet[$0] }
+        let filled = n - outsideArea
+        // A sheet: a fifth to nine tenths of the picture, mostly bright (ink is thin), filling its bounding box
+        // as a slightly turned rectangle does (a chalk 0 or a bold 7 does not), and clearly brighter than the
+        // surround, with little gray between the two (a sharp edge, not light fading across paper).
+        guard filled >= n / 5, filled * 10 <= n * 9, largest.area * 4 >= filled * 3 else { return nil }
+        var minX = w, maxX = 0, minY = h, maxY = 0
+        for i in 0..<n where outside[i] < 0 {
+            minX = min(minX, i % w); maxX = max(maxX, i % w); minY = min(minY, i / w); maxY = max(maxY, i / w)
+        }
+        guard filled * 20 >= 11 * (maxX - minX + 1) * (maxY - minY + 1) else { return nil }
+        var sheetGrays = [Int](), surroundGrays = [Int]()
+        for i in 0..<n {
+            if inSheet[i] { sheetGrays.append(Int(small.pixels[i])) } else if outside[i] >= 0 { surroundGrays.append(Int(small.pixels[i])) }
+        }
+        let paper = median(sheetGrays), surface = median(surroundGrays)
+        guard paper - surface >= 40, between(small, surface, paper) <= 0.12 else { return nil }
+        // The inner part: filled pixels whose four neighbours are filled too.
+        var mask = [Bool](repeating: false, count: n)
+        for y in 1..<(h - 1) {
+            for x in 1..<(w - 1) {
+                let i = y * w + x
+                mask[i] = outside[i] < 0 && outside[i - 1] < 0 && outside[i + 1] < 0 && outside[i - w] < 0 && outside[i + w] < 0
+            }
+        }
+        return (mask, UInt8(paper))
+    }
+
+    /// The share of pixels whose gray lies in the middle half between the surface's and the paper's: only
+    /// the sheet's edge for a sheet on a desk, much of the picture for paper lit unevenly, whose bright side
+    /// fades into its darker side.
+    private static func between(_ small: GrayImage, _ surface: Int, _ paper: Int) -> Double {
+        let low = surface + (paper - surface) / 4, high = paper - (paper - surface) / 4
+        let count = small.pixels.reduce(0) { $0 + (Int($1) > low && Int($1) < high ? 1 : 0) }
+        return Double(count) / Double(small.pixels.count)
+    }
+
+    /// Labels the 4-connected pixels reachable from `starts` through pixels where `passable` holds; returns
+    /// how many it labelled.
+    private static func flood(from starts: [Int], width w: Int, height h: Int, into label: inout [Int32], as value: Int32,
+                              passable: (Int) -> Bool) -> Int {
+        var stack = [Int]()
+        for s in starts where label[s] < 0 { label[s] = value; stack.append(s) }
+        var count = stack.count
+        func visit(_ j: Int) {
+            if label[j] < 0 && passable(j) { label[j] = value; stack.append(j); count += 1 }
+        }
+        while let i = stack.popLast() {
+            let x = i % w, y = i / w
+            if x > 0 { visit(i - 1) }
+            if x < w - 1 { visit(i + 1) }
+            if y > 0 { visit(i - w) }
+            if y < h - 1 { visit(i + w) }
+        }
+        return count
+    }
+
+    private static func median(_ values: [Int]) -> Int {
+        guard !values.isEmpty else { return 0 }
+        return values.sorted()[values.count / 2]
+    }
+}
