@@ -43,14 +43,16 @@ final class PaperTests: XCTestCase {
     }
 
     /// No sheet where there is none: paper filling the picture, paper lit from one side (its darker side fades
-    /// in, it is not a surface), chalk on a board, and a lone dark picture.
+    /// in, it is not a surface), chalk on a board, a board beside a bare wall, and a lone dark picture.
     func testNoSheetInPlainPagesBoardsAndUnevenLight() throws {
         var plain = SyntheticPage(width: 600, height: 800)
         plain.glyph(0, x: 200, y: 200, w: 200, h: 360, thickness: 14)
         var lit = plain
         for y in 0..<800 { for x in 0..<600 { lit.pixels[y * 600 + x] *= 0.95 - 0.35 * Float(y) / 800 } }
         let board = plain.gray.inverted()
-        for image in [plain.gray, lit.gray, board, GrayImage(width: 300, height: 300, value: 30)] {
+        var wallBeside = board  // a blackboard with a bare bright wall along its left third
+        for y in 0..<800 { for x in 0..<200 { wallBeside[x, y] = 225 } }
+        for image in [plain.gray, lit.gray, board, wallBeside, GrayImage(width: 300, height: 300, value: 30)] {
             XCTAssertEqual(try Paper.isolated(image), image)
         }
     }
