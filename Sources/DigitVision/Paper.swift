@@ -50,9 +50,9 @@ public enum Paper {
         let outsideArea = flood(from: starts, width: w, height: h, into: &outside, as: 0) { !inSheet[$0] }
         let filled = n - outsideArea
         // A sheet: a fifth to nine tenths of the picture, mostly bright (ink is thin) but with some ink on it
-        // (a bare wall beside a blackboard is no sheet), filling its bounding box
-        // as a slightly turned rectangle does (a chalk 0 or a bold 7 does not), and clearly brighter than the
-        // surround, with little gray between the two (a sharp edge, not light fading across paper).
+        // (a bare wall beside a blackboard is no sheet), filling its bounding box as a slightly turned rectangle
+        // does (a chalk 0 or a bold 7 does not), and clearly brighter than the surround, with little gray
+        // between the two (a sharp edge, not light fading across paper).
         guard filled >= n / 5, filled * 10 <= n * 9, largest.area * 4 >= filled * 3,
               (filled - largest.area) * 300 >= filled else { return nil }
         var minX = w, maxX = 0, minY = h, maxY = 0
