@@ -28,41 +28,31 @@ public enum Paper {
         let w = small.width, h = small.height, n = w * h
         guard w >= 8, h >= 8 else { return nil }
         let level = try Threshold.level(small, ceiling: 255)
-        let bright = small.pixels.map { Int($0) > level }
+        let bright = GrayImage(width: w, height: h, pixels: small.pixels.map { Int($0) > level ? 255 : 0 })
         var border = [Int]()
         for x in 0..<w { border.append(x); border.append((h - 1) * w + x) }
         for y in 1..<(h - 1) { border.append(y * w); border.append(y * w + w - 1) }
         // Most pictures stop here: no dark surround along a third of the image's edge.
-        guard Double(border.filter { !bright[$0] }.count) >= 0.3 * Double(border.count) else { return nil }
-        // The largest bright region, then its holes (the ink on it) filled: all that the outside cannot reach.
-        var label = [Int32](repeating: -1, count: n)
-        var largest = (label: Int32(-1), area: 0)
-        var next: Int32 = 0
-        for start in 0..<n where bright[start] && label[start] < 0 {
-            let area = flood(from: [start], width: w, height: h, into: &label, as: next) { bright[$0] }
-            if area > largest.area { largest = (next, area) }
-            next += 1
-        }
-        guard largest.area >= n / 5 else { return nil }
-        let inSheet = label.map { $0 == largest.label }
-        var outside = [Int32](repeating: -1, count: n)
-        let starts = border.filter { !inSheet[$0] }
-        let outsideArea = flood(from: starts, width: w, height: h, into: &outside, as: 0) { !inSheet[$0] }
-        let filled = n - outsideArea
+        guard Double(border.filter { bright.pixels[$0] == 0 }.count) >= 0.3 * Double(border.count) else { return nil }
+        // The largest bright region, then its holes (the ink on it) filled: all that the parts of the rest
+        // touching the image's edge leave.
+        let regions = try Components.find(in: bright)
+        guard let sheet = regions.components.max(by: { $0.area < $1.area }), sheet.area >= n / 5 else { return nil }
+        let inSheet = regions.labels.map { $0 == sheet.label }
+        let rest = try Components.find(in: GrayImage(width: w, height: h, pixels: inSheet.map { $0 ? 0 : 255 }))
+        let touching = Set(rest.components.filter { $0.x == 0 || $0.y == 0 || $0.x + $0.width == w || $0.y + $0.height == h }
+            .map(\.label))
+        let outside = rest.labels.map { $0 != 0 && touching.contains($0) }
+        let filled = outside.filter { !$0 }.count
         // A sheet: a fifth to nine tenths of the picture, mostly bright (ink is thin) but with some ink on it
         // (a bare wall beside a blackboard is no sheet), filling its bounding box as a slightly turned rectangle
         // does (a chalk 0 or a bold 7 does not), and clearly brighter than the surround, with little gray
         // between the two (a sharp edge, not light fading across paper).
-        guard filled >= n / 5, filled * 10 <= n * 9, largest.area * 4 >= filled * 3,
-              (filled - largest.area) * 300 >= filled else { return nil }
-        var minX = w, maxX = 0, minY = h, maxY = 0
-        for i in 0..<n where outside[i] < 0 {
-            minX = min(minX, i % w); maxX = max(maxX, i % w); minY = min(minY, i / w); maxY = max(maxY, i / w)
-        }
-        guard filled * 20 >= 11 * (maxX - minX + 1) * (maxY - minY + 1) else { return nil }
+        guard filled >= n / 5, filled * 10 <= n * 9, sheet.area * 4 >= filled * 3, (filled - sheet.area) * 300 >= filled,
+              filled * 20 >= 11 * sheet.width * sheet.height else { return nil }
         var sheetGrays = [Int](), surroundGrays = [Int]()
         for i in 0..<n {
-            if inSheet[i] { sheetGrays.append(Int(small.pixels[i])) } else if outside[i] >= 0 { surroundGrays.append(Int(small.pixels[i])) }
+            if inSheet[i] { sheetGrays.append(Int(small.pixels[i])) } else if outside[i] { surroundGrays.append(Int(small.pixels[i])) }
         }
         let paper = median(sheetGrays), surface = median(surroundGrays)
         guard paper - surface >= 40, between(small, surface, paper) <= 0.12 else { return nil }
@@ -71,7 +61,7 @@ public enum Paper {
         for y in 1..<(h - 1) {
             for x in 1..<(w - 1) {
                 let i = y * w + x
-                mask[i] = outside[i] < 0 && outside[i - 1] < 0 && outside[i + 1] < 0 && outside[i - w] < 0 && outside[i + w] < 0
+                mask[i] = !(outside[i] || outside[i - 1] || outside[i + 1] || outside[i - w] || outside[i + w])
             }
         }
         return (mask, UInt8(paper))
@@ -84,26 +74,6 @@ public enum Paper {
         let low = surface + (paper - surface) / 4, high = paper - (paper - surface) / 4
         let count = small.pixels.reduce(0) { $0 + (Int($1) > low && Int($1) < high ? 1 : 0) }
         return Double(count) / Double(small.pixels.count)
-    }
-
-    /// Labels the 4-connected pixels reachable from `starts` through pixels where `passable` holds; returns
-    /// how many it labelled.
-    private static func flood(from starts: [Int], width w: Int, height h: Int, into label: inout [Int32], as value: Int32,
-                              passable: (Int) -> Bool) -> Int {
-        var stack = [Int]()
-        for s in starts where label[s] < 0 { label[s] = value; stack.append(s) }
-        var count = stack.count
-        func visit(_ j: Int) {
-            if label[j] < 0 && passable(j) { label[j] = value; stack.append(j); count += 1 }
-        }
-        while let i = stack.popLast() {
-            let x = i % w, y = i / w
-            if x > 0 { visit(i - 1) }
-            if x < w - 1 { visit(i + 1) }
-            if y > 0 { visit(i - w) }
-            if y < h - 1 { visit(i + w) }
-        }
-        return count
     }
 
     private static func median(_ values: [Int]) -> Int {
