@@ -1,14 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
-import Foundation
 
-// The network's own loops (Winograd transforms, pooling, activations) are written with SIMD16 vectors; compiled
-// for the baseline x86-64 CPU (SSE2) each vector is four registers and the 6x6 transforms spill. So DigitNet is
-// compiled for the CPU that builds it, as `-march=native` builds do: measured +15 % (lenet) and +6 % (m3)
-// training on the AVX-512 Xeon this project first ran on. A binary built this way runs only on CPUs with the
-// builder's features: set DIGITS_PORTABLE=1 when building one to copy to other machines.
-let portable = Context.environment["DIGITS_PORTABLE"] == "1"
+// The network's own loops (Winograd transforms, pooling, activations) are written with SIMD16 vectors; for the
+// baseline x86-64 CPU (SSE2) each vector is four registers and the 6x6 transforms spill. So this package's own
+// builds compile DigitNet for the CPU that builds it, as `-march=native` does (docs/performance.md gives what it
+// is worth). Such a binary runs only on CPUs with the builder's features: DIGITS_PORTABLE=1 builds one to copy
+// elsewhere. SwiftPM refuses unsafe flags in a package that another one depends on by version, so when this
+// package is a dependency (checked out under another package's `checkouts/`), DigitNet is built portable.
+let isDependency = Context.packageDirectory.contains("/checkouts/")
+let portable = Context.environment["DIGITS_PORTABLE"] == "1" || isDependency
 let hostCPU: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "native"])]
+let openCV: [CXXSetting] = [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])]
 
 let package = Package(
     name: "digits",
@@ -31,7 +33,7 @@ let package = Package(
             path: "shim",
             exclude: ["dnn"],
             publicHeadersPath: "include",
-            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])],
+            cxxSettings: openCV,
             linkerSettings: [
                 .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"),
                 .linkedLibrary("deflate"), .linkedLibrary("m"),
@@ -43,39 +45,49 @@ let package = Package(
             dependencies: ["DigitShim"],
             path: "shim/dnn",
             publicHeadersPath: "include",
-            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17", "-O2"])],
+            cxxSettings: openCV,
             linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]
         ),
+
+        // The gray image and the box that the scan pipeline and the reports share. Plain Swift.
+        .target(name: "DigitImage"),
         // The scan pipeline: image → digits → MNIST-style samples.
-        .target(name: "DigitVision", dependencies: ["DigitShim"]),
-
+        .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim"]),
         // Pictures of the work: charts, image grids, page overlays, PDF reports. Cairo and plain data only.
-        .target(name: "DigitReport", dependencies: ["CCairo"]),
-
+        .target(name: "DigitReport", dependencies: ["DigitImage", "CCairo"]),
         // The network: tensors, layers, optimisers, training. BLAS only.
         .target(name: "DigitNet", dependencies: ["COpenBLAS"], swiftSettings: hostCPU),
         // Data sets on disk: IDX files (plain or gzip), download and verification.
         .target(name: "DigitData", dependencies: ["DigitNet", "CZlib"]),
 
-        // The command-line tool: wires the modules together.
-        .executableTarget(
-            name: "digits",
-            dependencies: [
-                "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitDNN",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+        // The application: inputs, the scan → classify loop, result rows and their writers, labels, merge,
+        // engines, the bundled model, the reports of a run.
+        .target(
+            name: "DigitBatch",
+            dependencies: ["DigitImage", "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitDNN"],
             resources: [.copy("Resources/default.safetensors"), .copy("Resources/default-history.csv")]
         ),
 
-        // Renders samples/ (the README's example scans) from handwriting fonts: scripts/make-samples.
-        .executableTarget(name: "make-samples", dependencies: ["DigitReport", "DigitVision", "DigitShim"]),
+        // The command-line tool: parses, calls DigitBatch and the libraries, prints.
+        .executableTarget(
+            name: "digits",
+            dependencies: [
+                "DigitBatch", "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitImage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
+        // Renders samples/ (the README's example scans) from handwriting fonts: scripts/make-samples.
+        .executableTarget(name: "make-samples", dependencies: ["DigitReport", "DigitVision", "DigitImage", "DigitShim"]),
+
+        .testTarget(name: "DigitImageTests", dependencies: ["DigitImage"]),
         .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData", "DigitDNN"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
-        .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitShim"]),
-        .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "CCairo"]),
+        .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitImage", "DigitShim"]),
+        .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "DigitImage", "CCairo"]),
+        .testTarget(name: "DigitBatchTests", dependencies: ["DigitBatch", "DigitVision", "DigitImage", "DigitNet"]),
         // End-to-end: runs the built `digits` binary on folders of real and broken files.
         .testTarget(name: "digitsTests", dependencies: ["digits"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

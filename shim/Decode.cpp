@@ -2,6 +2,7 @@
 #include "Guard.hpp"
 #include "PNG.hpp"
 #include <cerrno>
+#include <cstdio>
 #include <fcntl.h>
 #include <mutex>
 #include <sys/stat.h>
@@ -205,4 +206,8 @@ int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_e
 int32_t ds_console_fd(void) {
     static int fd = dup(2);
     return fd >= 0 ? fd : 2;
+}
+
+void ds_stdout_line_buffered(void) {
+    setvbuf(stdout, nullptr, _IOLBF, 0);
 }

@@ -8,7 +8,7 @@ public struct BatchNorm: Layer {
     public var beta: Parameter  // [C]
     public var runningMean: Parameter  // [C], not trained
     public var runningVar: Parameter  // [C], not trained
-    /// Set by `Network` when a ReLU follows: the output is max(0, ·) and backward takes the ReLU's gradient
+    /// Set by `Fusion.plan` when a ReLU follows: the output is max(0, ·) and backward takes the ReLU's gradient
     /// too, one pass over the activations fewer each way (the ReLU in the list then passes values through).
     var appliesReLU = false
     private var input = Tensor(zeros: [0])  // kept for backward, which recomputes x̂ from it
@@ -25,7 +25,14 @@ public struct BatchNorm: Layer {
 
     public var summary: String { "BatchNorm \(channels)" }
 
-    public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (shape.reduce(1, *), shape) }
+    public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (0, shape) }
+
+    public func exportONNX(into g: inout ONNXGraph, input: String, prefix p: String) -> String {
+        g.node("BatchNormalization", [input, g.weight(p + "weight", gamma.value), g.weight(p + "bias", beta.value),
+                                      g.weight(p + "running_mean", runningMean.value),
+                                      g.weight(p + "running_var", runningVar.value)],
+               [("epsilon", .float(epsilon))])
+    }
 
     // x: [N, C, ...] -> y: same shape
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {

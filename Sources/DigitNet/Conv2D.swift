@@ -6,7 +6,7 @@ public struct Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public var weight: Parameter  // [Cout, Cin, k, k]
     public var bias: Parameter?  // [Cout]
-    /// False for a network's first weighted layer: its input gradient is never used.
+    /// False for a network's first weighted layer (set by `Fusion.plan`): its input gradient is never used.
     public var needsInputGradient = true
     /// Whether the output and the gradients go through Winograd's F(4x4, r x r): 4 (3x3) or 6.25 (5x5) times
     /// fewer multiplications; its transforms run sixteen channels at a time, so both channel counts must be
@@ -37,6 +37,14 @@ public struct Conv2D: Layer {
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) {
         let ho = outSize(shape[1]), wo = outSize(shape[2])
         return (ho * wo * outChannels * inChannels * kernel * kernel, [outChannels, ho, wo])
+    }
+
+    public func exportONNX(into g: inout ONNXGraph, input: String, prefix p: String) -> String {
+        var inputs = [input, g.weight(p + "weight", weight.value)]
+        if let bias { inputs.append(g.weight(p + "bias", bias.value)) }
+        return g.node("Conv", inputs, [("kernel_shape", .ints([kernel, kernel])),
+                                       ("pads", .ints([padding, padding, padding, padding])),
+                                       ("strides", .ints([stride, stride]))])
     }
 
     /// Samples per im2col block: about 2 MB of columns, or as many as keep the products within OpenBLAS's

@@ -17,6 +17,11 @@ public struct Dense: Layer {
 
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (inputs * outputs, [outputs]) }
 
+    public func exportONNX(into g: inout ONNXGraph, input: String, prefix p: String) -> String {
+        let b = bias?.value ?? Tensor(zeros: [outputs])
+        return g.node("Gemm", [input, g.weight(p + "weight", weight.value), g.weight(p + "bias", b)], [("transB", .int(1))])
+    }
+
     // x: [N, in] -> y: [N, out]
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         let n = x.shape[0], i = inputs, o = outputs

@@ -4,7 +4,7 @@
 public struct Dropout: Layer {
     public let rate: Float
     private var mask = [Float]()
-    /// Set by `Network` when a ReLU comes right before: the mask then also drops the values the ReLU would
+    /// Set by `Fusion.plan` when a ReLU comes right before: the mask then also drops the values the ReLU would
     /// clip, and the ReLU passes values through. One pass over the activations each way instead of two.
     var appliesReLU = false
 
@@ -13,6 +13,9 @@ public struct Dropout: Layer {
     public var summary: String { "Dropout \(rate)" }
 
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (0, shape) }
+
+    /// Identity at inference: no node.
+    public func exportONNX(into g: inout ONNXGraph, input: String, prefix: String) -> String { input }
 
     // x: [N, ...] -> y: same shape
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {

@@ -50,11 +50,11 @@ public struct Evaluation: Sendable {
             let end = min(data.count, start + batch)
             let p = probabilities(data.tensor(start..<end))
             for i in 0..<(end - start) {
-                let row = Array(p.data[(i * classes)..<((i + 1) * classes)])
+                let row = p.row(i)
                 let truth = Int(data.labels[start + i])
-                let predicted = row.indices.max { row[$0] < row[$1] } ?? 0
+                let predicted = row.top.index
                 confusion.add(truth: truth, prediction: predicted)
-                loss -= Double(logf(max(row[truth], 1e-12)))
+                loss -= Double(logf(max(row[row.startIndex + truth], 1e-12)))
             }
             all += p.data
             start = end

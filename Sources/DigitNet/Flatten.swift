@@ -10,6 +10,11 @@ public struct Flatten: Layer {
 
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (0, [shape.reduce(1, *)]) }
 
+    public func exportONNX(into g: inout ONNXGraph, input: String, prefix: String) -> String {
+        let x = channelsLast ? g.node("Transpose", [input], [("perm", .ints([0, 2, 3, 1]))]) : input
+        return g.node("Flatten", [x], [("axis", .int(1))])
+    }
+
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         inputShape = x.shape
         let n = x.shape[0], size = x.itemSize

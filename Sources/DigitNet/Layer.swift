@@ -35,8 +35,12 @@ public protocol Layer: Sendable {
     mutating func backward(_ dy: Tensor, _ ctx: PassContext) -> Tensor
     /// Visits each parameter with a stable name ("weight", "bias", "running_mean", ...).
     mutating func visitParameters(_ body: (String, inout Parameter) -> Void)
-    /// Multiply-adds per item for an input of `shape` (without the batch axis), and the output shape.
+    /// Multiply-adds of the layer's products (convolutions, matrix products) per item for an input of `shape`
+    /// (without the batch axis), and the output shape. Elementwise work counts as none.
     func cost(_ shape: [Int]) -> (macs: Int, output: [Int])
+    /// Appends the layer's inference form to an ONNX graph, reading `input`; returns the output's name.
+    /// `prefix` names its weights ("layers.3." or "member1.layers.3.").
+    func exportONNX(into graph: inout ONNXGraph, input: String, prefix: String) -> String
     /// Short description for summaries, e.g. "Conv2D 1→32 5x5 pad 2".
     var summary: String { get }
 }

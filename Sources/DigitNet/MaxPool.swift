@@ -16,6 +16,10 @@ public struct MaxPool: Layer {
         return (0, [shape[0], ho, wo])
     }
 
+    public func exportONNX(into g: inout ONNXGraph, input: String, prefix: String) -> String {
+        g.node("MaxPool", [input], [("kernel_shape", .ints([size, size])), ("strides", .ints([stride, stride]))])
+    }
+
     // x: [N, C, H, W] -> y: [N, C, Ho, Wo]
     public mutating func forward(_ x: Tensor, _ ctx: PassContext) -> Tensor {
         let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]

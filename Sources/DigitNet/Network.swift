@@ -13,37 +13,11 @@ public struct Network: Sendable {
     /// The first layer whose backward pass runs: the layers before it only reshape, and it skips its input gradient.
     private var backwardStop = 0
 
+    /// A network of `layers` in order; `Fusion.plan` sets which of them run fused.
     public init(architecture: String, normalization: InputNormalization, layers: [any Layer]) {
         self.architecture = architecture
         self.normalization = normalization
-        self.layers = layers
-        // The first weighted layer's input gradient is never used (a Flatten before it only reshapes): skip
-        // computing it, and the backward pass ends there. For mlp that is a 128x784x512 product a step.
-        if let first = layers.firstIndex(where: { !($0 is Flatten) }) {
-            if var conv = layers[first] as? Conv2D {
-                conv.needsInputGradient = false; self.layers[first] = conv; backwardStop = first
-            }
-            if var dense = layers[first] as? Dense {
-                dense.needsInputGradient = false; self.layers[first] = dense; backwardStop = first
-            }
-        }
-        // A ReLU right after BatchNorm runs inside it, as the normalisation writes its output: one pass over the
-        // activations fewer each way (m3 training +7 %, default +6 %, two threads). The ReLU stays in the list,
-        // for parameter names, summaries and export, and passes values through.
-        for i in self.layers.indices.dropLast() {
-            guard var norm = self.layers[i] as? BatchNorm, var relu = self.layers[i + 1] as? ReLU else { continue }
-            norm.appliesReLU = true; relu.passesThrough = true
-            self.layers[i] = norm; self.layers[i + 1] = relu
-        }
-        // Likewise a ReLU right before Dropout runs inside the dropout's mask. With the bias written before
-        // the product and one-pass copies elsewhere: mlp training +6 % on one thread, +16 % on two (medians
-        // of 15 and 9 pairs).
-        for i in self.layers.indices.dropLast() {
-            guard var relu = self.layers[i] as? ReLU, !relu.passesThrough, var dropout = self.layers[i + 1] as? Dropout,
-                  dropout.rate > 0 else { continue }
-            dropout.appliesReLU = true; relu.passesThrough = true
-            self.layers[i] = relu; self.layers[i + 1] = dropout
-        }
+        (self.layers, backwardStop) = Fusion.plan(layers)
     }
 
     /// pixels: [N, 1, 28, 28] in [0, 1] -> logits [N, classes]
@@ -91,12 +65,12 @@ public struct Network: Sendable {
         return n
     }
 
-    /// Multiply-adds per 28x28 image in a forward pass (convolutions and dense layers).
+    /// Multiply-adds per 28x28 image in a forward pass (each layer's `cost`).
     public var multiplyAdds: Int {
         var shape = [1, 28, 28], total = 0
         for layer in layers {
             let (macs, out) = layer.cost(shape)
-            if layer is Conv2D || layer is Dense { total += macs }
+            total += macs
             shape = out
         }
         return total

@@ -26,25 +26,29 @@ struct ProtoWriter {
     }
 }
 
-/// An ONNX graph being built: nodes, weights and unique names.
-struct ONNXGraph {
+/// An ONNX graph being built: nodes, weights and unique names. Each layer appends its own nodes
+/// (`Layer.exportONNX`).
+public struct ONNXGraph {
     var nodes = [(op: String, inputs: [String], outputs: [String], name: String, attributes: [(String, Attribute)])]()
     var initializers = [(String, [Int], [Float])]()
     private var counter = 0
 
-    enum Attribute {
+    /// A node attribute's value.
+    public enum Attribute {
         case int(Int), ints([Int]), float(Float)
     }
 
     mutating func fresh(_ base: String) -> String { counter += 1; return "\(base)_\(counter)" }
 
-    mutating func weight(_ name: String, _ t: Tensor) -> String {
+    /// Adds a weight tensor named `name`; returns the name, for a node's inputs.
+    public mutating func weight(_ name: String, _ t: Tensor) -> String {
         initializers.append((name, t.shape, t.data))
         return name
     }
 
+    /// Adds a node of operator `op`; returns its output's name (fresh unless `output` is given).
     @discardableResult
-    mutating func node(_ op: String, _ inputs: [String], _ attributes: [(String, Attribute)] = [], output: String? = nil) -> String {
+    public mutating func node(_ op: String, _ inputs: [String], _ attributes: [(String, Attribute)] = [], output: String? = nil) -> String {
         let out = output ?? fresh(op.lowercased())
         nodes.append((op, inputs, [out], fresh("node_" + op), attributes))
         return out
@@ -62,34 +66,7 @@ extension Network {
             x = g.node("Add", [g.node("Mul", [x, scale]), shift])
         }
         for (i, layer) in layers.enumerated() {
-            let p = "\(prefix)layers.\(i)."
-            switch layer {
-            case let c as Conv2D:
-                var inputs = [x, g.weight(p + "weight", c.weight.value)]
-                if let b = c.bias { inputs.append(g.weight(p + "bias", b.value)) }
-                x = g.node("Conv", inputs, [("kernel_shape", .ints([c.kernel, c.kernel])),
-                                            ("pads", .ints([c.padding, c.padding, c.padding, c.padding])),
-                                            ("strides", .ints([c.stride, c.stride]))])
-            case let b as BatchNorm:
-                x = g.node("BatchNormalization", [x, g.weight(p + "weight", b.gamma.value), g.weight(p + "bias", b.beta.value),
-                                                  g.weight(p + "running_mean", b.runningMean.value),
-                                                  g.weight(p + "running_var", b.runningVar.value)],
-                           [("epsilon", .float(b.epsilon))])
-            case is ReLU:
-                x = g.node("Relu", [x])
-            case let m as MaxPool:
-                x = g.node("MaxPool", [x], [("kernel_shape", .ints([m.size, m.size])), ("strides", .ints([m.stride, m.stride]))])
-            case let f as Flatten:
-                if f.channelsLast { x = g.node("Transpose", [x], [("perm", .ints([0, 2, 3, 1]))]) }
-                x = g.node("Flatten", [x], [("axis", .int(1))])
-            case let d as Dense:
-                let bias = d.bias?.value ?? Tensor(zeros: [d.outputs])
-                x = g.node("Gemm", [x, g.weight(p + "weight", d.weight.value), g.weight(p + "bias", bias)], [("transB", .int(1))])
-            case is Dropout:
-                continue  // identity at inference
-            default:
-                preconditionFailure("no ONNX form for \(layer.summary)")
-            }
+            x = layer.exportONNX(into: &g, input: x, prefix: "\(prefix)layers.\(i).")
         }
         return x
     }

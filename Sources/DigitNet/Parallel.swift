@@ -11,8 +11,8 @@ func parallel(_ threads: Int, _ body: (Int) -> Void) {
 }
 
 /// The `t`-th of `parts` contiguous slices of 0..<count (slices differ in size by at most one).
-@inline(__always)
-func slice(_ count: Int, part t: Int, of parts: Int) -> Range<Int> {
+@inlinable
+public func slice(_ count: Int, part t: Int, of parts: Int) -> Range<Int> {
     let base = count / parts, extra = count % parts
     let start = t * base + min(t, extra)
     return start..<(start + base + (t < extra ? 1 : 0))

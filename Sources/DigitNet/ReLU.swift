@@ -1,7 +1,7 @@
 /// max(0, x), elementwise.
 public struct ReLU: Layer {
     private var output = Tensor(zeros: [0])
-    /// Set by `Network` when the layer before applies max(0, ·) to its own output (BatchNorm does): values and
+    /// Set by `Fusion.plan` when the layer before applies max(0, ·) to its own output (BatchNorm does): values and
     /// gradients then pass through unchanged.
     var passesThrough = false
 
@@ -10,6 +10,8 @@ public struct ReLU: Layer {
     public var summary: String { "ReLU" }
 
     public func cost(_ shape: [Int]) -> (macs: Int, output: [Int]) { (0, shape) }
+
+    public func exportONNX(into g: inout ONNXGraph, input: String, prefix: String) -> String { g.node("Relu", [input]) }
 
     /// Elementwise work this small stays on one thread.
     private static func threads(_ count: Int, _ ctx: PassContext) -> Int { count < 1 << 15 ? 1 : ctx.threads }

@@ -112,8 +112,7 @@ enum Vector {
     }
 
     /// out[j·ldo + i] = x[i·ldx + j] for i < rows, j < cols: 8x8 tiles turned over in registers, the edges
-    /// one value at a time. 8x8 rather than 16x16 on AVX-512 too: the 16x16 tile spilled there and m3 trained
-    /// 1.08x faster with 8x8 (Zen 5); on AVX2 a 16x16 tile ran 1.6–2.6x slower (Zen 3).
+    /// one value at a time. 8x8 tiles fit the vector registers of AVX2 and AVX-512 alike; a 16x16 tile spills.
     static func transpose(_ x: UnsafePointer<Float>, rows: Int, cols: Int, ldx: Int,
                           into out: UnsafeMutablePointer<Float>, ldo: Int) {
         var i = 0

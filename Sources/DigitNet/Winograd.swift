@@ -30,8 +30,8 @@ struct Winograd {
     /// Floats per channel group of an output gradient's plane, padded to whole 4x4 blocks.
     var gradientGroupStride: Int { 16 * 16 * tiles }
 
-    /// Samples per block: transformed input and products of about 1 MB together, half a core's L2 here (lenet
-    /// trained 1.2x as fast as with 2 MB, m3 1.02–1.07x, alternating runs; 512 KB was no faster again).
+    /// Samples per block: transformed input and products of about 1 MB together, so that a block stays in a
+    /// core's L2 between the transform and the products (docs/performance.md has the block-size figures).
     func blockSize(_ count: Int) -> Int {
         max(1, min(count, (1 << 18) / max(1, positions * tiles * (inChannels + outChannels))))
     }

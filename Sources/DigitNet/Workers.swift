@@ -28,7 +28,10 @@ final class Workers: @unchecked Sendable {
     /// Runs `body(i)` for i in 0..<count on this thread and up to count − 1 workers; returns when all are done.
     func run(_ count: Int, _ body: (Int) -> Void) {
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            withoutActuallyEscaping(body) { body in
+                let job = Job(body: body)
+                DispatchQueue.concurrentPerform(iterations: count) { job.body($0) }
+            }
             return
         }
         defer { running.store(false, ordering: .releasing) }
@@ -49,6 +52,12 @@ final class Workers: @unchecked Sendable {
             while finished.load(ordering: .acquiring) < count {}
             lock.lock(); self.body = nil; lock.unlock()
         }
+    }
+
+    /// A job's body handed to Dispatch's threads. Bodies given to `parallel` write disjoint parts of their
+    /// buffers by design (each takes its own slice), which the compiler cannot see.
+    private struct Job: @unchecked Sendable {
+        let body: (Int) -> Void
     }
 
     /// Claims the next index of job `job` and runs it; false when that job has none left. Not inlined, so

@@ -1,4 +1,5 @@
 import CCairo
+import DigitImage
 import Foundation
 
 /// An RGB colour, components in [0, 1].
@@ -21,23 +22,6 @@ public enum Palette {
     /// Right, wrong and held for review, as frames in the grids.
     public static let right = green, wrong = vermillion, review = grey
     public static let series = [blue, orange, green, vermillion, purple, skyBlue]
-}
-
-/// An 8-bit gray picture (a scan, a crop, a 28x28 sample), row-major, 0 = black.
-public struct Raster: Sendable, Equatable {
-    public var width: Int
-    public var height: Int
-    public var pixels: [UInt8]
-
-    public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(pixels.count == width * height, "pixel count does not match size")
-        self.width = width; self.height = height; self.pixels = pixels
-    }
-
-    /// A 28x28 sample (floats in [0,1], ink bright) as a picture.
-    public init(sample: [Float], side: Int = 28) {
-        self.init(width: side, height: side, pixels: sample.map { UInt8(max(0, min(255, $0 * 255))) })
-    }
 }
 
 /// Errors writing pictures and documents.
@@ -136,7 +120,7 @@ public final class Canvas {
     }
 
     /// Draws a gray picture into (x, y, w, h); `smooth` false keeps pixels square (thumbnails of samples).
-    public func image(_ r: Raster, x: Double, y: Double, w: Double, h: Double, smooth: Bool = true) {
+    public func image(_ r: GrayImage, x: Double, y: Double, w: Double, h: Double, smooth: Bool = true) {
         guard r.width > 0, r.height > 0 else { return }
         let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(r.width)))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(r.width), Int32(r.height)) else { return }
@@ -195,12 +179,12 @@ private func writePNG(_ surface: OpaquePointer, to path: String) throws {
 }
 
 /// Renders a picture in memory and returns it in gray (for making test and sample images).
-public func renderRaster(width: Int, height: Int, _ draw: (Canvas) -> Void) -> Raster {
+public func renderImage(width: Int, height: Int, _ draw: (Canvas) -> Void) -> GrayImage {
     drawnSurface(width: width, height: height, draw) { grayPixels($0, width: width, height: height) }
-        ?? Raster(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height))
+        ?? GrayImage(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height))
 }
 
-private func grayPixels(_ surface: OpaquePointer, width: Int, height: Int) -> Raster {
+private func grayPixels(_ surface: OpaquePointer, width: Int, height: Int) -> GrayImage {
     let stride = Int(cairo_image_surface_get_stride(surface))
     var pixels = [UInt8](repeating: 255, count: width * height)
     if let data = cairo_image_surface_get_data(surface) {
@@ -212,7 +196,7 @@ private func grayPixels(_ surface: OpaquePointer, width: Int, height: Int) -> Ra
             }
         }
     }
-    return Raster(width: width, height: height, pixels: pixels)
+    return GrayImage(width: width, height: height, pixels: pixels)
 }
 
 /// A multi-page PDF document, A4 portrait by default (595 x 842 points).

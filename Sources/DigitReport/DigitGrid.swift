@@ -1,3 +1,4 @@
+import DigitImage
 import Foundation
 
 /// How a digit's reading turned out.
@@ -7,18 +8,18 @@ public enum TileStatus: String, Sendable {
 
 /// One digit to show: its 28x28 sample, what was read, and how sure.
 public struct DigitTile: Sendable {
-    public var sample: Raster
+    public var sample: GrayImage
     public var predicted: Int
     public var confidence: Double
     public var truth: Int?
     public var status: TileStatus
     /// The digit as it looks on the page (shown beside the sample in the misclassification grid).
-    public var crop: Raster?
+    public var crop: GrayImage?
     /// Where it came from (file name, index), printed small.
     public var caption: String?
 
-    public init(sample: Raster, predicted: Int, confidence: Double, truth: Int? = nil, status: TileStatus,
-                crop: Raster? = nil, caption: String? = nil) {
+    public init(sample: GrayImage, predicted: Int, confidence: Double, truth: Int? = nil, status: TileStatus,
+                crop: GrayImage? = nil, caption: String? = nil) {
         self.sample = sample; self.predicted = predicted; self.confidence = confidence; self.truth = truth
         self.status = status; self.crop = crop; self.caption = caption
     }

@@ -1,3 +1,4 @@
+import DigitImage
 import Foundation
 
 /// A digit found on a page, for drawing over the scan.
@@ -15,11 +16,11 @@ public struct PageMark: Sendable {
 
 /// The original scan with a box around each digit found and what was read beside it.
 public struct PageOverlay: Sendable {
-    public var page: Raster
+    public var page: GrayImage
     public var marks: [PageMark]
     public var title: String
 
-    public init(page: Raster, marks: [PageMark], title: String) { self.page = page; self.marks = marks; self.title = title }
+    public init(page: GrayImage, marks: [PageMark], title: String) { self.page = page; self.marks = marks; self.title = title }
 
     /// The page is drawn at most this wide.
     public var naturalWidth: Int { min(1600, max(400, page.width)) }

@@ -1,3 +1,4 @@
+import DigitImage
 import DigitShim
 
 /// A connected mark of ink: bounding box, pixel count and centroid, in image pixels.

@@ -1,3 +1,4 @@
+import DigitImage
 import DigitShim
 import Foundation
 
@@ -30,4 +31,7 @@ public enum Decoder {
 /// at start-up, before any decoding.
 public enum Console {
     public static let errors = FileHandle(fileDescriptor: ds_console_fd(), closeOnDealloc: false)
+
+    /// Makes standard output line-buffered, also in a pipe: printed lines keep their order with `errors`.
+    public static func lineBufferOutput() { ds_stdout_line_buffered() }
 }

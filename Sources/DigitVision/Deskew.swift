@@ -1,3 +1,4 @@
+import DigitImage
 import Foundation
 
 /// Stage 3: the page's tilt, from the horizontal projection of its ink: rows of digits (and ruled or grid

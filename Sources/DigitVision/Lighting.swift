@@ -1,3 +1,4 @@
+import DigitImage
 import DigitShim
 
 /// Stage 2a: which way round the ink is, and lighting evened out so that paper is white everywhere.

@@ -1,3 +1,4 @@
+import DigitImage
 import DigitShim
 
 /// A printed grid: the positions of its horizontal and vertical lines, in image pixels.

@@ -1,3 +1,4 @@
+import DigitImage
 import DigitShim
 
 /// Stage 6 settings: how a digit becomes an MNIST sample.

@@ -1,3 +1,5 @@
+import DigitImage
+
 /// Stage 1b: a sheet of paper photographed on a darker surface (a desk, a table). The surface can take half
 /// the picture or more, and then it decides which way round the ink is and what "paper" looks like: the sheet
 /// was read as ink. So the sheet is found first, as a large, solid bright region that leaves a dark surround

@@ -1,3 +1,4 @@
+import DigitImage
 import DigitShim
 import Dispatch
 import Foundation
@@ -116,7 +117,7 @@ public enum Pipeline {
     /// probability) wins. Otherwise the page is read as it is, unless upside down is clearly more legible
     /// (by 0.1): a 6 upside down is a 9, so only a clear margin turns a page over.
     public static func scanUpright(_ decoded: GrayImage, options: ScanOptions = ScanOptions(),
-                                   confidence: ([[Float]]) -> Double) throws -> ScanResult {
+                                   confidence: ([[Float]]) throws -> Double) throws -> ScanResult {
         let first = try run(decoded, options: options)
         guard first.digits.count >= 3, first.grid == nil else { return try withViews(first, decoded, options) }
         let aspects = first.digits.map { Double($0.box.width) / Double(max(1, $0.box.height)) }.sorted()

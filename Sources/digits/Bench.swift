@@ -1,4 +1,5 @@
 import ArgumentParser
+import DigitBatch
 import DigitNet
 import DigitVision
 import Foundation
@@ -8,10 +9,9 @@ struct Bench: ParsableCommand {
         abstract: "Training and inference speed (images/s), medians of several runs after a warm-up. Use a release build.")
 
     @Option(help: "Architectures, comma-separated: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: String = "default"
+    var model: ArchitectureList = ArchitectureList([.default])
 
-    @Option(help: "Threads.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threads: ThreadsOption
 
     @Option(help: "Timed runs per figure (the median is reported).")
     var runs: Int = 5
@@ -28,23 +28,19 @@ struct Bench: ParsableCommand {
     func run() throws {
         useSingleThreadedBLAS()
         if !scan.isEmpty { return try benchScan() }
-        let names = model.split(separator: ",").map(String.init)
-        let archs = try names.map { name -> Architecture in
-            guard let a = Architecture(rawValue: name) else { throw ValidationError("unknown model '\(name)'") }
-            return a
-        }
+        let threads = threads.threads
         Pipeline.useOpenCVThreads(threads)  // OpenCV's dnn, timed beside the network, on as many cores
         let peak = Benchmark.sgemmGFLOPS(threads: threads, runs: runs)
         if !json { print("OpenBLAS sgemm 1024³ (\(blasKernels) kernels): " + String(format: "%.1f GFLOP/s on %d thread(s); the rows below count a direct convolution's flops (Winograd layers do fewer)", peak, threads)) }
-        for a in archs {
+        for a in model.items {
             let r = Benchmark.run(a, threads: threads, runs: runs, seconds: seconds)
             // The same network exported to ONNX and run by OpenCV's dnn, timed the same way.
-            let opencv = try OpenCVEngine(Classifier(members: [a.build(seed: 1)]))
+            let opencv = try Failure.working { try OpenCVEngine(Classifier(members: [a.build(seed: 1)])) }
             var rng = RandomSource(seed: 5)
             var cv = [Int: Double]()
             for b in [1, 64, 1000] {
                 let x = Tensor(shape: [b, 1, 28, 28], data: (0..<(b * 784)).map { _ in rng.uniform() < 0.2 ? rng.uniform() : 0 })
-                cv[b] = Benchmark.medianRate(runs: runs, seconds: seconds / 2, itemsPerCall: b) { _ = opencv.probabilities(x, batchSize: b) }
+                cv[b] = Benchmark.medianRate(runs: runs, seconds: seconds / 2, itemsPerCall: b) { _ = try? opencv.probabilities(x, batchSize: b) }
             }
             if json {
                 let object: [String: Any] = [
@@ -72,7 +68,7 @@ struct Bench: ParsableCommand {
             var digits = 0
             for k in 0...max(1, runs) {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let image = try Decoder.load(file)
+                let image = try Failure.setUp { try Decoder.load(file) }
                 let t1 = DispatchTime.now().uptimeNanoseconds
                 let result = try Pipeline.run(image)
                 let t2 = DispatchTime.now().uptimeNanoseconds

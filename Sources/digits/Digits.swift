@@ -1,4 +1,5 @@
 import ArgumentParser
+import DigitNet
 import DigitVision
 import Foundation
 
@@ -6,14 +7,22 @@ import Foundation
 struct Digits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
-        abstract: "Read handwritten digits: train, evaluate and benchmark the CNN.",
-        subcommands: [Classify.self, Merge.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self, Export.self, Ensemble.self, DataCommand.self]
+        abstract: "Read handwritten digits: classify scans, train, evaluate and benchmark the CNN.",
+        discussion: """
+            Exit status, the same for every command:
+              0    done
+              1    the work ran but failed, or some inputs could not be read (each is listed)
+              2    nothing was done: bad options, or a model, data set, labels file or output folder that cannot be used
+              130  interrupted (Ctrl-C); nothing half-written is left in place
+            """,
+        subcommands: [Classify.self, MergeCommand.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self,
+                      Export.self, EnsembleCommand.self, DataCommand.self]
     )
 
     static func main() async {
         BLASKernels.choose()
         _ = Console.errors  // before any decoding silences file descriptor 2
-        setvbuf(stdout, nil, _IOLBF, 0)  // lines in order with stderr's progress, also in a pipe
+        Console.lineBufferOutput()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -21,11 +30,13 @@ struct Digits: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let failure as Failure {
+            if let message = failure.message { printError(message) }
+            Foundation.exit(failure.status)
         } catch {
-            // Usage errors exit with status 2, as the tool documents; everything else as ArgumentParser does.
             if exitCode(for: error) == .validationFailure {
                 Console.errors.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                Foundation.exit(Failure.usageStatus)
             }
             exit(withError: error)
         }

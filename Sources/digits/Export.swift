@@ -1,5 +1,4 @@
 import ArgumentParser
-import DigitNet
 import Foundation
 
 struct Export: ParsableCommand {
@@ -9,8 +8,7 @@ struct Export: ParsableCommand {
     @Option(help: "The ONNX file to write.")
     var onnx: String
 
-    @Option(help: "Model file (default: the bundled pretrained model).")
-    var model: String?
+    @OptionGroup var model: ModelOption
 
     @Option(help: "ONNX opset: 11 or 13.")
     var opset: Int = 13
@@ -20,12 +18,10 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let classifier: Classifier, path: String
-        do { (classifier, path) = try loadClassifier(model) } catch { printError("\(error)"); throw ExitCode(1) }
+        let (classifier, path) = try model.load()
         let bytes = classifier.onnx(opset: opset)
         do { try Data(bytes).write(to: URL(fileURLWithPath: onnx), options: .atomic) } catch {
-            printError("\(onnx): cannot write: \((error as NSError).localizedDescription)")
-            throw ExitCode(1)
+            throw Failure.failed("\(onnx): cannot write: \((error as NSError).localizedDescription)")
         }
         print("\(onnx): \(classifier.architecture)\(classifier.members.count > 1 ? " ensemble of \(classifier.members.count)" : ""), opset \(opset), \(bytes.count) bytes, from \(path)")
     }

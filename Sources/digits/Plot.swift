@@ -1,7 +1,5 @@
 import ArgumentParser
-import DigitNet
-import DigitReport
-import Foundation
+import DigitBatch
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,23 +12,8 @@ struct Plot: ParsableCommand {
     var out: String
 
     func run() throws {
-        let url = URL(fileURLWithPath: history)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            printError("\(history): cannot read")
-            throw ExitCode(1)
-        }
-        let lines = text.split(separator: "\n").map(String.init)
-        guard lines.first?.hasPrefix("epoch,") == true else {
-            printError("\(history): not a history.csv (its first line should be \(EpochRecord.csvHeader))")
-            throw ExitCode(1)
-        }
-        let records = lines.dropFirst().compactMap { EpochRecord(csvLine: $0) }
-        guard !records.isEmpty else {
-            printError("\(history): holds no epochs")
-            throw ExitCode(1)
-        }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try TrainingPlots.write(epochPoints(records), to: out)
+        let records = try Failure.setUp { try TrainingHistory.read(history) }
+        try Failure.working { try TrainingHistory.plot(records, to: out) }
         print("\(out)/loss.png, \(out)/accuracy.png: \(records.count) epoch(s)")
     }
 }

@@ -39,11 +39,6 @@ func clock(_ seconds: Double) -> String {
     return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
 }
 
-/// Prints a one-line error to stderr.
-func printError(_ message: String) {
-    Console.errors.write(Data(("digits: " + message + "\n").utf8))
-}
-
 /// Set by SIGINT: the training loop stops at the next batch, keeping the last checkpoint.
 nonisolated(unsafe) var interruptRequested = false
 

@@ -1,18 +1,17 @@
 import ArgumentParser
+import DigitBatch
 import DigitData
 import DigitNet
-import DigitReport
 import Foundation
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model on MNIST-format data; checkpoints every epoch, --resume continues.")
 
-    @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: String = "default"
+    @Option(help: "Architecture.")
+    var model: Architecture = .default
 
-    @Option(help: "Folder with the four IDX files (default: $DIGITS_DATA, else ~/.cache/digits/mnist).")
-    var data: String?
+    @OptionGroup var data: DataOption
 
     @Option(help: "Number of epochs in all (with --resume: including those already done).")
     var epochs: Int = 10
@@ -23,8 +22,7 @@ struct Train: ParsableCommand {
     @Option(help: "Random seed: the same seed and thread count give the same result.")
     var seed: UInt64 = 1
 
-    @Option(help: "Threads to split each batch over.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threads: ThreadsOption
 
     @Option(help: "Training images held out for validation (taken from the end of the training set).")
     var validation: Int = 5000
@@ -57,23 +55,18 @@ struct Train: ParsableCommand {
     var resume = false
 
     func validate() throws {
-        guard Architecture(rawValue: model) != nil else {
-            throw ValidationError("unknown model '\(model)'; choose one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
-        guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
         if learningRate != nil && oneCycle != nil { throw ValidationError("give --learning-rate or --one-cycle, not both") }
         if let flaggedOnes, !(0...1).contains(flaggedOnes) { throw ValidationError("--flagged-ones must be between 0 and 1") }
     }
 
     func run() throws {
         useSingleThreadedBLAS()
-        let dataSet = DataSet.resolve(data)
-        var all: LabeledImages
-        do { all = try dataSet.training() } catch { printError("\(error)"); throw ExitCode(1) }
+        let dataSet = DataSet.resolve(data.data)
+        var all = try Failure.setUp { try dataSet.training() }
         if let limit, limit < all.count { all = all.slice(0..<max(2, limit)) }
-        var options = TrainingOptions(architecture: Architecture(rawValue: model)!, epochs: epochs, seed: seed,
-                                      threads: threads, validationCount: validation)
+        var options = TrainingOptions(architecture: model, epochs: epochs, seed: seed,
+                                      threads: threads.threads, validationCount: validation)
         if let learningRate { options.recipe.schedule = .constant(learningRate) }
         if let oneCycle { options.recipe.schedule = .oneCycle(maxRate: oneCycle) }
         if let weightDecay {
@@ -87,21 +80,21 @@ struct Train: ParsableCommand {
         if let ema { options.recipe.emaDecay = ema > 0 ? ema : nil }
         var trainer = Trainer(options: options, data: all)
         let run = TrainingRun(directory: URL(fileURLWithPath: out))
-        do {
+        try Failure.setUp {
             if let initial, !resume {
                 let model = try Classifier(contentsOf: URL(fileURLWithPath: initial))
                 guard model.members.count == 1 else {
-                    throw ValidationErrorMessage("\(initial): an ensemble of \(model.members.count) models; --init takes a single model")
+                    throw Failure.unusable("\(initial): an ensemble of \(model.members.count) models; --init takes a single model")
                 }
                 try trainer.start(from: model.members[0], name: initial)
             }
             try run.open(&trainer, resume: resume)
-        } catch { printError("\(error)"); throw ExitCode(1) }
+        }
         if trainer.epoch >= epochs {
             print("\(out): already trained for \(trainer.epoch) epochs")
             return
         }
-        print("training \(model) (\(trainer.network.parameterCount) parameters, \(trainer.network.multiplyAdds) multiply-adds per image) on \(trainer.train.count) images, validating on \(trainer.validation.count), \(threads) thread(s)")
+        print("training \(model) (\(trainer.network.parameterCount) parameters, \(trainer.network.multiplyAdds) multiply-adds per image) on \(trainer.train.count) images, validating on \(trainer.validation.count), \(threads.threads) thread(s)")
         installInterruptHandler()
         var line = ProgressLine()
         while trainer.epoch < epochs {
@@ -115,10 +108,12 @@ struct Train: ParsableCommand {
             }, shouldStop: { interruptRequested })
             guard let record else {
                 line.finish("interrupted in epoch \(e); \(run.checkpointURL.path) holds epoch \(e - 1); continue with --resume")
-                throw ExitCode(130)
+                throw Failure(status: 130, message: nil)
             }
-            try run.save(trainer, record: record)
-            try TrainingPlots.write(epochPoints(run.history()), to: out)
+            try Failure.working {
+                try run.save(trainer, record: record)
+                try TrainingHistory.plot(run.history(), to: out)
+            }
             // With --validation 0 no images are held out: say so rather than print "nan".
             let validation = record.validationLoss.isNaN ? "no validation set"
                 : String(format: "val loss %.4f acc %.2f%%", record.validationLoss, 100 * record.validationAccuracy)
@@ -129,9 +124,10 @@ struct Train: ParsableCommand {
         // Final figure on the test set, recorded in the model's metadata (never used for any choice).
         if let test = try? dataSet.test() {
             let net = trainer.evaluationNetwork
-            let result = Evaluation(data: test) { net.probabilities($0, batchSize: 500, threads: threads) }
-            let last = run.history().last!
-            try run.save(trainer, record: last, extraMetadata: ["test_accuracy": String(result.accuracy)])
+            let result = Evaluation(data: test) { net.probabilities($0, batchSize: 500, threads: threads.threads) }
+            if let last = run.history().last {
+                try Failure.working { try run.save(trainer, record: last, extraMetadata: ["test_accuracy": String(result.accuracy)]) }
+            }
             print(String(format: "test accuracy %.2f%% (%d/%d) — %@", 100 * result.accuracy, result.confusion.correct,
                          result.confusion.total, run.modelURL.path))
         }

@@ -1,5 +1,6 @@
 // Renders the example scans in samples/ with their labels: digits in handwriting fonts from Debian's
 // packages, on paper with rotation, blur, noise, shading, colour and JPEG artefacts. Deterministic.
+import DigitImage
 import DigitReport
 import DigitShim
 import DigitVision
@@ -19,15 +20,15 @@ let fonts = ["Humor Sans", "DkgHandwriting", "Breip", "Klee One"]
 var labels = [(String, String)]()
 
 var seed: UInt64 = 2026
-func random() -> Double {
+@MainActor func random() -> Double {
     seed = seed &* 6364136223846793005 &+ 1442695040888963407
     return Double(seed >> 11) / Double(1 << 53)
 }
 
 /// Gray page with `lines` of digits written in `font`, each line at (x, y) with digit spacing `step`.
-func page(width: Int, height: Int, font: String, size: Double, lines: [(String, Double, Double)], step: Double,
+@MainActor func page(width: Int, height: Int, font: String, size: Double, lines: [(String, Double, Double)], step: Double,
           draw extra: (Canvas) -> Void = { _ in }) -> GrayImage {
-    let r = renderRaster(width: width, height: height) { c in
+    let r = renderImage(width: width, height: height) { c in
         extra(c)
         for (digits, x, y) in lines {
             for (i, ch) in digits.enumerated() {
@@ -41,7 +42,7 @@ func page(width: Int, height: Int, font: String, size: Double, lines: [(String, 
     return GrayImage(width: r.width, height: r.height, pixels: r.pixels)
 }
 
-func degrade(_ img: GrayImage, noise: Double, shade: Double, blur: Bool) -> GrayImage {
+@MainActor func degrade(_ img: GrayImage, noise: Double, shade: Double, blur: Bool) -> GrayImage {
     var px = img.pixels.map(Double.init)
     let w = img.width, h = img.height
     if blur {
@@ -61,7 +62,7 @@ func degrade(_ img: GrayImage, noise: Double, shade: Double, blur: Bool) -> Gray
     return GrayImage(width: w, height: h, pixels: px.map { UInt8(max(0, min(255, $0.rounded()))) })
 }
 
-func write(_ img: GrayImage, _ name: String, label: String, paper: (Double, Double, Double)? = nil) throws {
+@MainActor func write(_ img: GrayImage, _ name: String, label: String, paper: (Double, Double, Double)? = nil) throws {
     let path = (out as NSString).appendingPathComponent(name)
     var err = ds_error()
     if let paper {

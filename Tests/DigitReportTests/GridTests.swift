@@ -1,3 +1,4 @@
+import DigitImage
 @testable import DigitReport
 import Foundation
 import XCTest
@@ -13,7 +14,7 @@ final class GridTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
     func tile(_ status: TileStatus, value: UInt8 = 255) -> DigitTile {
-        DigitTile(sample: Raster(width: 28, height: 28, pixels: [UInt8](repeating: value, count: 784)), predicted: 3,
+        DigitTile(sample: GrayImage(width: 28, height: 28, pixels: [UInt8](repeating: value, count: 784)), predicted: 3,
                   confidence: 0.91, truth: status == .wrong ? 5 : 3, status: status)
     }
 
@@ -60,7 +61,7 @@ final class GridTests: XCTestCase {
     }
 
     func testPageOverlayDrawsBoxes() throws {
-        let page = Raster(width: 400, height: 300, pixels: [UInt8](repeating: 255, count: 120_000))
+        let page = GrayImage(width: 400, height: 300, pixels: [UInt8](repeating: 255, count: 120_000))
         let overlay = PageOverlay(page: page, marks: [PageMark(x: 100, y: 100, width: 50, height: 80, predicted: 7, confidence: 0.9, status: .wrong)], title: "p")
         try overlay.writePNG(to: dir + "/o.png")
         let png = PNGImage(dir + "/o.png")

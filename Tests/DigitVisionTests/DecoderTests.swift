@@ -1,5 +1,5 @@
-@testable import DigitVision
 import DigitShim
+@testable import DigitVision
 import Foundation
 import XCTest
 

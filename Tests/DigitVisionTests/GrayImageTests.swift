@@ -1,3 +1,4 @@
+import DigitImage
 @testable import DigitVision
 import XCTest
 
@@ -30,13 +31,5 @@ final class GrayImageTests: XCTestCase {
         let darkest = column.indices.min { column[$0] < column[$1] }!
         XCTAssertEqual(Double(darkest), 300 * 0.37, accuracy: 1.5)
         XCTAssertLessThan(column[darkest], 170)
-    }
-
-    func testCroppedKeepsTheBoxPixels() {
-        let values: [Int] = (0..<20).map { $0 }
-        let image = GrayImage(width: 5, height: 4, pixels: values.map { UInt8($0) })
-        let crop = image.cropped(Box(x: 1, y: 2, width: 3, height: 2))
-        XCTAssertEqual(crop.width, 3)
-        XCTAssertEqual(crop.pixels, [11, 12, 13, 16, 17, 18])
     }
 }

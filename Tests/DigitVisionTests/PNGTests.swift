@@ -1,5 +1,6 @@
-@testable import DigitVision
+import DigitImage
 import DigitShim
+@testable import DigitVision
 import Foundation
 import XCTest
 

@@ -1,3 +1,4 @@
+import DigitImage
 @testable import DigitVision
 import XCTest
 

@@ -1,5 +1,6 @@
-@testable import DigitVision
+import DigitImage
 import DigitShim
+@testable import DigitVision
 import Foundation
 
 /// Draws test pages with known truth: digit-like glyphs of thick strokes at known places, on paper that can

@@ -53,6 +53,9 @@ void ds_set_threads(int32_t threads);
  * stderr itself is pointed at /dev/null, because libpng and OpenCV print their complaints there. */
 int32_t ds_console_fd(void);
 
+/* Makes stdout line-buffered, also in a pipe, so that its lines keep their order with the tool's messages. */
+void ds_stdout_line_buffered(void);
+
 /* Width and height from the file header (PNG, JPEG, BMP, WebP, TIFF, PNM), without decoding.
  * Returns DS_OK and sets both, or DS_ERR_DECODE when the header is not one of those formats. */
 int32_t ds_peek_size(const uint8_t *bytes, size_t count, int64_t *width, int64_t *height, ds_error *err);

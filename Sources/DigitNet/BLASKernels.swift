@@ -1,20 +1,20 @@
-import DigitNet
 import Foundation
 
 /// OpenBLAS picks its kernels once, when the library loads, from OPENBLAS_CORETYPE or its own CPU detection.
 /// Debian's OpenBLAS does not know recent CPUs and then falls back to its SSE3 ("Prescott") kernels, a third
 /// or less of what the CPU can do; and on some CPUs the AVX-512 kernels win while on others AVX2's do, so a
-/// machine-wide OPENBLAS_CORETYPE set for one CPU can halve the speed on another. The tool therefore times
+/// machine-wide OPENBLAS_CORETYPE set for one CPU can halve the speed on another. `choose()` therefore times
 /// sgemm once per CPU with each set of kernels the CPU can run, an inherited OPENBLAS_CORETYPE among them,
 /// remembers the fastest in ~/.cache/digits/blas-kernels, and starts itself again with it. DIGITS_BLAS_KERNELS
 /// names the kernels outright; DIGITS_KEEP_BLAS=1 keeps what OpenBLAS would load (OPENBLAS_CORETYPE or its own pick).
-enum BLASKernels {
+public enum BLASKernels {
     /// Set in the short-lived child processes that time one set of kernels.
     static let probeVariable = "DIGITS_BLAS_PROBE"
     /// Set before the tool starts itself again with its choice, so that the new process keeps it.
     static let chosenVariable = "DIGITS_BLAS_CHOSEN"
 
-    static func choose() {
+    /// Call first thing in `main`: may start the process again (same arguments) with the chosen kernels.
+    public static func choose() {
         #if arch(x86_64) && os(Linux)
         let env = ProcessInfo.processInfo.environment
         if env[probeVariable] != nil {

@@ -3,11 +3,13 @@ import Foundation
 /// The output folder of a batch run. Files are written under temporary names and renamed into place when
 /// complete, so an interrupted run never leaves half a file; a folder holding an earlier run is refused
 /// unless `--overwrite` clears that run's files first.
-struct OutputFolder {
-    let path: String
-    static let runFiles = ["predictions.csv", "predictions.jsonl", "summary.json", "samples-idx3-ubyte", "report.pdf"]
+public struct OutputFolder: Sendable {
+    public let path: String
+    /// The files a run writes at the top of the folder.
+    public static let runFiles = ["predictions.csv", "predictions.jsonl", "summary.json", "samples-idx3-ubyte", "report.pdf"]
 
-    init(_ path: String, overwrite: Bool) throws {
+    /// Creates the folder if needed; refuses one that holds a run unless `overwrite` clears that run first.
+    public init(_ path: String, overwrite: Bool) throws {
         self.path = path
         let fm = FileManager.default
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -17,33 +19,34 @@ struct OutputFolder {
         }
         if !ours.isEmpty {
             guard overwrite else {
-                throw ValidationErrorMessage("\(path): already holds the results of a run (\(ours.sorted().prefix(3).joined(separator: ", "))); choose another --out or pass --overwrite")
+                throw BatchError.outputFolder(path: path, reason: "already holds the results of a run (\(ours.sorted().prefix(3).joined(separator: ", "))); choose another --out or pass --overwrite")
             }
             for name in ours { try fm.removeItem(atPath: (path as NSString).appendingPathComponent(name)) }
         }
     }
 
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    /// The path of `name` inside the folder.
+    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 }
 
 /// A file written in pieces under a temporary name and renamed into place by `commit()`.
-final class StagedFile {
+public final class StagedFile {
     let target: String
     let temporary: String
     private let handle: FileHandle
     private var buffer = Data()
 
-    init(_ target: String) throws {
+    public init(_ target: String) throws {
         self.target = target
         temporary = target + ".partial"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let h = FileHandle(forWritingAtPath: temporary) else { throw ValidationErrorMessage("\(target): cannot write") }
+              let h = FileHandle(forWritingAtPath: temporary) else { throw BatchError.cannotWrite(path: target) }
         handle = h
     }
 
-    func write(_ s: String) { write(Data(s.utf8)) }
+    public func write(_ s: String) { write(Data(s.utf8)) }
 
-    func write(_ d: Data) {
+    public func write(_ d: Data) {
         buffer.append(d)
         if buffer.count > 1 << 20 { flush() }
     }
@@ -54,7 +57,7 @@ final class StagedFile {
     }
 
     /// Puts the finished file in place.
-    func commit() throws {
+    public func commit() throws {
         flush()
         try handle.close()
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
@@ -63,11 +66,6 @@ final class StagedFile {
 }
 
 /// Writes `data` to `path` atomically.
-func writeAtomically(_ data: Data, to path: String) throws {
+public func writeAtomically(_ data: Data, to path: String) throws {
     try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-}
-
-/// One CSV field, quoted when it needs to be.
-func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }

@@ -1,26 +1,8 @@
+import DigitImage
 import DigitShim
 
-/// An 8-bit gray image, row-major. Scans are kept as dark ink on light paper until the final samples.
-public struct GrayImage: Sendable, Equatable {
-    public var width: Int
-    public var height: Int
-    public var pixels: [UInt8]
-
-    public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(pixels.count == width * height, "pixel count does not match size")
-        self.width = width; self.height = height; self.pixels = pixels
-    }
-
-    /// A blank image of one value.
-    public init(width: Int, height: Int, value: UInt8) {
-        self.init(width: width, height: height, pixels: [UInt8](repeating: value, count: width * height))
-    }
-
-    public subscript(x: Int, y: Int) -> UInt8 {
-        get { pixels[y * width + x] }
-        set { pixels[y * width + x] = newValue }
-    }
-
+/// The shim's image operations on `GrayImage`: borrowed views, adopted results, geometry and PNG output.
+extension GrayImage {
     /// Calls `body` with a borrowed ds_image over the pixels (no copy: the shim only reads its inputs).
     func withView<R>(_ body: (UnsafePointer<ds_image>) throws -> R) rethrows -> R {
         try pixels.withUnsafeBufferPointer { p in
@@ -44,19 +26,6 @@ public struct GrayImage: Sendable, Equatable {
         let code = withView { src in out.withUnsafeMutableBufferPointer { body(src, $0.baseAddress!, &err) } }
         try ScanError.check(code, err)
         return GrayImage(width: width, height: height, pixels: out)
-    }
-
-    /// The pixels inside `box`, which must lie within the image.
-    public func cropped(_ box: Box) -> GrayImage {
-        var pixels = [UInt8]()
-        pixels.reserveCapacity(box.width * box.height)
-        for y in box.y..<box.maxY { pixels += self.pixels[(y * width + box.x)..<(y * width + box.maxX)] }
-        return GrayImage(width: box.width, height: box.height, pixels: pixels)
-    }
-
-    /// 255 − value, for turning light-on-dark images into dark-on-light ones.
-    public func inverted() -> GrayImage {
-        GrayImage(width: width, height: height, pixels: pixels.map { 255 - $0 })
     }
 
     /// Rotated counter-clockwise by `degrees` about the centre, on a canvas enlarged to keep every pixel.
@@ -127,7 +96,8 @@ public enum ScanError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    static func check(_ code: Int32, _ err: ds_error) throws {
+    /// Throws the shim's error for a non-zero status code, with its message.
+    public static func check(_ code: Int32, _ err: ds_error) throws {
         guard code != 0 else { return }
         var e = err
         let message = withUnsafeBytes(of: &e.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

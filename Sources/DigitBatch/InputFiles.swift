@@ -1,20 +1,24 @@
+import DigitNet
 import Foundation
 
 /// An input found on the command line or inside a folder: a file to read, or an entry that cannot be read
 /// (a symlink loop, a folder without permission), reported with its reason.
-struct InputEntry: Equatable {
-    var path: String
-    var problem: String?
+public struct InputEntry: Equatable, Sendable {
+    public var path: String
+    public var problem: String?
+
+    public init(path: String, problem: String? = nil) { self.path = path; self.problem = problem }
 }
 
 /// Finds the inputs: named files as they are; folders searched recursively for image files (by extension,
 /// or by content for files without one); hidden entries skipped; loops and unreadable folders reported.
 /// The result is sorted by path, so runs and shards are deterministic.
-enum InputFiles {
-    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "jpe", "bmp", "dib", "tif", "tiff", "webp", "pbm",
+public enum InputFiles {
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "jpe", "bmp", "dib", "tif", "tiff", "webp", "pbm",
                                                "pgm", "ppm", "pnm", "pxm", "sr", "ras", "jp2", "hdr", "pic", "exr"]
 
-    static func collect(_ paths: [String]) -> [InputEntry] {
+    /// Every input under `paths`, sorted by path, each once.
+    public static func collect(_ paths: [String]) -> [InputEntry] {
         var out = [InputEntry]()
         var visited = Set<String>()
         let fm = FileManager.default
@@ -61,7 +65,7 @@ enum InputFiles {
     }
 
     /// By extension, or for files without a known one, by the first bytes (PNG, JPEG, BMP, TIFF, WebP).
-    static func isImage(_ path: String) -> Bool {
+    public static func isImage(_ path: String) -> Bool {
         let ext = (path as NSString).pathExtension.lowercased()
         if imageExtensions.contains(ext) { return true }
         if !ext.isEmpty && ext.count <= 4 && ["txt", "csv", "json", "md", "pdf", "zip", "gz"].contains(ext) { return false }
@@ -75,24 +79,21 @@ enum InputFiles {
     }
 
     /// The `index`-th (1-based) of `count` contiguous slices of the sorted inputs.
-    static func shard<T>(_ items: [T], index: Int, count: Int) -> [T] {
-        let base = items.count / count, extra = items.count % count, k = index - 1
-        let start = k * base + min(k, extra)
-        return Array(items[start..<(start + base + (k < extra ? 1 : 0))])
+    public static func shard<T>(_ items: [T], _ shard: Shard) -> [T] {
+        Array(items[slice(items.count, part: shard.index - 1, of: shard.count)])
     }
 }
 
 /// `I/N`: the I-th (1-based) of N slices.
-struct Shard: ExpressibleByArgument, CustomStringConvertible {
-    let index: Int, count: Int
+public struct Shard: Sendable, CustomStringConvertible {
+    public let index: Int, count: Int
 
-    init?(argument: String) {
+    public init?(_ argument: String) {
         let parts = argument.split(separator: "/")
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
         index = i; count = n
     }
 
-    var description: String { "\(index)/\(count)" }
+    public var description: String { "\(index)/\(count)" }
 }
 
-import ArgumentParser

@@ -1,4 +1,4 @@
-@testable import digits
+@testable import DigitNet
 import Foundation
 import XCTest
 

@@ -1,0 +1,159 @@
+import DigitData
+import DigitImage
+import DigitNet
+import DigitReport
+import DigitVision
+import Foundation
+
+/// What became of one input file: the scan, or why it failed, and the class probabilities of its digits.
+public struct FileOutcome: Sendable {
+    public var path: String
+    public var result: ScanResult?
+    public var error: String?
+    /// Class probabilities per digit (10 each).
+    public var probabilities: [[Float]] = []
+
+    public init(path: String, result: ScanResult? = nil, error: String? = nil) {
+        self.path = path; self.result = result; self.error = error
+    }
+}
+
+/// Collects a batch run's results as they come: rows streamed to predictions.csv / .jsonl and the samples
+/// file, bounded sets of tiles for the grids, counts for the summary. Memory stays flat however many files.
+/// Used from one thread (or one serial queue) at a time.
+public final class BatchResults: @unchecked Sendable {
+    public let folder: OutputFolder
+    let labels: Labels?
+    let rejectBelow: Double?
+    let csv: StagedFile, jsonl: StagedFile, samples: StagedFile
+    var sampleCount = 0
+
+    public internal(set) var files = 0, failed = 0, withoutDigits = 0, digits = 0, review = 0
+    public internal(set) var labelled = 0, correct = 0, acceptedLabelled = 0, acceptedCorrect = 0, countMismatches = 0
+    var confusion = ConfusionMatrix(classes: 10)
+    /// Every input that could not be read, and every picture that could not be written: (file, reason).
+    public internal(set) var errors = [(String, String)]()
+    var tiles = [DigitTile](), mistakes = [DigitTile]()
+    /// The first few page overlays, kept for the PDF.
+    var overlayViews = [PageOverlay]()
+    private var usedPageNames = Set<String>()
+    static let maxTiles = 2000, maxMistakes = 1000
+
+    public init(folder: OutputFolder, labels: Labels?, rejectBelow: Double?) throws {
+        self.folder = folder; self.labels = labels; self.rejectBelow = rejectBelow
+        csv = try StagedFile(folder.file("predictions.csv"))
+        jsonl = try StagedFile(folder.file("predictions.jsonl"))
+        samples = try StagedFile(folder.file("samples.partial-body"))
+        csv.write(ResultRow.csvHeader)
+    }
+
+    /// Share of labelled digits read right, when any were labelled.
+    public var accuracy: Double? { labelled == 0 ? nil : Double(correct) / Double(labelled) }
+
+    private func write(_ row: ResultRow) {
+        csv.write(row.csvLine)
+        if let data = row.jsonLine {
+            jsonl.write(data)
+            jsonl.write("\n")
+        }
+    }
+
+    /// Records a file that could not be read, or that gave no digit (`row.status` says which).
+    public func recordFile(_ row: ResultRow) {
+        files += 1
+        if row.status == .error {
+            failed += 1
+            errors.append((row.file, row.reason ?? ""))
+        } else {
+            withoutDigits += 1
+            if row.truth != nil { countMismatches += 1 }
+        }
+        write(row)
+    }
+
+    /// Records one digit row with its 28x28 sample (bytes, ink bright) and its crop from the page; returns
+    /// its tile (for the page overlay).
+    @discardableResult
+    public func recordDigit(_ row: ResultRow, sample: [UInt8], crop: GrayImage?, multiDigit: Bool) -> DigitTile {
+        digits += 1
+        let held = row.status == .review, predicted = row.predicted ?? 0, truth = row.truth.flatMap { Int($0) }
+        if held { review += 1 }
+        var status: TileStatus = held ? .review : .unknown
+        if let truth {
+            labelled += 1
+            confusion.add(truth: truth, prediction: predicted)
+            if truth == predicted { correct += 1 }
+            if !held { acceptedLabelled += 1; if truth == predicted { acceptedCorrect += 1 } }
+            status = truth != predicted ? .wrong : held ? .review : .right
+        }
+        write(row)
+        samples.write(Data(sample))
+        sampleCount += 1
+        let name = (row.file as NSString).lastPathComponent
+        let tile = DigitTile(sample: GrayImage(width: 28, height: 28, pixels: sample), predicted: predicted,
+                             confidence: row.confidence ?? 0, truth: truth, status: status, crop: crop,
+                             caption: multiDigit ? "\(name) #\(row.index ?? 0)" : name)
+        if tiles.count < Self.maxTiles { tiles.append(tile) }
+        if tile.status == .wrong && mistakes.count < Self.maxMistakes { mistakes.append(tile) }
+        return tile
+    }
+
+    /// Records one file's outcome (call in input order).
+    public func add(_ o: FileOutcome) {
+        let label = labels?.label(for: o.path)
+        if let error = o.error { return recordFile(ResultRow(file: o.path, status: .error, truth: label, reason: error)) }
+        guard let result = o.result, !result.digits.isEmpty else {
+            let reason = o.result?.warnings.joined(separator: "; ") ?? "no digit found"
+            return recordFile(ResultRow(file: o.path, status: .noDigit, truth: label, reason: reason))
+        }
+        files += 1
+        if let label, label.count != result.digits.count { countMismatches += 1 }
+        let truths = label.map { Array($0) } ?? []
+        var marks = [PageMark]()
+        for (i, d) in result.digits.enumerated() {
+            let p = o.probabilities[i]
+            let order = p.ranking
+            let confidence = Double(p[order[0]])
+            let row = ResultRow(
+                file: o.path, status: rejectBelow.map { confidence < $0 } ?? false ? .review : .ok, index: i,
+                line: d.line, box: d.box, predicted: order[0], confidence: confidence,
+                top3: order.prefix(3).map { ResultRow.Top(digit: $0, p: Double(p[$0])) },
+                truth: i < truths.count ? String(truths[i]) : nil)
+            let tile = recordDigit(row, sample: d.sample.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) },
+                                   crop: d.crop, multiDigit: result.digits.count > 1)
+            marks.append(PageMark(x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, predicted: order[0],
+                                  confidence: confidence, status: tile.status))
+        }
+        if let preview = result.preview, result.digits.count > 1 { writeOverlay(o.path, preview: preview, width: result.width, marks: marks) }
+    }
+
+    /// The page with its digits' boxes and readings drawn over it, in pages/.
+    private func writeOverlay(_ path: String, preview: GrayImage, width: Int, marks: [PageMark]) {
+        let k = Double(preview.width) / Double(width)
+        let scaled = marks.map { m in
+            PageMark(x: Int(Double(m.x) * k), y: Int(Double(m.y) * k), width: max(1, Int(Double(m.width) * k)),
+                     height: max(1, Int(Double(m.height) * k)), predicted: m.predicted, confidence: m.confidence, status: m.status)
+        }
+        let overlay = PageOverlay(page: preview, marks: scaled,
+                                  title: "\((path as NSString).lastPathComponent): " + marks.map { String($0.predicted) }.joined())
+        let name = pageName(path)
+        do {
+            try FileManager.default.createDirectory(atPath: folder.file("pages"), withIntermediateDirectories: true)
+            try overlay.writePNG(to: folder.file("pages/\(name).png"))
+            if overlayViews.count < 10 { overlayViews.append(overlay) }
+        } catch {
+            errors.append((path, "overlay not written: \(error)"))
+        }
+    }
+
+    /// A file name for a page's overlay: folder and file name, made unique within the run.
+    func pageName(_ path: String) -> String {
+        let stem = (path as NSString).deletingPathExtension
+        let flat = stem.split(separator: "/").filter { $0 != "." && $0 != ".." }.suffix(2).joined(separator: "_")
+        let base = String(flat.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        var name = base, k = 2
+        while usedPageNames.contains(name) { name = "\(base)-\(k)"; k += 1 }
+        usedPageNames.insert(name)
+        return name
+    }
+}

@@ -1,0 +1,127 @@
+import DigitNet
+import DigitVision
+import Foundation
+
+/// The main job: scan inputs for digits and read them. Files are scanned in chunks by `threads` workers
+/// (each takes the next file as it finishes one: scans differ widely in cost); each chunk's digits are read
+/// in one batched pass of the network, and its rows written, on a queue of their own while the workers scan
+/// the next chunk. At most two chunks wait there, so memory stays flat however long the input.
+public struct ClassifyJob: Sendable {
+    public var engine: Engine
+    public var threads: Int
+    /// What the pipeline keeps of each scan: crops for the misclassification grid, a preview for overlays.
+    public var options: ScanOptions
+
+    public init(engine: Engine, threads: Int) {
+        self.engine = engine
+        self.threads = max(1, threads)
+        options = ScanOptions()
+        options.cropSide = 96
+        options.previewSide = 1600
+    }
+
+    /// Where a run stands, after each chunk.
+    public struct Progress: Sendable {
+        public var files: Int, total: Int, digits: Int
+    }
+
+    /// Scans and reads `entries` in order into `results`; returns the number of files done, fewer than
+    /// `entries.count` when `shouldStop` said so between two chunks.
+    public func run(_ entries: [InputEntry], into results: BatchResults, progress: (Progress) -> Void,
+                    shouldStop: () -> Bool) -> Int {
+        if threads > 1 { Pipeline.useOpenCVThreads(1) }
+        let chunkSize = max(threads * 16, 64)
+        let writer = DispatchQueue(label: "digits.results")
+        let waiting = DispatchSemaphore(value: 2)
+        var done = 0, digitsRead = 0
+        while done < entries.count && !shouldStop() {
+            let chunk = Array(entries[done..<min(entries.count, done + chunkSize)])
+            let outcomes = scan(chunk)
+            waiting.wait()
+            // The last chunk has the cores to itself.
+            let readThreads = done + chunk.count >= entries.count ? threads : 1
+            writer.async { [self] in
+                var outcomes = outcomes
+                read(&outcomes, threads: readThreads)
+                for o in outcomes { results.add(o) }
+                waiting.signal()
+            }
+            done += chunk.count
+            digitsRead += outcomes.reduce(0) { $0 + ($1.result?.digits.count ?? 0) }
+            progress(Progress(files: done, total: entries.count, digits: digitsRead))
+        }
+        writer.sync {}
+        return done
+    }
+
+    /// Scans `chunk` on the workers; outcomes in input order.
+    func scan(_ chunk: [InputEntry]) -> [FileOutcome] {
+        var outcomes = [FileOutcome](repeating: FileOutcome(path: ""), count: chunk.count)
+        let next = NextIndex()
+        outcomes.withUnsafeMutableBufferPointer { buf in
+            let out = UnsafeOutcomes(buf)
+            DispatchQueue.concurrentPerform(iterations: min(threads, chunk.count)) { _ in
+                while let k = next.take(below: chunk.count) { out[k] = scan(chunk[k]) }
+            }
+        }
+        return outcomes
+    }
+
+    /// One batched pass of the network over every digit of `outcomes`; if the engine fails, the files with
+    /// digits become errors that say why.
+    func read(_ outcomes: inout [FileOutcome], threads: Int) {
+        do {
+            let rows = try engine.probabilityRows(outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }, threads: threads)
+            var next = 0
+            for k in outcomes.indices {
+                let n = outcomes[k].result?.digits.count ?? 0
+                outcomes[k].probabilities = Array(rows[next..<(next + n)])
+                next += n
+            }
+        } catch {
+            for k in outcomes.indices where !(outcomes[k].result?.digits.isEmpty ?? true) {
+                outcomes[k] = FileOutcome(path: outcomes[k].path, error: "\(error)")
+            }
+        }
+    }
+
+    /// Decodes and scans one input; never throws: failures become the outcome's error.
+    public func scan(_ entry: InputEntry) -> FileOutcome {
+        if let problem = entry.problem { return FileOutcome(path: entry.path, error: problem) }
+        do {
+            let image = try Decoder.load(entry.path, maxPixels: options.maxPixels)
+            let result = try Pipeline.scanUpright(image, options: options) { try engine.meanConfidence($0) }
+            return FileOutcome(path: entry.path, result: result)
+        } catch let e as ScanError {
+            // The shim's message starts with the path; keep the reason alone.
+            let text = e.description
+            return FileOutcome(path: entry.path, error: text.hasPrefix(entry.path + ": ") ? String(text.dropFirst(entry.path.count + 2)) : text)
+        } catch {
+            return FileOutcome(path: entry.path, error: "\(error)")
+        }
+    }
+}
+
+/// Hands out 0, 1, 2, … to concurrent workers.
+final class NextIndex: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+/// The outcome buffer shared by the scan workers; each writes only the slots it took from `NextIndex`.
+struct UnsafeOutcomes: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<FileOutcome>
+    init(_ buffer: UnsafeMutableBufferPointer<FileOutcome>) { self.buffer = buffer }
+    subscript(i: Int) -> FileOutcome {
+        get { buffer[i] }
+        nonmutating set { buffer[i] = newValue }
+    }
+}

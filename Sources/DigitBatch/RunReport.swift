@@ -1,0 +1,73 @@
+import DigitData
+import DigitReport
+import Foundation
+
+extension BatchResults {
+    /// Puts the streamed files in place and writes what is written once at the end: the samples as IDX, the
+    /// grids, the confusion matrix, summary.json and report.pdf. `extra` joins the summary (model, engine, …).
+    public func finish(seconds: Double, extra: [String: any Sendable]) throws {
+        try csv.commit()
+        try jsonl.commit()
+        try samples.commit()
+        try writeSamplesIDX()
+
+        let grid = DigitGrid(title: "Predictions" + (tiles.count < digits ? " (first \(tiles.count) of \(digits) digits)" : ""), tiles: tiles)
+        try grid.writePNGs(directory: folder.path, base: "predictions", perPage: 200)
+        var sections: [Report.Section] = grid.pages(perPage: 200).prefix(5).map { .grid($0) }
+        if labelled > 0 {
+            let m = DigitGrid(title: "Misclassified: \(labelled - correct) of \(labelled) labelled digits, worst first",
+                              tiles: DigitGrid.mistakes(mistakes), kind: .mistakes)
+            try m.writePNGs(directory: folder.path, base: "misclassified", perPage: 60)
+            let c = ConfusionChart(title: "Confusion matrix", counts: confusion.counts)
+            try c.writePNG(to: folder.file("confusion.png"))
+            sections = [.confusion(c)] + m.pages(perPage: 60).prefix(5).map { .grid($0) } + sections
+        }
+        try writeAtomically(try JSONSerialization.data(withJSONObject: summary(seconds: seconds, extra: extra),
+                                                       options: [.prettyPrinted, .sortedKeys]),
+                            to: folder.file("summary.json"))
+        var lines: [(String, String)] = [("files", "\(files) (\(failed) failed, \(withoutDigits) without digits)"),
+                                         ("digits", String(digits)), ("held for review", String(review))]
+        if let a = accuracy { lines.append(("accuracy", String(format: "%.2f%% of %d labelled digits", 100 * a, labelled))) }
+        lines.append(("time", String(format: "%.2f s", seconds)))
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { lines.append((k.replacingOccurrences(of: "_", with: " "), "\(v)")) }
+        sections += overlayViews.map { .page($0) }
+        try Report(title: "digits classify", summary: lines, notes: errors.map { "\($0.0): \($0.1)" }, sections: sections)
+            .writePDF(to: folder.file("report.pdf"))
+    }
+
+    /// samples-idx3-ubyte: the 28x28 samples of every digit, in the order of the CSV's digit rows.
+    private func writeSamplesIDX() throws {
+        let body = folder.file("samples.partial-body")
+        let idx = try StagedFile(folder.file("samples-idx3-ubyte"))
+        idx.write(IDX.header([sampleCount, 28, 28]))
+        if let h = FileHandle(forReadingAtPath: body) {
+            while true {
+                let chunk = h.readData(ofLength: 1 << 20)
+                if chunk.isEmpty { break }
+                idx.write(chunk)
+            }
+            try h.close()
+        }
+        try idx.commit()
+        try FileManager.default.removeItem(atPath: body)
+    }
+
+    /// The contents of summary.json.
+    func summary(seconds: Double, extra: [String: any Sendable]) -> [String: Any] {
+        var summary: [String: Any] = [
+            "files": files, "files_read": files - failed, "files_failed": failed, "files_without_digits": withoutDigits,
+            "digits": digits, "digits_review": review, "seconds": (seconds * 1000).rounded() / 1000,
+            "files_per_second": seconds > 0 ? Double(files) / seconds : 0,
+            "errors": errors.map { ["file": $0.0, "reason": $0.1] },
+        ]
+        if labelled > 0 {
+            summary["labelled_digits"] = labelled
+            summary["correct"] = correct
+            summary["accuracy"] = Double(correct) / Double(labelled)
+            summary["accepted_accuracy"] = acceptedLabelled == 0 ? nil : Double(acceptedCorrect) / Double(acceptedLabelled)
+            summary["files_with_digit_count_unlike_label"] = countMismatches
+        }
+        for (k, v) in extra { summary[k] = v }
+        return summary
+    }
+}

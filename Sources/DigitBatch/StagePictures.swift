@@ -1,0 +1,47 @@
+import DigitImage
+import DigitVision
+
+/// The pictures `digits preprocess` adds to the pipeline's own stages.
+public enum StagePictures {
+    /// The straightened page with a frame drawn around each digit found. Boxes are in the original's
+    /// coordinates, so they are drawn only when the page was neither turned nor straightened.
+    public static func boxes(_ page: GrayImage, result: ScanResult) -> GrayImage {
+        var img = page
+        guard result.angle == 0 && result.quarterTurns == 0 else { return img }
+        for d in result.digits {
+            let b = d.box
+            for t in 0..<max(1, page.width / 400) {
+                for x in max(0, b.x - t)..<min(img.width, b.maxX + t) {
+                    if b.y - t >= 0 { img[x, b.y - t] = 0 }
+                    if b.maxY - 1 + t < img.height { img[x, b.maxY - 1 + t] = 0 }
+                }
+                for y in max(0, b.y - t)..<min(img.height, b.maxY + t) {
+                    if b.x - t >= 0 { img[b.x - t, y] = 0 }
+                    if b.maxX - 1 + t < img.width { img[b.maxX - 1 + t, y] = 0 }
+                }
+            }
+        }
+        return img
+    }
+
+    /// The 28x28 samples side by side (at most 40 a row), as the network sees them.
+    public static func samples(_ digits: [ScannedDigit]) -> GrayImage {
+        let perRow = max(1, min(40, digits.count)), rows = max(1, (digits.count + perRow - 1) / perRow)
+        var img = GrayImage(width: perRow * 30, height: rows * 30, value: 64)
+        for (i, d) in digits.enumerated() {
+            let ox = (i % perRow) * 30 + 1, oy = (i / perRow) * 30 + 1
+            for y in 0..<28 { for x in 0..<28 { img[ox + x, oy + y] = UInt8(d.sample[y * 28 + x] * 255) } }
+        }
+        return img
+    }
+
+    /// The digits read, in reading order, a space between lines.
+    public static func reading(_ digits: [ScannedDigit], predictions: [Int]) -> String {
+        var read = "", line = 0
+        for (d, p) in zip(digits, predictions) {
+            if d.line != line { read += " "; line = d.line }
+            read += String(p)
+        }
+        return read
+    }
+}

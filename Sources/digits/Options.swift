@@ -1,0 +1,63 @@
+import ArgumentParser
+import DigitBatch
+import DigitNet
+import Foundation
+
+/// `--model FILE`: a trained model; the bundled one when absent.
+struct ModelOption: ParsableArguments {
+    @Option(help: "Model file (default: the bundled pretrained model).")
+    var model: String?
+
+    /// The model and the file it came from; exit 2 when it cannot be loaded.
+    func load() throws -> (Classifier, String) { try Failure.setUp { try loadClassifier(model) } }
+}
+
+/// `--data DIR`: where the MNIST IDX files are.
+struct DataOption: ParsableArguments {
+    @Option(help: "Folder with the four IDX files (default: $DIGITS_DATA, else ~/.cache/digits/mnist).")
+    var data: String?
+}
+
+/// `--threads N` (also `--jobs N`): how many cores to use.
+struct ThreadsOption: ParsableArguments {
+    @Option(name: [.customLong("threads"), .customLong("jobs")], help: "Threads to use (default: every core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// `--out DIR --overwrite`: the output folder of a batch run.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output folder.")
+    var out: String = "digits-out"
+
+    @Flag(help: "Replace the results of an earlier run in --out.")
+    var overwrite = false
+
+    /// The folder, ready for a run; exit 2 when it cannot be used.
+    func folder() throws -> OutputFolder { try Failure.setUp { try OutputFolder(out, overwrite: overwrite) } }
+}
+
+extension Architecture: ExpressibleByArgument {}
+extension EngineKind: ExpressibleByArgument {}
+
+extension Shard: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+/// Architectures named in a comma-separated list: `mlp,lenet`.
+struct ArchitectureList: ExpressibleByArgument {
+    var items: [Architecture]
+
+    init(_ items: [Architecture]) { self.items = items }
+
+    init?(argument: String) {
+        let items = argument.split(separator: ",").compactMap { Architecture(rawValue: String($0)) }
+        guard !items.isEmpty, items.count == argument.split(separator: ",").count else { return nil }
+        self.items = items
+    }
+
+    var defaultValueDescription: String { items.map(\.rawValue).joined(separator: ",") }
+}

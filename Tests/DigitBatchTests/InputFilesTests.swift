@@ -1,0 +1,52 @@
+import DigitBatch
+import Foundation
+import XCTest
+
+final class InputFilesTests: XCTestCase {
+    var dir: String!
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "inputs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/in/sub", withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    /// Folders are searched recursively for images by extension or content; hidden files and other files
+    /// are left out; loops and dangling links are reported; the list is sorted and has each path once.
+    func testDiscovery() throws {
+        let fm = FileManager.default
+        let png = Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/b.png", contents: Data()))
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/a.JPG", contents: Data()))
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/sub/scan", contents: png))  // no extension: sniffed
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/sub/notes", contents: Data("hello world".utf8)))
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/notes.txt", contents: png))
+        XCTAssertTrue(fm.createFile(atPath: dir + "/in/.hidden.png", contents: png))
+        try fm.createSymbolicLink(atPath: dir + "/in/sub/loop", withDestinationPath: dir + "/in")
+        try fm.createSymbolicLink(atPath: dir + "/in/gone.png", withDestinationPath: dir + "/nowhere.png")
+
+        let entries = InputFiles.collect([dir + "/in", dir + "/in/b.png"])
+        let base: String = dir + "/in/"
+        let names: [String] = entries.map { String($0.path.dropFirst(base.count)) }
+        XCTAssertEqual(names, ["a.JPG", "b.png", "gone.png", "sub/loop", "sub/scan"])
+        XCTAssertEqual(entries.filter { $0.problem == nil }.map { String($0.path.dropFirst(base.count)) }, ["a.JPG", "b.png", "sub/scan"])
+        XCTAssertEqual(entries[2].problem, "broken or looping symbolic link")
+        XCTAssertTrue(entries[3].problem?.hasPrefix("symlink loop") == true)
+    }
+
+    /// Shards are contiguous, differ in size by at most one, and together hold every input once.
+    func testShardsCoverEveryInputOnce() throws {
+        let items = Array(0..<23)
+        var all = [Int]()
+        for i in 1...5 {
+            let part = InputFiles.shard(items, try XCTUnwrap(Shard("\(i)/5")))
+            XCTAssertTrue([4, 5].contains(part.count))
+            all += part
+        }
+        XCTAssertEqual(all, items)
+        XCTAssertNil(Shard("0/5"))
+        XCTAssertNil(Shard("6/5"))
+        XCTAssertNil(Shard("1-5"))
+    }
+}
