@@ -2,20 +2,13 @@ import DigitBatch
 import Foundation
 import XCTest
 
-final class InputFilesTests: XCTestCase {
-    var dir: String!
-
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "inputs-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir + "/in/sub", withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+final class InputFilesTests: FolderTestCase {
 
     /// Folders are searched recursively for images by extension or content; hidden files and other files
     /// are left out; loops and dangling links are reported; the list is sorted and has each path once.
     func testDiscovery() throws {
         let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/in/sub", withIntermediateDirectories: true)
         let png = Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
         XCTAssertTrue(fm.createFile(atPath: dir + "/in/b.png", contents: Data()))
         XCTAssertTrue(fm.createFile(atPath: dir + "/in/a.JPG", contents: Data()))

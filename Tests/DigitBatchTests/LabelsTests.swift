@@ -2,15 +2,7 @@ import DigitBatch
 import Foundation
 import XCTest
 
-final class LabelsTests: XCTestCase {
-    var dir: String!
-
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "labels-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+final class LabelsTests: FolderTestCase {
 
     func write(_ text: String) throws -> String {
         let path = dir + "/labels.csv"

@@ -4,15 +4,7 @@ import DigitImage
 import Foundation
 import XCTest
 
-final class MergeJobTests: XCTestCase {
-    var dir: String!
-
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "merge-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+final class MergeJobTests: FolderTestCase {
 
     func digit(_ file: String, _ index: Int, _ predicted: Int, truth: String?) -> ResultRow {
         ResultRow(file: file, status: .ok, index: index, line: 0, box: Box(x: 10 * index, y: 0, width: 8, height: 12),
