@@ -52,11 +52,11 @@ let package = Package(
         // The gray image and the box that the scan pipeline and the reports share. Plain Swift.
         .target(name: "DigitImage"),
         // The scan pipeline: image → digits → MNIST-style samples.
-        .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim"]),
+        .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim"], exclude: ["README.md"]),
         // Pictures of the work: charts, image grids, page overlays, PDF reports. Cairo and plain data only.
         .target(name: "DigitReport", dependencies: ["DigitImage", "CCairo"]),
         // The network: tensors, layers, optimisers, training. BLAS only.
-        .target(name: "DigitNet", dependencies: ["COpenBLAS"], swiftSettings: hostCPU),
+        .target(name: "DigitNet", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: hostCPU),
         // Data sets on disk: IDX files (plain or gzip), download and verification.
         .target(name: "DigitData", dependencies: ["DigitNet", "CZlib"]),
 

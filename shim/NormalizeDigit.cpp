@@ -56,7 +56,9 @@ int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x
             const int32_t *lab = labels + (size_t)(R.y + r) * L.cols + R.x;
             uint8_t *c = core.ptr(r), *f = foreign.ptr(r);
             for (int k = 0; k < R.width; k++) {
-                bool mine = lab[k] != 0 && wanted.count(lab[k]);
+                bool ours = lab[k] != 0 && wanted.count(lab[k]);
+                bool clipped = o->clip_x1 > o->clip_x0 && (R.x + k < o->clip_x0 || R.x + k >= o->clip_x1);
+                bool mine = ours && !clipped;
                 c[k] = mine ? 255 : 0;
                 f[k] = (lab[k] != 0 && !mine) ? 255 : 0;
             }

@@ -129,6 +129,8 @@ typedef struct ds_digit_options {
     double center_y;
     double stroke;           /* target stroke width in output pixels (0: leave as is) */
     int32_t deslant;         /* 1: straighten slant by image moments */
+    int32_t clip_x0;         /* only the digit's ink in columns [clip_x0, clip_x1) of the page counts (a part of */
+    int32_t clip_x1;         /* a mark holding several touching digits); clip_x1 <= clip_x0: no clip */
 } ds_digit_options;
 
 /* Extracts the digit made of components `labels_wanted` within box (x, y, w, h) of `lit` (dark ink on white),
