@@ -60,11 +60,15 @@ let package = Package(
         // Data sets on disk: IDX files (plain or gzip), download and verification.
         .target(name: "DigitData", dependencies: ["DigitNet", "CZlib"]),
 
+        // Synthetic training data and benchmarks made from MNIST: strings of digits, touching or apart, and marks
+        // that are not digits (handwriting fonts, strokes), normalised by the scan pipeline's own code.
+        .target(name: "DigitSynth", dependencies: ["DigitImage", "DigitNet", "DigitVision", "DigitReport"]),
+
         // The application: inputs, the scan → classify loop, result rows and their writers, labels, merge,
         // engines, the bundled model, the reports of a run.
         .target(
             name: "DigitBatch",
-            dependencies: ["DigitImage", "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitDNN"],
+            dependencies: ["DigitImage", "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitDNN", "DigitSynth"],
             resources: [.copy("Resources/default.safetensors"), .copy("Resources/default-history.csv")]
         ),
 
@@ -72,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "digits",
             dependencies: [
-                "DigitBatch", "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitImage",
+                "DigitBatch", "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitImage", "DigitSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,6 +89,7 @@ let package = Package(
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
         .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitImage", "DigitShim"]),
         .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "DigitImage", "CCairo"]),
+        .testTarget(name: "DigitSynthTests", dependencies: ["DigitSynth", "DigitNet", "DigitVision", "DigitImage"]),
         .testTarget(name: "DigitBatchTests", dependencies: ["DigitBatch", "DigitVision", "DigitImage", "DigitNet"]),
         // End-to-end: runs the built `digits` binary on folders of real and broken files.
         .testTarget(name: "digitsTests", dependencies: ["digits"]),

@@ -25,10 +25,12 @@ public final class BatchResults: @unchecked Sendable {
     public let folder: OutputFolder
     let labels: Labels?
     let rejectBelow: Double?
-    let csv: StagedFile, jsonl: StagedFile, samples: StagedFile
+    let csv: StagedFile, jsonl: StagedFile, samples: StagedFile, readings: StagedFile
     var sampleCount = 0
 
-    public internal(set) var files = 0, failed = 0, withoutDigits = 0, digits = 0, review = 0
+    public internal(set) var files = 0, failed = 0, withoutDigits = 0, digits = 0, review = 0, notDigits = 0
+    /// Files with a label, and those whose reading is exactly it.
+    public internal(set) var filesLabelled = 0, filesExact = 0
     public internal(set) var labelled = 0, correct = 0, acceptedLabelled = 0, acceptedCorrect = 0, countMismatches = 0
     var confusion = ConfusionMatrix(classes: 10)
     /// Every input that could not be read, and every picture that could not be written: (file, reason).
@@ -44,7 +46,9 @@ public final class BatchResults: @unchecked Sendable {
         csv = try StagedFile(folder.file("predictions.csv"))
         jsonl = try StagedFile(folder.file("predictions.jsonl"))
         samples = try StagedFile(folder.file("samples.partial-body"))
+        readings = try StagedFile(folder.file("readings.csv"))
         csv.write(ResultRow.csvHeader)
+        readings.write(FileReading.csvHeader)
     }
 
     /// Share of labelled digits read right, when any were labelled.
@@ -58,8 +62,9 @@ public final class BatchResults: @unchecked Sendable {
         }
     }
 
-    /// Records a file that could not be read, or that gave no digit (`row.status` says which).
-    public func recordFile(_ row: ResultRow) {
+    /// Records a file that could not be read, or that gave no mark (`row.status` says which), and its empty
+    /// reading unless `withReading` is false (a merge copies the readings as they were).
+    public func recordFile(_ row: ResultRow, withReading: Bool = true) {
         files += 1
         if row.status == .error {
             failed += 1
@@ -69,17 +74,29 @@ public final class BatchResults: @unchecked Sendable {
             if row.truth != nil { countMismatches += 1 }
         }
         write(row)
+        guard withReading else { return }
+        recordReading(FileReading(file: row.file, reading: "", truth: row.status == .error ? nil : row.truth,
+                                  status: row.status, digits: 0, notDigits: 0))
     }
 
-    /// Records one digit row with its 28x28 sample (bytes, ink bright) and its crop from the page; returns
-    /// its tile (for the page overlay).
+    /// Records what was read in one file (call once per file, in input order).
+    public func recordReading(_ r: FileReading) {
+        readings.write(r.csvLine)
+        if let exact = r.exact {
+            filesLabelled += 1
+            if exact { filesExact += 1 }
+        }
+    }
+
+    /// Records one mark's row (a digit, or a mark that is not one) with its 28x28 sample (bytes, ink bright)
+    /// and its crop from the page; returns its tile (for the page overlay).
     @discardableResult
-    public func recordDigit(_ row: ResultRow, sample: [UInt8], crop: GrayImage?, multiDigit: Bool) -> DigitTile {
-        digits += 1
-        let held = row.status == .review, predicted = row.predicted ?? 0, truth = row.truth.flatMap { Int($0) }
+    public func recordMark(_ row: ResultRow, sample: [UInt8], crop: GrayImage?, multiDigit: Bool) -> DigitTile {
+        let held = row.status == .review, predicted = row.predicted ?? 10, truth = row.truth.flatMap { Int($0) }
+        if row.status == .notDigit { notDigits += 1 } else { digits += 1 }
         if held { review += 1 }
-        var status: TileStatus = held ? .review : .unknown
-        if let truth {
+        var status: TileStatus = row.status == .notDigit ? .notDigit : held ? .review : .unknown
+        if let truth, row.status.isDigit {
             labelled += 1
             confusion.add(truth: truth, prediction: predicted)
             if truth == predicted { correct += 1 }
@@ -107,23 +124,35 @@ public final class BatchResults: @unchecked Sendable {
             return recordFile(ResultRow(file: o.path, status: .noDigit, truth: label, reason: reason))
         }
         files += 1
-        if let label, label.count != result.digits.count { countMismatches += 1 }
-        let truths = label.map { Array($0) } ?? []
-        var marks = [PageMark]()
+        // The label's digits go to the marks read as digits, in reading order.
+        let truths = label.map { Array($0.filter { $0 != "/" }) } ?? []
+        var marks = [PageMark](), read = [(line: Int, digit: Int?)](), next = 0, held = false
         for (i, d) in result.digits.enumerated() {
             let p = o.probabilities[i]
-            let order = p.ranking
-            let confidence = Double(p[order[0]])
+            let notDigit = p.count > 10 && p.top.index == 10
+            let order = p.prefix(10).ranking
+            let confidence = Double(notDigit ? p[10] : p[order[0]])
+            var status: ResultStatus = notDigit ? .notDigit : rejectBelow.map { confidence < $0 } ?? false ? .review : .ok
+            if status == .review { held = true }
+            var truth: String?
+            if !notDigit, next < truths.count { truth = String(truths[next]) }
+            if !notDigit { next += 1 }
+            if notDigit { status = .notDigit }
             let row = ResultRow(
-                file: o.path, status: rejectBelow.map { confidence < $0 } ?? false ? .review : .ok, index: i,
-                line: d.line, box: d.box, predicted: order[0], confidence: confidence,
-                top3: order.prefix(3).map { ResultRow.Top(digit: $0, p: Double(p[$0])) },
-                truth: i < truths.count ? String(truths[i]) : nil)
-            let tile = recordDigit(row, sample: d.sample.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) },
-                                   crop: d.crop, multiDigit: result.digits.count > 1)
+                file: o.path, status: status, index: i, line: d.line, box: d.box, predicted: notDigit ? nil : order[0],
+                confidence: confidence, top3: order.prefix(3).map { ResultRow.Top(digit: $0, p: Double(p[$0])) }, truth: truth)
+            let tile = recordMark(row, sample: d.sample.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) },
+                                  crop: d.crop, multiDigit: result.digits.count > 1)
             marks.append(PageMark(x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, predicted: order[0],
                                   confidence: confidence, status: tile.status))
+            read.append((d.line, notDigit ? nil : order[0]))
         }
+        let digitCount = read.filter { $0.digit != nil }.count
+        if let label, label.filter({ $0 != "/" }).count != digitCount { countMismatches += 1 }
+        if digitCount == 0 { withoutDigits += 1 }
+        recordReading(FileReading(file: o.path, reading: FileReading.reading(read), truth: label,
+                                  status: digitCount == 0 ? .noDigit : held ? .review : .ok,
+                                  digits: digitCount, notDigits: result.digits.count - digitCount))
         if let preview = result.preview, result.digits.count > 1 { writeOverlay(o.path, preview: preview, width: result.width, marks: marks) }
     }
 
@@ -135,7 +164,7 @@ public final class BatchResults: @unchecked Sendable {
                      height: max(1, Int(Double(m.height) * k)), predicted: m.predicted, confidence: m.confidence, status: m.status)
         }
         let overlay = PageOverlay(page: preview, marks: scaled,
-                                  title: "\((path as NSString).lastPathComponent): " + marks.map { String($0.predicted) }.joined())
+                                  title: "\((path as NSString).lastPathComponent): " + marks.filter { $0.status != .notDigit }.map { String($0.predicted) }.joined())
         let name = pageName(path)
         do {
             try FileManager.default.createDirectory(atPath: folder.file("pages"), withIntermediateDirectories: true)

@@ -18,6 +18,7 @@ public struct ClassifyJob: Sendable {
         options = ScanOptions()
         options.cropSide = 96
         options.previewSide = 1600
+        options.reader = { [engine] in try engine.probabilityRows($0, threads: 1) }
     }
 
     /// Where a run stands, after each chunk.

@@ -22,9 +22,11 @@ public struct Labels: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let comma = line.lastIndex(of: ",") else { throw BatchError.labels(path: path, line: n + 1, reason: "expected file,label") }
             let file = line[..<comma].trimmingCharacters(in: CharacterSet(charactersIn: " \"")), label = line[line.index(after: comma)...].trimmingCharacters(in: .whitespaces)
-            if n == 0 && !label.allSatisfy(\.isNumber) { continue }  // header
-            guard !label.isEmpty, label.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw BatchError.labels(path: path, line: n + 1, reason: "label '\(label)' is not a string of digits")
+            if n == 0 && !label.allSatisfy({ $0.isNumber || $0 == "/" }) { continue }  // header
+            // Digits in reading order; "/" between the lines of a page.
+            guard !label.isEmpty, label.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "/") }),
+                  label.first != "/", label.last != "/" else {
+                throw BatchError.labels(path: path, line: n + 1, reason: "label '\(label)' is not a string of digits (lines separated by /)")
             }
             byPath[file] = label
             byPath[(base as NSString).appendingPathComponent(file)] = label

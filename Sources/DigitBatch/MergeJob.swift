@@ -14,10 +14,11 @@ public enum MergeJob {
     /// page overlays and finishes the run there. Throws `BatchError.notResults` for a folder that is not
     /// the output of `digits classify`.
     public static func run(_ shards: [String], into folder: OutputFolder) throws -> BatchResults {
-        var entries = [Entry]()
+        var entries = [Entry](), readings = [FileReading]()
         var seconds = 0.0, models = Set<String>(), reject: Double?
         for dir in shards {
             entries += try read(dir)
+            readings += try readReadings(dir)
             if let data = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("summary.json")),
                let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
                 seconds += summary["seconds"] as? Double ?? 0
@@ -31,15 +32,16 @@ public enum MergeJob {
         let results = try BatchResults(folder: folder, labels: nil, rejectBelow: reject)
         var lastFile: String?
         for e in entries {
-            if e.row.status.isDigit {
+            if e.row.status.isMark {
                 if e.row.file != lastFile { results.files += 1 }
-                results.recordDigit(e.row, sample: e.sample ?? [UInt8](repeating: 0, count: 784), crop: nil,
+                results.recordMark(e.row, sample: e.sample ?? [UInt8](repeating: 0, count: 784), crop: nil,
                                     multiDigit: multiDigit.contains(e.row.file))
             } else {
-                results.recordFile(e.row)
+                results.recordFile(e.row, withReading: false)
             }
             lastFile = e.row.file
         }
+        for r in readings.sorted(by: { $0.file < $1.file }) { results.recordReading(r) }
         try results.finish(seconds: seconds, extra: ["shards": shards.count, "model": models.sorted().joined(separator: ", ")])
         return results
     }
@@ -57,7 +59,7 @@ public enum MergeJob {
         for fields in rows.dropFirst() {
             guard let row = ResultRow(csvFields: fields) else { continue }
             var sample: [UInt8]?
-            if row.status.isDigit {
+            if row.status.isMark {
                 guard (next + 1) * 784 <= samples.count else {
                     throw BatchError.notResults(path: dir, reason: "samples-idx3-ubyte holds fewer samples than predictions.csv has digits")
                 }
@@ -67,6 +69,17 @@ public enum MergeJob {
             entries.append(Entry(row: row, sample: sample))
         }
         return entries
+    }
+
+    /// The rows of one shard's readings.csv.
+    static func readReadings(_ dir: String) throws -> [FileReading] {
+        let path = (dir as NSString).appendingPathComponent("readings.csv")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw BatchError.notResults(path: path, reason: "cannot read (is \(dir) the output of digits classify?)")
+        }
+        let rows = CSV.rows(text)
+        guard rows.first == FileReading.csvColumns else { throw BatchError.notResults(path: path, reason: "not a digits readings.csv") }
+        return rows.dropFirst().compactMap { FileReading(csvFields: $0) }
     }
 
     /// Page overlays are copied as they are.

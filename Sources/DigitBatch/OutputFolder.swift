@@ -6,7 +6,7 @@ import Foundation
 public struct OutputFolder: Sendable {
     public let path: String
     /// The files a run writes at the top of the folder.
-    public static let runFiles = ["predictions.csv", "predictions.jsonl", "summary.json", "samples-idx3-ubyte", "report.pdf"]
+    public static let runFiles = ["predictions.csv", "predictions.jsonl", "readings.csv", "summary.json", "samples-idx3-ubyte", "report.pdf"]
 
     /// Creates the folder if needed; refuses one that holds a run unless `overwrite` clears that run first.
     public init(_ path: String, overwrite: Bool) throws {

@@ -7,13 +7,17 @@ public enum ResultStatus: String, Sendable, CaseIterable {
     case ok
     /// A digit read with less confidence than `--reject-below`: held for a person to check.
     case review
+    /// A mark that is not a digit (a letter, a symbol, a stroke): kept with its box, left out of the reading.
+    case notDigit = "not-digit"
     /// A file read without finding a digit.
     case noDigit = "no-digit"
     /// A file that could not be read.
     case error
 
-    /// Whether rows of this status are digits (and have a sample in samples-idx3-ubyte).
+    /// Whether rows of this status are digits.
     public var isDigit: Bool { self == .ok || self == .review }
+    /// Whether rows of this status are marks on the page, with a box and a sample in samples-idx3-ubyte.
+    public var isMark: Bool { isDigit || self == .notDigit }
 }
 
 /// One row of `predictions.csv` and `predictions.jsonl`: a digit, or a file without one. The writers encode
@@ -59,7 +63,7 @@ public struct ResultRow: Sendable, Equatable {
 
     /// The row's CSV fields, in `csvColumns` order (unquoted).
     public var csvFields: [String] {
-        guard status.isDigit else {
+        guard status.isMark else {
             return [file, "", "", "", "", "", "", "", "", "", status.rawValue, truth ?? "", "", reason ?? ""]
         }
         let b = box ?? Box(x: 0, y: 0, width: 0, height: 0)
@@ -81,7 +85,7 @@ public struct ResultRow: Sendable, Equatable {
         case .noDigit:
             o["reason"] = reason
             o["truth"] = truth
-        case .ok, .review:
+        case .ok, .review, .notDigit:
             let b = box ?? Box(x: 0, y: 0, width: 0, height: 0)
             o["digit"] = index; o["line"] = line
             o["x"] = b.x; o["y"] = b.y; o["width"] = b.width; o["height"] = b.height
@@ -98,8 +102,10 @@ public struct ResultRow: Sendable, Equatable {
     public init?(csvFields f: [String]) {
         guard f.count >= Self.csvColumns.count, let status = ResultStatus(rawValue: f[10]) else { return nil }
         self.init(file: f[0], status: status, truth: f[11].isEmpty ? nil : f[11], reason: f[13].isEmpty ? nil : f[13])
-        guard status.isDigit else { return }
-        guard let index = Int(f[1]), let predicted = Int(f[7]), let confidence = Double(f[8]) else { return nil }
+        guard status.isMark else { return }
+        guard let index = Int(f[1]), let confidence = Double(f[8]) else { return nil }
+        let predicted = Int(f[7])
+        guard predicted != nil || status == .notDigit else { return nil }
         self.index = index
         line = Int(f[2]) ?? 0
         box = Box(x: Int(f[3]) ?? 0, y: Int(f[4]) ?? 0, width: Int(f[5]) ?? 0, height: Int(f[6]) ?? 0)

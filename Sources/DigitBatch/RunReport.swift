@@ -9,6 +9,7 @@ extension BatchResults {
         try csv.commit()
         try jsonl.commit()
         try samples.commit()
+        try readings.commit()
         try writeSamplesIDX()
 
         let grid = DigitGrid(title: "Predictions" + (tiles.count < digits ? " (first \(tiles.count) of \(digits) digits)" : ""), tiles: tiles)
@@ -26,7 +27,8 @@ extension BatchResults {
                                                        options: [.prettyPrinted, .sortedKeys]),
                             to: folder.file("summary.json"))
         var lines: [(String, String)] = [("files", "\(files) (\(failed) failed, \(withoutDigits) without digits)"),
-                                         ("digits", String(digits)), ("held for review", String(review))]
+                                         ("digits", String(digits)), ("held for review", String(review)),
+                                         ("not digits", String(notDigits))]
         if let a = accuracy { lines.append(("accuracy", String(format: "%.2f%% of %d labelled digits", 100 * a, labelled))) }
         lines.append(("time", String(format: "%.2f s", seconds)))
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) { lines.append((k.replacingOccurrences(of: "_", with: " "), "\(v)")) }
@@ -56,7 +58,7 @@ extension BatchResults {
     func summary(seconds: Double, extra: [String: any Sendable]) -> [String: Any] {
         var summary: [String: Any] = [
             "files": files, "files_read": files - failed, "files_failed": failed, "files_without_digits": withoutDigits,
-            "digits": digits, "digits_review": review, "seconds": (seconds * 1000).rounded() / 1000,
+            "digits": digits, "digits_review": review, "not_digits": notDigits, "seconds": (seconds * 1000).rounded() / 1000,
             "files_per_second": seconds > 0 ? Double(files) / seconds : 0,
             "errors": errors.map { ["file": $0.0, "reason": $0.1] },
         ]
@@ -66,6 +68,10 @@ extension BatchResults {
             summary["accuracy"] = Double(correct) / Double(labelled)
             summary["accepted_accuracy"] = acceptedLabelled == 0 ? nil : Double(acceptedCorrect) / Double(acceptedLabelled)
             summary["files_with_digit_count_unlike_label"] = countMismatches
+        }
+        if filesLabelled > 0 {
+            summary["files_labelled"] = filesLabelled
+            summary["files_read_exactly"] = filesExact
         }
         for (k, v) in extra { summary[k] = v }
         return summary

@@ -26,13 +26,7 @@ public enum StagePictures {
 
     /// The 28x28 samples side by side (at most 40 a row), as the network sees them.
     public static func samples(_ digits: [ScannedDigit]) -> GrayImage {
-        let perRow = max(1, min(40, digits.count)), rows = max(1, (digits.count + perRow - 1) / perRow)
-        var img = GrayImage(width: perRow * 30, height: rows * 30, value: 64)
-        for (i, d) in digits.enumerated() {
-            let ox = (i % perRow) * 30 + 1, oy = (i / perRow) * 30 + 1
-            for y in 0..<28 { for x in 0..<28 { img[ox + x, oy + y] = UInt8(d.sample[y * 28 + x] * 255) } }
-        }
-        return img
+        GrayImage.tiled(digits.map { d in d.sample.map { UInt8($0 * 255) } })
     }
 
     /// The digits read, in reading order, a space between lines.

@@ -38,3 +38,18 @@ public struct GrayImage: Sendable, Equatable {
         GrayImage(width: width, height: height, pixels: pixels.map { 255 - $0 })
     }
 }
+
+extension GrayImage {
+    /// Square samples (side·side bytes each) side by side, `perRow` to a row, one pixel of `background`
+    /// around each: how samples are shown to a person.
+    public static func tiled(_ samples: [[UInt8]], side: Int = 28, perRow: Int = 40, background: UInt8 = 64) -> GrayImage {
+        let across = max(1, min(perRow, samples.count)), rows = max(1, (samples.count + across - 1) / across)
+        let cell = side + 2
+        var img = GrayImage(width: across * cell, height: rows * cell, value: background)
+        for (i, s) in samples.enumerated() {
+            let ox = (i % across) * cell + 1, oy = (i / across) * cell + 1
+            for y in 0..<side { for x in 0..<side { img[ox + x, oy + y] = s[y * side + x] } }
+        }
+        return img
+    }
+}

@@ -11,8 +11,9 @@ public enum Architecture: String, CaseIterable, Sendable {
     /// The shipped model: 32C3-32C3-32C5S2-64C3-64C3-64C5S2-128-10 with BatchNorm and dropout.
     case `default`
 
-    /// A freshly initialised network, fixed by `seed`.
-    public func build(seed: UInt64) -> Network {
+    /// A freshly initialised network, fixed by `seed`, with `classes` outputs: the ten digits, and an
+    /// eleventh, "not a digit", for models that read pages with other marks on them.
+    public func build(seed: UInt64, classes: Int = 10) -> Network {
         var rng = RandomSource(seed: seed)
         switch self {
         case .mlp:
@@ -20,7 +21,7 @@ public enum Architecture: String, CaseIterable, Sendable {
                 Flatten(),
                 Dense(784, 512, initialization: .uniform, rng: &rng), ReLU(), Dropout(0.2),
                 Dense(512, 512, initialization: .uniform, rng: &rng), ReLU(), Dropout(0.2),
-                Dense(512, 10, initialization: .uniform, rng: &rng),
+                Dense(512, classes, initialization: .uniform, rng: &rng),
             ])
         case .lenet:
             // Each ReLU runs after its pooling: the same function and gradients as the other way round (max
@@ -30,7 +31,7 @@ public enum Architecture: String, CaseIterable, Sendable {
                 Conv2D(32, 64, kernel: 5, padding: 2, initialization: .uniform, rng: &rng), MaxPool(2), ReLU(),
                 Flatten(),
                 Dense(3136, 128, initialization: .uniform, rng: &rng), ReLU(), Dropout(0.5),
-                Dense(128, 10, initialization: .uniform, rng: &rng),
+                Dense(128, classes, initialization: .uniform, rng: &rng),
             ])
         case .m3:
             let channels = [1, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176]
@@ -39,7 +40,7 @@ public enum Architecture: String, CaseIterable, Sendable {
                 layers += [Conv2D(channels[i], channels[i + 1], kernel: 3, bias: false, rng: &rng),
                            BatchNorm(channels[i + 1]), ReLU()] as [any Layer]
             }
-            layers += [Flatten(channelsLast: true), Dense(176 * 8 * 8, 10, bias: false, rng: &rng), BatchNorm(10)]
+            layers += [Flatten(channelsLast: true), Dense(176 * 8 * 8, classes, bias: false, rng: &rng), BatchNorm(classes)]
             return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.5, std: 0.5), layers: layers)
         case .default:
             func block(_ cin: Int, _ cout: Int, _ k: Int, stride: Int = 1, padding: Int = 0) -> [any Layer] {
@@ -52,7 +53,7 @@ public enum Architecture: String, CaseIterable, Sendable {
             layers += block(32, 64, 3) + block(64, 64, 3) + block(64, 64, 5, stride: 2, padding: 2)
             layers += [Dropout(0.4), Flatten()]
             layers += [Dense(1024, 128, bias: false, rng: &rng), BatchNorm(128), ReLU(), Dropout(0.4)]
-            layers += [Dense(128, 10, rng: &rng)]
+            layers += [Dense(128, classes, rng: &rng)]
             return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.1307, std: 0.3081),
                            layers: layers)
         }

@@ -38,17 +38,23 @@ public struct Evaluation: Sendable {
 
     public var accuracy: Double { confusion.accuracy }
 
-    /// Runs `probabilities` over `data` in batches and scores it.
-    public init(data: LabeledImages, classes: Int = 10, probabilities: (Tensor) -> Tensor) {
-        var confusion = ConfusionMatrix(classes: classes)
+    /// Runs `probabilities` over `data` in batches and scores it. The classes are the model's outputs (11
+    /// when it can answer "not a digit", which counts as a wrong reading of a digit).
+    public init(data: LabeledImages, probabilities: (Tensor) -> Tensor) {
+        var confusion = ConfusionMatrix(classes: 10)
         var all = [Float]()
-        all.reserveCapacity(data.count * classes)
         var loss: Double = 0
+        var classes = 10
         let batch = 1000
         var start = 0
         while start < data.count {
             let end = min(data.count, start + batch)
             let p = probabilities(data.tensor(start..<end))
+            if start == 0 && p.shape[1] != confusion.classes {
+                classes = p.shape[1]
+                confusion = ConfusionMatrix(classes: classes)
+                all.reserveCapacity(data.count * classes)
+            }
             for i in 0..<(end - start) {
                 let row = p.row(i)
                 let truth = Int(data.labels[start + i])

@@ -39,7 +39,9 @@ extension Network {
     static func loaded(from file: Safetensors, prefix: String, name: String) throws -> Network {
         guard let arch = file.metadata["architecture"] else { throw ModelFileError.notAModel(name, "no architecture in metadata") }
         guard let a = Architecture(rawValue: arch) else { throw ModelFileError.unknownArchitecture(name, arch) }
-        var net = a.build(seed: 0)
+        let classes = Int(file.metadata["classes"] ?? "10") ?? 10
+        guard (2...64).contains(classes) else { throw ModelFileError.notAModel(name, "bad class count") }
+        var net = a.build(seed: 0, classes: classes)
         try net.load(from: file, prefix: prefix, name: name)
         if let m = file.metadata["normalization_mean"].flatMap(Float.init),
            let s = file.metadata["normalization_std"].flatMap(Float.init) {
@@ -90,7 +92,14 @@ public struct Classifier: Sendable {
             let k = 1 / Float(members.count)
             for i in sum.data.indices { sum.data[i] *= k }
         }
-        return sum
+        return temperature == 1 ? sum : Calibration.scaled(sum, temperature: temperature)
+    }
+
+    /// The temperature the probabilities are scaled by (metadata `temperature`, set by `digits calibrate`):
+    /// p ∝ p^(1/T), so that a reading's confidence is the share of such readings that are right.
+    public var temperature: Float {
+        get { metadata["temperature"].flatMap(Float.init).map { $0 > 0 && $0.isFinite ? $0 : 1 } ?? 1 }
+        set { metadata["temperature"] = newValue == 1 ? nil : String(newValue) }
     }
 
     /// The safetensors form: metadata `format` = digits-model, `architecture`, `members`, input normalisation.
@@ -104,6 +113,7 @@ public struct Classifier: Sendable {
         meta["format"] = "digits-model"
         meta["architecture"] = architecture
         meta["members"] = String(members.count)
+        meta["classes"] = String(members[0].classes)
         meta["normalization_mean"] = String(members[0].normalization.mean)
         meta["normalization_std"] = String(members[0].normalization.std)
         return Safetensors(tensors: tensors, metadata: meta)

@@ -76,6 +76,30 @@ public struct Network: Sendable {
         return total
     }
 
+    /// Outputs per item: 10 for the digits, 11 when the last is "not a digit".
+    public var classes: Int {
+        var shape = [1, 28, 28]
+        for layer in layers { shape = layer.cost(shape).output }
+        return shape.reduce(1, *)
+    }
+
+    /// The same network with `classes` outputs: the last Dense layer keeps its rows and gains new ones that
+    /// start at zero (their class starts improbable through its bias), so fine-tuning can teach a new class
+    /// without unlearning the others. Nil when the network does not end in a Dense layer.
+    public func widened(to classes: Int) -> Network? {
+        guard let last = layers.indices.last, let dense = layers[last] as? Dense, classes > dense.outputs else { return nil }
+        var rng = RandomSource(seed: 0)
+        var wide = Dense(dense.inputs, classes, bias: dense.bias != nil, rng: &rng)
+        let old = dense.outputs, inputs = dense.inputs
+        wide.weight.value.data = dense.weight.value.data + [Float](repeating: 0, count: (classes - old) * inputs)
+        if let b = dense.bias {
+            wide.bias?.value.data = b.value.data + [Float](repeating: -4, count: classes - old)
+        }
+        var layers = self.layers
+        layers[last] = wide
+        return Network(architecture: architecture, normalization: normalization, layers: layers)
+    }
+
     /// Class probabilities for pixels [N, 1, 28, 28] in [0, 1], in inference mode, `batchSize` at a time.
     public func probabilities(_ pixels: Tensor, batchSize: Int = 256, threads: Int = 1) -> Tensor {
         var copy = self

@@ -80,12 +80,22 @@ extension Classifier {
         var outputs = [String]()
         for (k, net) in members.enumerated() {
             let logits = net.exportLayers(into: &g, input: "pixels", prefix: members.count > 1 ? "member\(k)." : "")
-            outputs.append(g.node("Softmax", [logits], [("axis", .int(1))], output: members.count > 1 ? nil : "probabilities"))
+            outputs.append(g.node("Softmax", [logits], [("axis", .int(1))],
+                                  output: members.count > 1 || temperature != 1 ? nil : "probabilities"))
         }
+        let calibrated = temperature != 1
         if members.count > 1 {
             let sum = g.node("Sum", outputs)
             let scale = g.weight("ensemble_scale", Tensor(shape: [1], data: [1 / Float(members.count)]))
-            g.node("Mul", [sum, scale], output: "probabilities")
+            g.node("Mul", [sum, scale], output: calibrated ? "averaged" : "probabilities")
+        }
+        if calibrated {
+            // p ∝ p^(1/T): the log of the probabilities, scaled, through a softmax again.
+            let input = members.count > 1 ? "averaged" : outputs[0]
+            let inverse = g.weight("temperature_inverse", Tensor(shape: [1], data: [1 / temperature]))
+            let floor = g.weight("probability_floor", Tensor(shape: [1], data: [1e-30]))
+            let logs = g.node("Log", [g.node("Max", [input, floor])])
+            g.node("Softmax", [g.node("Mul", [logs, inverse])], [("axis", .int(1))], output: "probabilities")
         }
         var m = ProtoWriter()
         m.int(1, opset >= 13 ? 7 : 6)  // ir_version

@@ -55,6 +55,8 @@ public struct TrainingOptions: Sendable {
     public var threads: Int = 1
     /// Images held out from the end of the training set to validate on (and make any choice with).
     public var validationCount: Int = 5000
+    /// Outputs: 10 digits, or 11 with "not a digit" (labels 10).
+    public var classes: Int = 10
     public var recipe: Recipe
 
     public init(architecture: Architecture, epochs: Int, seed: UInt64 = 1, threads: Int = 1, validationCount: Int = 5000) {
@@ -82,7 +84,7 @@ public struct Trainer: Sendable {
         let held = min(options.validationCount, data.count / 2)
         train = data.slice(0..<(data.count - held))
         validation = data.slice((data.count - held)..<data.count)
-        network = options.architecture.build(seed: options.seed)
+        network = options.architecture.build(seed: options.seed, classes: options.classes)
         optimizer = Optimizer(options.recipe.optimizer)
         average = options.recipe.emaDecay.map { WeightAverage(decay: $0, of: network) }
     }
@@ -94,7 +96,14 @@ public struct Trainer: Sendable {
             throw ModelFileError.otherArchitecture(name, trained.architecture, options.architecture.rawValue)
         }
         precondition(epoch == 0, "start(from:) after training began")
-        network = trained
+        if trained.classes < options.classes {
+            guard let wide = trained.widened(to: options.classes) else {
+                throw ModelFileError.notAModel(name, "its last layer cannot gain the class 'not a digit'")
+            }
+            network = wide
+        } else {
+            network = trained
+        }
         average = options.recipe.emaDecay.map { WeightAverage(decay: $0, of: network) }
     }
 

@@ -21,6 +21,8 @@ public enum Palette {
     public static let purple = Color(hex: 0xCC79A7), grey = Color(hex: 0x999999)
     /// Right, wrong and held for review, as frames in the grids.
     public static let right = green, wrong = vermillion, review = grey
+    /// Marks read as not a digit, drawn apart from every reading.
+    public static let notDigit = purple
     public static let series = [blue, orange, green, vermillion, purple, skyBlue]
 }
 

@@ -1,9 +1,9 @@
 import DigitImage
 import Foundation
 
-/// How a digit's reading turned out.
+/// How a digit's reading turned out; `notDigit` for a mark read as no digit at all.
 public enum TileStatus: String, Sendable {
-    case right, wrong, review, unknown
+    case right, wrong, review, unknown, notDigit
 }
 
 /// One digit to show: its 28x28 sample, what was read, and how sure.
@@ -30,8 +30,12 @@ public struct DigitTile: Sendable {
         case .wrong: return Palette.wrong
         case .review: return Palette.review
         case .unknown: return Palette.blue
+        case .notDigit: return Palette.notDigit
         }
     }
+
+    /// What was read, as shown: the digit, or "not a digit".
+    var reading: String { status == .notDigit ? "not digit" : String(predicted) }
 }
 
 /// A grid of digit thumbnails with what was read under each, framed green (right), red (wrong) or grey
@@ -95,10 +99,10 @@ public struct DigitGrid: Sendable {
                     c.image(crop, x: cx + 100 * s + (side - cw) / 2, y: cy + 6 * s + (side - ch) / 2, w: cw, h: ch)
                 }
                 let truth = t.truth.map(String.init) ?? "?"
-                c.text("\(truth) → \(t.predicted) (\(String(format: "%.2f", t.confidence)))", x: cx + 8 * s,
+                c.text("\(truth) → \(t.reading) (\(String(format: "%.2f", t.confidence)))", x: cx + 8 * s,
                        y: cy + thumb + 26 * s, size: 13 * s, color: Palette.wrong, bold: true)
             } else {
-                let label = "\(t.predicted)  \(String(format: "%.2f", t.confidence))"
+                let label = "\(t.reading)  \(String(format: "%.2f", t.confidence))"
                 c.text(label, x: cx + 12 * s + thumb / 2, y: cy + thumb + 26 * s, size: 13 * s,
                        color: t.status == .wrong ? Palette.wrong : .text, align: .center, bold: t.status == .wrong)
                 if let truth = t.truth, t.status == .wrong {

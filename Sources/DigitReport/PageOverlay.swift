@@ -36,7 +36,16 @@ public struct PageOverlay: Sendable {
         // Labels scale with the digits, within readable bounds.
         let typical = marks.map { Double($0.height) * s }.sorted()
         let size = max(9 * k, min(28 * k, (typical.isEmpty ? 20 : typical[typical.count / 2]) * 0.35))
-        for m in marks {
+        for m in marks where m.status == .notDigit {
+            // Marks that are not digits: a thin dashed frame, no label.
+            let bx = x + Double(m.x) * s, by = top + Double(m.y) * s, bw = Double(m.width) * s, bh = Double(m.height) * s
+            let width = max(1, size / 12), dash = [max(2, size / 4), max(2, size / 4)]
+            c.line(bx, by, bx + bw, by, color: Palette.notDigit, width: width, dash: dash)
+            c.line(bx, by + bh, bx + bw, by + bh, color: Palette.notDigit, width: width, dash: dash)
+            c.line(bx, by, bx, by + bh, color: Palette.notDigit, width: width, dash: dash)
+            c.line(bx + bw, by, bx + bw, by + bh, color: Palette.notDigit, width: width, dash: dash)
+        }
+        for m in marks where m.status != .notDigit {
             let colour: Color = m.status == .right ? Palette.right : m.status == .wrong ? Palette.wrong
                 : m.status == .review ? Palette.review : Palette.blue
             let bx = x + Double(m.x) * s, by = top + Double(m.y) * s

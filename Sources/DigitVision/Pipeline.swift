@@ -17,6 +17,9 @@ public struct ScanOptions: Sendable {
     public var cropSide = 0
     /// Keep a copy of the page at most this many pixels a side when it holds more than one digit (0: none).
     public var previewSide = 0
+    /// Reads samples during the scan, so that a mark holding several touching digits is read as several
+    /// (`TouchingDigits`); without one every mark is one digit.
+    public var reader: TouchingDigits.Reader? = nil
 
     public init() {}
 }
@@ -219,22 +222,32 @@ public enum Pipeline {
         let outcome = Segmenter.regions(components.components, width: cleaned.width, height: cleaned.height, grid: grid)
         clock.lap("segment")
         if outcome.regions.isEmpty { warnings.append("no digit found") }
-        var digits = [ScannedDigit]()
-        digits.reserveCapacity(outcome.regions.count)
+        var regions = [DigitRegion](), samples = [[Float]](), strokes = [Double]()
         for region in outcome.regions {
-            let sample: [Float], stroke: Double
             do {
-                (sample, stroke) = try Normalizer.sample(region, lit: lit, labels: components.labels, style: options.style)
+                let (sample, stroke) = try Normalizer.sample(region, lit: lit, labels: components.labels, style: options.style)
+                regions.append(region); samples.append(sample); strokes.append(stroke)
             } catch {
                 // One mark that cannot be normalised does not cost the page its other digits.
                 warnings.append("mark at \(region.box.x),\(region.box.y) skipped: \(error)")
-                continue
             }
-            let box = angle == 0 ? region.box
-                : originalBox(region.box, angle: angle, rotated: (lit.width, lit.height), original: (decoded.width, decoded.height))
-            digits.append(ScannedDigit(sample: sample, box: box, line: region.line, cell: region.cell, strokeWidth: stroke))
         }
         clock.lap("normalise")
+        var parts = [[TouchingDigits.Part]?](repeating: nil, count: regions.count)
+        if let reader = options.reader, grid == nil {
+            parts = try TouchingDigits.split(regions, samples: samples, lit: lit, labels: components.labels,
+                                             style: options.style, read: reader)
+        }
+        clock.lap("touching")
+        var digits = [ScannedDigit]()
+        digits.reserveCapacity(regions.count)
+        for (k, region) in regions.enumerated() {
+            for part in parts[k] ?? [TouchingDigits.Part(box: region.box, sample: samples[k])] {
+                let box = angle == 0 ? part.box
+                    : originalBox(part.box, angle: angle, rotated: (lit.width, lit.height), original: (decoded.width, decoded.height))
+                digits.append(ScannedDigit(sample: part.sample, box: box, line: region.line, cell: region.cell, strokeWidth: strokes[k]))
+            }
+        }
         if workScale < 1 {
             let k = 1 / workScale
             digits = digits.map { d in

@@ -16,7 +16,7 @@ struct Digits: AsyncParsableCommand {
               130  interrupted (Ctrl-C); nothing half-written is left in place
             """,
         subcommands: [Classify.self, MergeCommand.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self,
-                      Export.self, EnsembleCommand.self, DataCommand.self]
+                      Export.self, EnsembleCommand.self, Calibrate.self, DataCommand.self, Synth.self]
     )
 
     static func main() async {

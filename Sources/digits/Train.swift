@@ -2,6 +2,7 @@ import ArgumentParser
 import DigitBatch
 import DigitData
 import DigitNet
+import DigitSynth
 import Foundation
 
 struct Train: ParsableCommand {
@@ -48,8 +49,14 @@ struct Train: ParsableCommand {
     @Option(help: "Draw continental flags on this fraction (0–1) of the straight training 1s.")
     var flaggedOnes: Float?
 
+    @Option(help: "Add this many synthetic marks that are not digits (class 10) and half as many digits cut from touching strings: a model that reads pages. Give it again with --resume.")
+    var notDigits: Int?
+
     @Option(name: .customLong("init"), help: "Start from this model's weights (same architecture) instead of random ones: fine-tuning.")
     var initial: String?
+
+    @Option(help: "With --init naming an ensemble: the member (from 1) to start from.")
+    var member: Int?
 
     @Flag(help: "Continue the run in --out from its last checkpoint.")
     var resume = false
@@ -58,6 +65,7 @@ struct Train: ParsableCommand {
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
         if learningRate != nil && oneCycle != nil { throw ValidationError("give --learning-rate or --one-cycle, not both") }
         if let flaggedOnes, !(0...1).contains(flaggedOnes) { throw ValidationError("--flagged-ones must be between 0 and 1") }
+        if let notDigits, notDigits < 10 { throw ValidationError("--not-digits must be at least 10") }
     }
 
     func run() throws {
@@ -65,8 +73,13 @@ struct Train: ParsableCommand {
         let dataSet = DataSet.resolve(data.data)
         var all = try Failure.setUp { try dataSet.training() }
         if let limit, limit < all.count { all = all.slice(0..<max(2, limit)) }
+        var validationCount = validation
+        if let notDigits {
+            (all, validationCount) = TrainingMarks.extend(all, validationCount: validation, notDigits: notDigits, seed: seed)
+        }
         var options = TrainingOptions(architecture: model, epochs: epochs, seed: seed,
-                                      threads: threads.threads, validationCount: validation)
+                                      threads: threads.threads, validationCount: validationCount)
+        if notDigits != nil { options.classes = 11 }
         if let learningRate { options.recipe.schedule = .constant(learningRate) }
         if let oneCycle { options.recipe.schedule = .oneCycle(maxRate: oneCycle) }
         if let weightDecay {
@@ -83,10 +96,14 @@ struct Train: ParsableCommand {
         try Failure.setUp {
             if let initial, !resume {
                 let model = try Classifier(contentsOf: URL(fileURLWithPath: initial))
-                guard model.members.count == 1 else {
-                    throw Failure.unusable("\(initial): an ensemble of \(model.members.count) models; --init takes a single model")
+                let k = (member ?? 1) - 1
+                guard model.members.count == 1 || member != nil else {
+                    throw Failure.unusable("\(initial): an ensemble of \(model.members.count) models; name one with --member")
                 }
-                try trainer.start(from: model.members[0], name: initial)
+                guard model.members.indices.contains(k) else {
+                    throw Failure.unusable("\(initial): has no member \(k + 1) (it has \(model.members.count))")
+                }
+                try trainer.start(from: model.members[k], name: initial)
             }
             try run.open(&trainer, resume: resume)
         }

@@ -23,7 +23,7 @@ final class LabelsTests: FolderTestCase {
     func testBadLinesNameTheFileAndLine() throws {
         let path = try write("file,label\nok.png,3\nbad.png,3a\n")
         XCTAssertThrowsError(try Labels(csv: path)) { error in
-            XCTAssertEqual(error as? BatchError, .labels(path: path, line: 3, reason: "label '3a' is not a string of digits"))
+            XCTAssertEqual(error as? BatchError, .labels(path: path, line: 3, reason: "label '3a' is not a string of digits (lines separated by /)"))
         }
         XCTAssertThrowsError(try Labels(csv: dir + "/missing.csv")) { error in
             XCTAssertEqual("\(error)", dir + "/missing.csv: cannot read labels")

@@ -17,7 +17,7 @@ final class MergeJobTests: FolderTestCase {
     func shard(_ name: String, _ rows: [(ResultRow, UInt8?)]) throws -> String {
         let results = try BatchResults(folder: OutputFolder(dir + "/" + name, overwrite: false), labels: nil, rejectBelow: nil)
         for (row, tag) in rows {
-            if let tag { results.recordDigit(row, sample: sample(tag), crop: nil, multiDigit: false) } else { results.recordFile(row) }
+            if let tag { results.recordMark(row, sample: sample(tag), crop: nil, multiDigit: false) } else { results.recordFile(row) }
         }
         try results.finish(seconds: 1.5, extra: ["model": "m.safetensors"])
         return dir + "/" + name

@@ -14,7 +14,7 @@ final class EvaluationTests: XCTestCase {
 
     func testEvaluationScoresGivenProbabilities() {
         let data = LabeledImages(rows: 1, columns: 1, pixels: [0, 0, 0], labels: [0, 1, 1])
-        let e = Evaluation(data: data, classes: 2) { x in
+        let e = Evaluation(data: data) { x in
             Tensor(shape: [x.batch, 2], data: [Float](repeating: 0, count: 0) + (0..<x.batch).flatMap { _ in [0.75, 0.25] as [Float] })
         }
         XCTAssertEqual(e.accuracy, 1.0 / 3)

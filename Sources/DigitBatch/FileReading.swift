@@ -1,0 +1,48 @@
+/// What was read in one file: its digits in reading order, lines separated by `/`, compared with its label.
+/// One row of `readings.csv`.
+public struct FileReading: Sendable, Equatable {
+    public var file: String
+    /// The digits, lines separated by "/"; empty when the file held none or could not be read.
+    public var reading: String
+    public var truth: String?
+    /// ok, review (some digit held for review), no-digit or error.
+    public var status: ResultStatus
+    /// Digits read, and marks that are not digits.
+    public var digits: Int, notDigits: Int
+
+    public init(file: String, reading: String, truth: String?, status: ResultStatus, digits: Int, notDigits: Int) {
+        self.file = file; self.reading = reading; self.truth = truth; self.status = status
+        self.digits = digits; self.notDigits = notDigits
+    }
+
+    /// Whether the reading is the label: line breaks count only when the label has them.
+    public var exact: Bool? {
+        guard let truth else { return nil }
+        return truth.contains("/") ? reading == truth : reading.filter { $0 != "/" } == truth
+    }
+
+    public static let csvColumns = ["file", "reading", "truth", "exact", "digits", "not_digits", "status"]
+    public static let csvHeader = CSV.line(csvColumns)
+
+    public var csvLine: String {
+        CSV.line([file, reading, truth ?? "", exact.map { $0 ? "true" : "false" } ?? "", String(digits), String(notDigits), status.rawValue])
+    }
+
+    /// Decodes a row of readings.csv; nil when the fields are not one.
+    public init?(csvFields f: [String]) {
+        guard f.count >= Self.csvColumns.count, let status = ResultStatus(rawValue: f[6]), let d = Int(f[4]), let n = Int(f[5]) else { return nil }
+        self.init(file: f[0], reading: f[1], truth: f[2].isEmpty ? nil : f[2], status: status, digits: d, notDigits: n)
+    }
+
+    /// The reading of marks given in reading order: the digits, a "/" where the line changes.
+    public static func reading(_ marks: [(line: Int, digit: Int?)]) -> String {
+        var text = "", line: Int?
+        for m in marks {
+            guard let d = m.digit else { continue }
+            if let line, m.line != line { text += "/" }
+            line = m.line
+            text += String(d)
+        }
+        return text
+    }
+}

@@ -1,0 +1,153 @@
+import DigitImage
+import Foundation
+
+/// Stage 6b: a mark that may hold several touching digits is read as several. Candidate cuts are put at the
+/// columns where the mark is thinnest and where its upper or lower outline dips; every run of pieces between
+/// two cuts that could be one digit is normalised and read; the reading whose digits are jointly most probable
+/// wins, the whole mark read as one being one of the candidates. A classifier that knows "not a digit" (trained
+/// on digits run together and on slivers of digits) makes a wrong cut or a merged pair improbable as a digit.
+public enum TouchingDigits {
+    /// Reads samples: class probabilities per sample (10 digits, and "not a digit" last if the model has it).
+    public typealias Reader = @Sendable ([[Float]]) throws -> [[Float]]
+
+    /// A mark at least this wide for its height may hold more than one digit.
+    static let wideAspect = Double(ProcessInfo.processInfo.environment["DIGITS_WIDE"] ?? "") ?? 0.75
+    /// A mark read as one digit at least this surely is left whole, unless it is very wide.
+    static let sureAsOne = Float(ProcessInfo.processInfo.environment["DIGITS_SURE"] ?? "") ?? 0.9
+    /// Pieces at most this wide (times the mark's height) are read as one digit; at least this narrow.
+    static let widest = 1.25, narrowest = 0.08
+    /// At most this many cuts are tried in one mark.
+    static let maxCuts = 18
+    /// Added to a reading's log-probability for each digit in it: a reading of more digits has more factors
+    /// below 1, and without it merged neighbours would win too often.
+    static let partBonus = Double(ProcessInfo.processInfo.environment["DIGITS_PART_BONUS"] ?? "") ?? 0
+
+    /// One digit of a mark: its columns on the page and its sample.
+    public struct Part: Sendable {
+        public var box: Box
+        public var sample: [Float]
+    }
+
+    /// Whether a mark of this box is worth trying to split.
+    static func isWide(_ box: Box) -> Bool { Double(box.width) >= wideAspect * Double(box.height) }
+
+    /// The probability that a row of class probabilities is a digit: the likeliest digit's.
+    static func digitProbability(_ row: [Float]) -> Float { row.prefix(10).max() ?? 0 }
+
+    /// Decides, for each wide mark of a page, whether it is one digit or several; returns the parts of each mark
+    /// that splits (nil where the mark stays whole). `samples` are the marks' whole samples.
+    static func split(_ regions: [DigitRegion], samples: [[Float]], lit: GrayImage, labels: [Int32],
+                      style: SampleStyle, read: Reader) throws -> [[Part]?] {
+        var out = [[Part]?](repeating: nil, count: regions.count)
+        let wide = regions.indices.filter { isWide(regions[$0].box) }
+        guard !wide.isEmpty else { return out }
+        let wholes = try read(wide.map { samples[$0] })
+        for (k, i) in wide.enumerated() {
+            let r = regions[i]
+            let veryWide = Double(r.box.width) >= 1.5 * Double(r.box.height)
+            if !veryWide && wholes[k].count > 10 && wholes[k][10] < 0.5 && digitProbability(wholes[k]) >= sureAsOne { continue }
+            if !veryWide && wholes[k].count <= 10 && digitProbability(wholes[k]) >= sureAsOne { continue }
+            out[i] = try best(r, whole: wholes[k], lit: lit, labels: labels, style: style, read: read)
+        }
+        return out
+    }
+
+    /// The most probable reading of one mark as digits between cuts; nil when the whole mark as one reads best.
+    static func best(_ region: DigitRegion, whole: [Float], lit: GrayImage, labels: [Int32], style: SampleStyle,
+                     read: Reader) throws -> [Part]? {
+        let cuts = [region.box.x] + candidates(region, labels: labels, width: lit.width) + [region.box.maxX]
+        let n = cuts.count - 1
+        guard n >= 2 else { return nil }
+        let h = Double(region.box.height)
+        // Every run of pieces i..<j that could be one digit, except the whole mark (read already).
+        var spans = [(Int, Int)]()
+        for i in 0..<n {
+            for j in (i + 1)...n where !(i == 0 && j == n) {
+                let w = Double(cuts[j] - cuts[i])
+                if w > widest * h { break }
+                if w >= max(2, narrowest * h) { spans.append((i, j)) }
+            }
+        }
+        var samples = [[Float]](), kept = [(Int, Int, Box)]()
+        for (i, j) in spans {
+            guard let box = inkBox(region, columns: cuts[i]..<cuts[j], labels: labels, width: lit.width),
+                  Double(box.height) >= 0.25 * h,
+                  let (sample, _) = try? Normalizer.sample(region, lit: lit, labels: labels, style: style, columns: cuts[i]..<cuts[j])
+            else { continue }
+            samples.append(sample)
+            kept.append((i, j, box))
+        }
+        guard !samples.isEmpty else { return nil }
+        let rows = try read(samples)
+        // Best path over the cuts: the sum of the log-probabilities that each part is a digit.
+        var score = [Double](repeating: -.infinity, count: n + 1), back = [Int](repeating: -1, count: n + 1)
+        score[0] = 0
+        var into = [[(Int, Int)]](repeating: [], count: n + 1)  // (index into kept, from)
+        for (k, s) in kept.enumerated() { into[s.1].append((k, s.0)) }
+        for j in 1...n {
+            for (k, i) in into[j] where score[i] > -.infinity {
+                let v = score[i] + log(Double(max(digitProbability(rows[k]), 1e-6))) + partBonus
+                if v > score[j] { score[j] = v; back[j] = k }
+            }
+        }
+        let asOne = log(Double(max(digitProbability(whole), 1e-6))) + partBonus
+        guard score[n] > asOne else { return nil }
+        var parts = [Part](), j = n
+        while j > 0 {
+            let k = back[j]
+            parts.append(Part(box: kept[k].2, sample: samples[k]))
+            j = kept[k].0
+        }
+        return parts.reversed()
+    }
+
+    /// Candidate cut columns inside the mark: where few of its pixels lie in the column, and where its upper
+    /// outline dips or its lower outline rises; at most `maxCuts`, the thinnest first, none at the very ends.
+    static func candidates(_ region: DigitRegion, labels: [Int32], width: Int) -> [Int] {
+        let b = region.box, wanted = Set(region.labels)
+        var count = [Int](repeating: 0, count: b.width)
+        var top = [Int](repeating: b.height, count: b.width), bottom = [Int](repeating: -1, count: b.width)
+        for y in 0..<b.height {
+            let row = (b.y + y) * width + b.x
+            for x in 0..<b.width where labels[row + x] != 0 && wanted.contains(labels[row + x]) {
+                count[x] += 1
+                top[x] = min(top[x], y)
+                bottom[x] = max(bottom[x], y)
+            }
+        }
+        let margin = max(2, Int(narrowest * Double(b.height)))
+        guard b.width > 2 * margin else { return [] }
+        var found = [(x: Int, cost: Int)]()
+        let reach = max(2, b.height / 12)
+        for x in margin..<(b.width - margin) {
+            let lo = max(0, x - reach), hi = min(b.width - 1, x + reach)
+            let window = lo...hi
+            let thinnest = count[x] == window.map { count[$0] }.min()
+            let dip = top[x] == window.map { top[$0] }.max() && top[x] > top[lo] && top[x] > top[hi]
+            let rise = bottom[x] == window.map { bottom[$0] }.min() && bottom[x] < bottom[lo] && bottom[x] < bottom[hi]
+            if thinnest || dip || rise { found.append((x, count[x])) }
+        }
+        // Neighbouring columns of one valley give one cut: its thinnest column.
+        var cuts = [(x: Int, cost: Int)]()
+        for f in found {
+            if let last = cuts.last, f.x - last.x <= 2 {
+                if f.cost < last.cost { cuts[cuts.count - 1] = f }
+            } else {
+                cuts.append(f)
+            }
+        }
+        return cuts.sorted { $0.cost < $1.cost }.prefix(maxCuts).map { b.x + $0.x }.sorted()
+    }
+
+    /// The box of the mark's ink within `columns`.
+    static func inkBox(_ region: DigitRegion, columns: Range<Int>, labels: [Int32], width: Int) -> Box? {
+        let b = region.box, wanted = Set(region.labels)
+        var x0 = Int.max, x1 = Int.min, y0 = Int.max, y1 = Int.min
+        for y in b.y..<b.maxY {
+            for x in columns where labels[y * width + x] != 0 && wanted.contains(labels[y * width + x]) {
+                x0 = min(x0, x); x1 = max(x1, x); y0 = min(y0, y); y1 = max(y1, y)
+            }
+        }
+        return x0 > x1 ? nil : Box(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
+    }
+}
