@@ -52,7 +52,7 @@ let package = Package(
         // The gray image and the box that the scan pipeline and the reports share. Plain Swift.
         .target(name: "DigitImage"),
         // The scan pipeline: image → digits → MNIST-style samples.
-        .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim"], exclude: ["README.md"]),
+        .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim", "DigitNet"], exclude: ["README.md"]),
         // Pictures of the work: charts, image grids, page overlays, PDF reports. Cairo and plain data only.
         .target(name: "DigitReport", dependencies: ["DigitImage", "CCairo"]),
         // The network: tensors, layers, optimisers, training. BLAS only.
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitImage", "DigitShim"]),
         .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "DigitImage", "CCairo"]),
         .testTarget(name: "DigitSynthTests", dependencies: ["DigitSynth", "DigitNet", "DigitVision", "DigitImage"]),
-        .testTarget(name: "DigitBatchTests", dependencies: ["DigitBatch", "DigitVision", "DigitImage", "DigitNet"]),
+        .testTarget(name: "DigitBatchTests", dependencies: ["DigitBatch", "DigitVision", "DigitImage", "DigitNet", "DigitData", "DigitReport", "DigitSynth"]),
         // End-to-end: runs the built `digits` binary on folders of real and broken files.
         .testTarget(name: "digitsTests", dependencies: ["digits"]),
     ],

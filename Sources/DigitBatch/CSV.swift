@@ -1,8 +1,8 @@
 /// RFC 4180 CSV: the fields of one line out, the rows of a text in.
 public enum CSV {
-    /// One field, quoted when it holds a separator, a quote or a line break.
+    /// One field, quoted when it holds a separator, a quote or a line break (\n, \r or both).
     public static func field(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+        s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 

@@ -70,7 +70,7 @@ public struct ClassifyJob: Sendable {
 
     /// One batched pass of the network over every digit of `outcomes`; if the engine fails, the files with
     /// digits become errors that say why.
-    func read(_ outcomes: inout [FileOutcome], threads: Int) {
+    public func read(_ outcomes: inout [FileOutcome], threads: Int) {
         do {
             let rows = try engine.probabilityRows(outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }, threads: threads)
             var next = 0

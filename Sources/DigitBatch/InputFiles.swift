@@ -27,7 +27,8 @@ public enum InputFiles {
             if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
                 walk(path, visited: &visited, into: &out)
             } else {
-                out.append(InputEntry(path: path, problem: nil))  // named explicitly: read it, or report why not
+                // Named explicitly: read it, or report why not (a FIFO or a device is never opened: it could block).
+                out.append(InputEntry(path: path, problem: special(path).map { "not a regular file (\($0))" }))
             }
         }
         // One entry per path, sorted.
@@ -58,9 +59,27 @@ public enum InputFiles {
             }
             if isDir.boolValue {
                 walk(path, visited: &visited, into: &out)
+            } else if let kind = special(path) {
+                // Never opened: reading a FIFO blocks until someone writes to it. Listed if it claims to be an image.
+                if imageExtensions.contains((path as NSString).pathExtension.lowercased()) {
+                    out.append(InputEntry(path: path, problem: "not a regular file (\(kind))"))
+                }
             } else if isImage(path) {
                 out.append(InputEntry(path: path, problem: nil))
             }
+        }
+    }
+
+    /// What a path that exists but is neither a regular file nor a folder is (after links): nil for those two.
+    static func special(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
         }
     }
 

@@ -10,7 +10,9 @@ import Foundation
 /// dots, scribbles, frames, crosses, stains and noise.
 public struct NotDigits {
     /// Handwriting fonts that Debian packages (`scripts/setup-fonts` installs them), and a print font.
-    public static let fonts = ["DkgHandwriting", "Humor Sans", "Breip", "Klee One", "femkeklaver", "Rufscript", "DejaVu Sans"]
+    public static let fonts = ["DkgHandwriting", "Humor Sans", "Breip", "Klee One", "femkeklaver", "Rufscript", "Because We Build",
+                               "Because We Connect", "Because We Create", "Because We Learn", "Because We Mentor",
+                               "Because We Organize", "Dancing Script", "Ecolier_court", "Comic Neue", "DejaVu Sans"]
     /// Letters that no one could tell from a digit on their own (O and 0, I and 1, S and 5, Z and 2, B and 8, …)
     /// are left out as single letters; they appear inside words.
     static let letters = Array("ACEFHKLMNPRUVWXYacdefhkmnprtuvwxy")
@@ -28,22 +30,25 @@ public struct NotDigits {
         rng = RandomSource(seed: seed)
     }
 
-    /// The next not-digit sample (784 bytes, ink bright), cycling through the kinds.
-    public mutating func next() -> [UInt8] {
+    /// The next sample (784 bytes, ink bright) and its class: `MarkClasses.severalDigits` for digits run
+    /// together, `MarkClasses.notDigit` for the rest.
+    public mutating func next() -> ([UInt8], UInt8) {
         while true {
             let k = rng.uniform()
             let picture: GrayImage?, columns: Range<Int>?
-            if k < 0.3 {
+            var label = UInt8(MarkClasses.notDigit)
+            if k < 0.35 {
                 (picture, columns) = (runTogether(), nil)
-            } else if k < 0.4 {
+                label = UInt8(MarkClasses.severalDigits)
+            } else if k < 0.43 {
                 (picture, columns) = piece()
-            } else if k < 0.7 {
+            } else if k < 0.8 {
                 (picture, columns) = (glyphs(), nil)
             } else {
                 (picture, columns) = (strokes(), nil)
             }
             guard let picture, let sample = try? Normalizer.sample(ofMark: picture, columns: columns) else { continue }
-            return sample.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+            return (sample.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }, label)
         }
     }
 
@@ -54,9 +59,10 @@ public struct NotDigits {
         }
     }
 
-    /// Two or three digits whose strokes touch or overlap: one mark, several digits.
+    /// Two to six digits whose strokes touch or overlap: one mark, several digits (mostly two or three).
     mutating func runTogether() -> GrayImage {
-        let n = rng.uniform() < 0.8 ? 2 : 3
+        let k = rng.uniform()
+        let n = k < 0.5 ? 2 : k < 0.75 ? 3 : k < 0.88 ? 4 : k < 0.95 ? 5 : 6
         let s = DigitString.make((0..<n).map { _ in anyDigit() }, of: digits, touching: rng.uniform() < 0.85, rng: &rng)
         return s.picture
     }
@@ -77,7 +83,7 @@ public struct NotDigits {
         let font = Self.fonts[Int(rng.next() % UInt64(Self.fonts.count))]
         let k = rng.uniform()
         let text: String
-        if k < 0.4 {
+        if k < 0.5 {
             text = String(Self.letters[Int(rng.next() % UInt64(Self.letters.count))])
         } else if k < 0.7 {
             text = Self.symbols[Int(rng.next() % UInt64(Self.symbols.count))]

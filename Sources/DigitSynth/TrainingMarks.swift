@@ -2,17 +2,18 @@ import DigitNet
 import DigitVision
 
 /// The training set of a model that reads pages: MNIST's digits, digits cut from synthetic touching strings
-/// at their true boundaries (they carry bits of their neighbours, as real cuts do), and marks that are not
-/// digits (class 10). Made by the project's own code from MNIST's training images only.
+/// at their true boundaries (they carry bits of their neighbours, as real cuts do), marks that are not digits
+/// (class 10) and digits run together (class 11). Made by the project's own code from MNIST's training images only.
 public enum TrainingMarks {
-    /// `notDigits` samples of class 10 and `cutDigits` samples of digits cut from strings, drawn from `digits`.
+    /// `notDigits` samples of classes 10 and 11 and `cutDigits` samples of digits cut from strings, drawn from `digits`.
     public static func make(from digits: LabeledImages, notDigits: Int, cutDigits: Int, seed: UInt64) -> LabeledImages {
         var pixels = [UInt8](), labels = [UInt8]()
         pixels.reserveCapacity((notDigits + cutDigits) * 784)
         var marks = NotDigits(digits: digits, seed: seed)
         for _ in 0..<notDigits {
-            pixels += marks.next()
-            labels.append(10)
+            let (sample, label) = marks.next()
+            pixels += sample
+            labels.append(label)
         }
         var rng = RandomSource(seed: seed, 7)
         while labels.count < notDigits + cutDigits {
@@ -33,7 +34,7 @@ public enum TrainingMarks {
 }
 
 extension TrainingMarks {
-    /// MNIST's training images with synthetic marks added to both parts: `notDigits` marks of class 10 and
+    /// MNIST's training images with synthetic marks added to both parts: `notDigits` marks of classes 10 and 11 and
     /// half as many digits cut from strings, a tenth of each held out with the last `validationCount` MNIST
     /// images. Returns the data in the order `Trainer` splits it (validation last) and the new validation count.
     public static func extend(_ mnist: LabeledImages, validationCount: Int, notDigits: Int, seed: UInt64) -> (LabeledImages, Int) {

@@ -1,4 +1,5 @@
 import DigitImage
+import DigitNet
 import Foundation
 
 /// Stage 6b: a mark that may hold several touching digits is read as several. Candidate cuts are put at the
@@ -11,16 +12,14 @@ public enum TouchingDigits {
     public typealias Reader = @Sendable ([[Float]]) throws -> [[Float]]
 
     /// A mark at least this wide for its height may hold more than one digit.
-    static let wideAspect = Double(ProcessInfo.processInfo.environment["DIGITS_WIDE"] ?? "") ?? 0.75
+    static let wideAspect = 0.6
     /// A mark read as one digit at least this surely is left whole, unless it is very wide.
-    static let sureAsOne = Float(ProcessInfo.processInfo.environment["DIGITS_SURE"] ?? "") ?? 0.9
+    static let sureAsOne: Float = 0.9
     /// Pieces at most this wide (times the mark's height) are read as one digit; at least this narrow.
     static let widest = 1.25, narrowest = 0.08
     /// At most this many cuts are tried in one mark.
     static let maxCuts = 18
-    /// Added to a reading's log-probability for each digit in it: a reading of more digits has more factors
-    /// below 1, and without it merged neighbours would win too often.
-    static let partBonus = Double(ProcessInfo.processInfo.environment["DIGITS_PART_BONUS"] ?? "") ?? 0
+
 
     /// One digit of a mark: its columns on the page and its sample.
     public struct Part: Sendable {
@@ -43,18 +42,42 @@ public enum TouchingDigits {
         guard !wide.isEmpty else { return out }
         let wholes = try read(wide.map { samples[$0] })
         for (k, i) in wide.enumerated() {
-            let r = regions[i]
-            let veryWide = Double(r.box.width) >= 1.5 * Double(r.box.height)
-            if !veryWide && wholes[k].count > 10 && wholes[k][10] < 0.5 && digitProbability(wholes[k]) >= sureAsOne { continue }
-            if !veryWide && wholes[k].count <= 10 && digitProbability(wholes[k]) >= sureAsOne { continue }
-            out[i] = try best(r, whole: wholes[k], lit: lit, labels: labels, style: style, read: read)
+            let w = wholes[k], top = w.top.index
+            switch decision(w, veryWide: Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height)) {
+            case .keep: continue
+            case .split, .splitOrKeep:
+                out[i] = try best(regions[i], whole: w, lit: lit, labels: labels, style: style, read: read,
+                                  wholeAllowed: top != MarkClasses.severalDigits)
+            case .splitIfSure:
+                // Read whole as not a digit, yet very wide: a number written joined up, or a word. Its parts must
+                // read surely as digits (a word's letters do not).
+                if let parts = try best(regions[i], whole: w, lit: lit, labels: labels, style: style, read: read,
+                                        wholeAllowed: true, sureParts: true) {
+                    out[i] = parts
+                }
+            }
         }
         return out
     }
 
+    enum Decision { case keep, split, splitOrKeep, splitIfSure }
+
+    /// What to do with a wide mark read whole as `w`: a model that reads pages says whether it is several
+    /// digits (split it), not a digit (keep it whole: a letter or a word is not cut into digits) or one digit
+    /// (keep it when sure); a digits-only model is split unless it reads the mark surely as one digit.
+    static func decision(_ w: [Float], veryWide: Bool) -> Decision {
+        let top = w.top.index
+        if w.count >= MarkClasses.pageModel {
+            if top == MarkClasses.severalDigits { return .split }
+            if top == MarkClasses.notDigit { return veryWide ? .splitIfSure : .keep }
+            return w[top] >= sureAsOne ? .keep : .splitOrKeep
+        }
+        return !veryWide && digitProbability(w) >= sureAsOne ? .keep : .splitOrKeep
+    }
+
     /// The most probable reading of one mark as digits between cuts; nil when the whole mark as one reads best.
     static func best(_ region: DigitRegion, whole: [Float], lit: GrayImage, labels: [Int32], style: SampleStyle,
-                     read: Reader) throws -> [Part]? {
+                     read: Reader, wholeAllowed: Bool, sureParts: Bool = false) throws -> [Part]? {
         let cuts = [region.box.x] + candidates(region, labels: labels, width: lit.width) + [region.box.maxX]
         let n = cuts.count - 1
         guard n >= 2 else { return nil }
@@ -86,18 +109,21 @@ public enum TouchingDigits {
         for (k, s) in kept.enumerated() { into[s.1].append((k, s.0)) }
         for j in 1...n {
             for (k, i) in into[j] where score[i] > -.infinity {
-                let v = score[i] + log(Double(max(digitProbability(rows[k]), 1e-6))) + partBonus
+                let v = score[i] + log(Double(max(digitProbability(rows[k]), 1e-6)))
                 if v > score[j] { score[j] = v; back[j] = k }
             }
         }
-        let asOne = log(Double(max(digitProbability(whole), 1e-6))) + partBonus
-        guard score[n] > asOne else { return nil }
-        var parts = [Part](), j = n
+        let asOne = wholeAllowed ? log(Double(max(digitProbability(whole), 1e-6))) : -Double.infinity
+        guard score[n] > asOne, score[n] > -.infinity else { return nil }
+        var parts = [Part](), j = n, least: Float = 1
         while j > 0 {
             let k = back[j]
             parts.append(Part(box: kept[k].2, sample: samples[k]))
+            least = min(least, digitProbability(rows[k]))
             j = kept[k].0
         }
+        // Sure parts: every one read as a digit at least as surely as a mark read whole is kept whole.
+        if sureParts && least < sureAsOne { return nil }
         return parts.reversed()
     }
 

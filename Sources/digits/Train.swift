@@ -49,7 +49,7 @@ struct Train: ParsableCommand {
     @Option(help: "Draw continental flags on this fraction (0–1) of the straight training 1s.")
     var flaggedOnes: Float?
 
-    @Option(help: "Add this many synthetic marks that are not digits (class 10) and half as many digits cut from touching strings: a model that reads pages. Give it again with --resume.")
+    @Option(help: "Add this many synthetic marks that are not digits or are several digits run together (classes 10 and 11), and half as many digits cut from touching strings: a model that reads pages. Give it again with --resume.")
     var notDigits: Int?
 
     @Option(name: .customLong("init"), help: "Start from this model's weights (same architecture) instead of random ones: fine-tuning.")
@@ -79,7 +79,7 @@ struct Train: ParsableCommand {
         }
         var options = TrainingOptions(architecture: model, epochs: epochs, seed: seed,
                                       threads: threads.threads, validationCount: validationCount)
-        if notDigits != nil { options.classes = 11 }
+        if notDigits != nil { options.classes = MarkClasses.pageModel }
         if let learningRate { options.recipe.schedule = .constant(learningRate) }
         if let oneCycle { options.recipe.schedule = .oneCycle(maxRate: oneCycle) }
         if let weightDecay {

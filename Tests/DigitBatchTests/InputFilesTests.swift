@@ -28,6 +28,17 @@ final class InputFilesTests: FolderTestCase {
         XCTAssertTrue(entries[3].problem?.hasPrefix("symlink loop") == true)
     }
 
+    /// A FIFO in a folder is never opened (reading one blocks): one without an image's name is passed over,
+    /// one named like an image, or named on the command line, is listed as not a regular file.
+    func testFIFOsAreNeverOpened() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo(dir + "/in/pipe", 0o644), 0)
+        XCTAssertEqual(mkfifo(dir + "/in/pipe.png", 0o644), 0)
+        let entries = InputFiles.collect([dir + "/in", dir + "/in/pipe"])
+        XCTAssertEqual(entries.map { ($0.path as NSString).lastPathComponent }, ["pipe", "pipe.png"])
+        XCTAssertEqual(entries.map(\.problem), ["not a regular file (a FIFO)", "not a regular file (a FIFO)"])
+    }
+
     /// Shards are contiguous, differ in size by at most one, and together hold every input once.
     func testShardsCoverEveryInputOnce() throws {
         let items = Array(0..<23)

@@ -10,7 +10,8 @@ final class ResultRowTests: XCTestCase {
 
     /// Names with separators, quotes and line breaks survive a CSV round trip; the other columns too.
     func testCSVEscapingRoundTrips() {
-        let names = ["plain.png", "a,b.png", "say \"hi\".png", "two\nlines.png", "all, \"of\"\nthem.png"]
+        let names = ["plain.png", "a,b.png", "say \"hi\".png", "two\nlines.png", "all, \"of\"\nthem.png", "carriage\rreturn.png",
+                     "crlf\r\n.png"]
         for name in names {
             var row = digit
             row.file = name

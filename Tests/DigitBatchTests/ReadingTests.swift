@@ -1,0 +1,75 @@
+import DigitBatch
+import DigitData
+import DigitImage
+import DigitNet
+import DigitReport
+import DigitSynth
+import DigitVision
+import Foundation
+import XCTest
+
+/// What the bundled model and the scan pipeline read on pictures made for the purpose: touching digits, a word,
+/// a frame. These are the behaviours a page of real paperwork needs.
+final class ReadingTests: XCTestCase {
+    static let job: ClassifyJob? = {
+        guard let (classifier, _) = try? loadClassifier(nil) else { return nil }
+        return ClassifyJob(engine: .digits(classifier), threads: 1)
+    }()
+
+    /// Reads one picture as `digits classify` does: the marks, and what each was read as (nil: not a digit).
+    func read(_ image: GrayImage) throws -> [Int?] {
+        let job = try XCTUnwrap(Self.job)
+        let path = NSTemporaryDirectory() + "reading-\(UUID().uuidString).png"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try image.writePNG(to: path)
+        var outcomes = [job.scan(InputEntry(path: path))]
+        XCTAssertNil(outcomes[0].error)
+        job.read(&outcomes, threads: 1)
+        return outcomes[0].probabilities.map { p in p.top.index < MarkClasses.digits ? p.top.index : nil }
+    }
+
+    func testDigitsModel() throws {
+        let job = try XCTUnwrap(Self.job)
+        guard case let .digits(c) = job.engine else { return XCTFail("engine") }
+        XCTAssertEqual(c.members[0].classes, MarkClasses.pageModel, "the bundled model reads pages")
+    }
+
+    /// Pairs of MNIST test digits pushed together until their strokes touch read as two digits, in order.
+    func testTouchingPairsReadAsTwoDigits() throws {
+        guard let path = ProcessInfo.processInfo.environment["DIGITS_DATA"] else { throw XCTSkip("DIGITS_DATA not set") }
+        let test = try DataSet.resolve(path).test()
+        var rng = RandomSource(seed: 11)
+        var two = 0, right = 0
+        let pairs = 20
+        for _ in 0..<pairs {
+            let a = Int(rng.next() % 10_000), b = Int(rng.next() % 10_000)
+            let s = DigitString.make([a, b], of: test, touching: true, rng: &rng)
+            let marks = try read(s.onPaper(&rng)).compactMap { $0 }
+            if marks.count == 2 { two += 1 }
+            if marks.map(String.init).joined() == s.label { right += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(two, 17, "touching pairs read as two digits")
+        XCTAssertGreaterThanOrEqual(right, 15, "touching pairs read right")
+    }
+
+    /// A handwritten-looking word is no digit.
+    func testAWordReadsAsNoDigit() throws {
+        for word in ["hello", "Name", "Street"] {
+            let image = renderImage(width: 420, height: 160) { c in
+                c.fill(.white)
+                c.text(word, x: 30, y: 110, size: 80, color: .black)
+            }
+            XCTAssertEqual(try read(image).compactMap { $0 }, [], word)
+        }
+    }
+
+    /// A black frame, or a blank page, holds no digit.
+    func testAFrameReadsAsNoDigit() throws {
+        let frame = renderImage(width: 300, height: 200) { c in
+            c.fill(.white)
+            c.rect(40, 30, 220, 140, stroke: .black, lineWidth: 8)
+        }
+        XCTAssertEqual(try read(frame).compactMap { $0 }, [])
+        XCTAssertEqual(try read(GrayImage(width: 200, height: 200, value: 235)).compactMap { $0 }, [])
+    }
+}
