@@ -4,8 +4,8 @@ public enum BatchError: Error, CustomStringConvertible, Equatable {
     case labels(path: String, line: Int?, reason: String)
     /// An output folder that cannot be used.
     case outputFolder(path: String, reason: String)
-    /// A file that cannot be written.
-    case cannotWrite(path: String)
+    /// A file that cannot be written, and why.
+    case cannotWrite(path: String, reason: String)
     /// A folder given to `merge` that is not the output of `digits classify`, or is inconsistent.
     case notResults(path: String, reason: String)
     /// The model, or the engine running it, failed.
@@ -15,7 +15,7 @@ public enum BatchError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .labels(path, line, reason): return "\(path)\(line.map { ":\($0)" } ?? ""): \(reason)"
         case let .outputFolder(path, reason): return "\(path): \(reason)"
-        case let .cannotWrite(path): return "\(path): cannot write"
+        case let .cannotWrite(path, reason): return "\(path): cannot write: \(reason)"
         case let .notResults(path, reason): return "\(path): \(reason)"
         case let .model(reason): return reason
         }

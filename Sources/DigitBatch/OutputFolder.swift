@@ -40,7 +40,7 @@ public final class StagedFile {
         self.target = target
         temporary = target + ".partial"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let h = FileHandle(forWritingAtPath: temporary) else { throw BatchError.cannotWrite(path: target) }
+              let h = FileHandle(forWritingAtPath: temporary) else { throw BatchError.cannotWrite(path: target, reason: "cannot create \(temporary)") }
         handle = h
     }
 
@@ -51,15 +51,23 @@ public final class StagedFile {
         if buffer.count > 1 << 20 { flush() }
     }
 
+    /// The first write error (a full disk, a lost device): later writes are dropped and `commit` throws it.
+    private var failure: (any Error)?
+
     private func flush() {
-        handle.write(buffer)
+        guard failure == nil else { buffer.removeAll(); return }
+        do { try handle.write(contentsOf: buffer) } catch { failure = error }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Puts the finished file in place.
+    /// Puts the finished file in place; throws, leaving the target as it was, if any write failed.
     public func commit() throws {
         flush()
         try handle.close()
+        if let failure {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw BatchError.cannotWrite(path: target, reason: (failure as NSError).localizedDescription)
+        }
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
         try FileManager.default.moveItem(atPath: temporary, toPath: target)
     }
