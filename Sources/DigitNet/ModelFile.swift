@@ -45,6 +45,9 @@ extension Network {
         try net.load(from: file, prefix: prefix, name: name)
         if let m = file.metadata["normalization_mean"].flatMap(Float.init),
            let s = file.metadata["normalization_std"].flatMap(Float.init) {
+            guard m.isFinite, s.isFinite, s > 0 else {
+                throw ModelFileError.notAModel(name, "input normalisation mean \(m), std \(s): the std must be a positive number")
+            }
             net.normalization = InputNormalization(mean: m, std: s)
         }
         return net

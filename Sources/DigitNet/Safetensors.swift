@@ -111,9 +111,19 @@ public struct Safetensors: Sendable {
                     dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offsets[0]..<offsets[1]]))
                 }
             }
+            guard values.allSatisfy(\.isFinite) else {
+                throw SafetensorsError.badHeader(name, "tensor '\(key)' holds values that are not finite (NaN or infinity)")
+            }
             tensors.append((key, Tensor(shape: shape, data: values), offsets[0]))
         }
         tensors.sort { $0.2 < $1.2 }
+        // The tensors tile the data section: each starts where the one before ends, the last at its end.
+        var end = 0
+        for (key, t, start) in tensors {
+            guard start == end else { throw SafetensorsError.badHeader(name, "tensor '\(key)' does not start where the one before ends (byte \(start), expected \(end))") }
+            end = start + t.count * 4
+        }
+        guard end == body.count else { throw SafetensorsError.badHeader(name, "the data section holds \(body.count - end) bytes that no tensor uses") }
         self.init(tensors: tensors.map { ($0.0, $0.1) }, metadata: meta)
     }
 }

@@ -209,6 +209,9 @@ public struct Trainer: Sendable {
         guard let e = file.metadata["epoch"].flatMap(Int.init), let s = file.metadata["step"].flatMap(Int.init) else {
             throw ModelFileError.notAModel(name, "checkpoint has no epoch")
         }
+        guard e >= 0, s >= 0 else {
+            throw ModelFileError.notAModel(name, "checkpoint has epoch \(e) and step \(s); neither can be negative")
+        }
         try network.load(from: file, prefix: "", name: name)
         var opt = Optimizer(options.recipe.optimizer)
         opt.step = s

@@ -127,6 +127,11 @@ struct Train: ParsableCommand {
                 line.finish("interrupted in epoch \(e); \(run.checkpointURL.path) holds epoch \(e - 1); continue with --resume")
                 throw Failure(status: 130, message: nil)
             }
+            guard record.trainLoss.isFinite else {
+                // Nothing is saved: the weights are no longer numbers.
+                line.finish("")
+                throw Failure.failed("training diverged in epoch \(e) (the loss is not a number); \(run.checkpointURL.path) keeps epoch \(e - 1); try a lower --learning-rate")
+            }
             try Failure.working {
                 try run.save(trainer, record: record)
                 try TrainingHistory.plot(run.history(), to: out)

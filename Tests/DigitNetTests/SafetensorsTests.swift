@@ -25,6 +25,37 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(back.order, ["b", "a"])
     }
 
+    /// Weights that are not finite, tensors that overlap or leave bytes unused, and absurd metadata are refused
+    /// with the reason, before anything runs on them.
+    func testDamagedModelsAreRefused() throws {
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "accepted" } catch { return "\(error)" }
+        }
+        let nan = Safetensors(tensors: [("w", Tensor(shape: [2], data: [1, .nan]))], metadata: [:]).encoded()
+        XCTAssertTrue(message { _ = try Safetensors(data: nan, name: "n") }.contains("not finite"))
+        let inf = Safetensors(tensors: [("w", Tensor(shape: [2], data: [.infinity, 1]))], metadata: [:]).encoded()
+        XCTAssertTrue(message { _ = try Safetensors(data: inf, name: "i") }.contains("not finite"))
+        // Point both tensors at the same bytes.
+        var bytes = sample.encoded()
+        let headerLength = Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        var header = String(decoding: bytes.subdata(in: 8..<(8 + headerLength)), as: UTF8.self)
+        header = header.replacingOccurrences(of: "[24,28]", with: "[20,24]")
+        bytes.replaceSubrange(8..<(8 + headerLength), with: Data(header.utf8))
+        XCTAssertTrue(message { _ = try Safetensors(data: bytes, name: "o") }.contains("does not start where the one before ends")
+                      || message { _ = try Safetensors(data: bytes, name: "o") }.contains("no tensor uses"))
+
+        var file = Classifier(members: [Architecture.mlp.build(seed: 1)]).safetensors()
+        file.metadata["normalization_std"] = "0"
+        XCTAssertTrue(message { _ = try Classifier(file, name: "s") }.contains("the std must be a positive number"))
+
+        var trainer = Trainer(options: TrainingOptions(architecture: .mlp, epochs: 1), data:
+            LabeledImages(rows: 28, columns: 28, pixels: [UInt8](repeating: 0, count: 4 * 784), labels: [0, 1, 2, 3]))
+        var checkpoint = trainer.checkpoint()
+        checkpoint.metadata["epoch"] = "-5"
+        let restored = message { try trainer.restore(from: checkpoint, name: "c") }
+        XCTAssertTrue(restored.contains("neither can be negative"), restored)
+    }
+
     func testTruncatedAndCorruptFilesAreClearErrors() {
         let bytes = sample.encoded()
         for cut in [0, 5, 8, 20, bytes.count - 1] {
