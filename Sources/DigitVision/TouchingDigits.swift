@@ -33,6 +33,17 @@ public enum TouchingDigits {
     /// The probability that a row of class probabilities is a digit: the likeliest digit's.
     static func digitProbability(_ row: [Float]) -> Float { row.prefix(10).max() ?? 0 }
 
+    /// A part of a mark may also be no digit (the dot or dash after an amount, the stroke under it), at a cost:
+    /// otherwise a digit could be read away as two strokes that are not digits.
+    static let notDigitCost = log(2.0)
+
+    /// How a part of a mark is best read, and its log-probability with the cost of reading no digit.
+    static func partScore(_ row: [Float]) -> (digit: Bool, score: Double, p: Float) {
+        let pd = digitProbability(row), pn = row.count > MarkClasses.notDigit ? row[MarkClasses.notDigit] : 0
+        let asDigit = log(Double(max(pd, 1e-6))), asOther = log(Double(max(pn, 1e-6))) - notDigitCost
+        return asDigit >= asOther ? (true, asDigit, pd) : (false, asOther, pn)
+    }
+
     /// Decides, for each wide mark of a page, whether it is one digit or several; returns the parts of each mark
     /// that splits (nil where the mark stays whole). `samples` are the marks' whole samples.
     static func split(_ regions: [DigitRegion], samples: [[Float]], lit: GrayImage, labels: [Int32],
@@ -43,6 +54,7 @@ public enum TouchingDigits {
         let wholes = try read(wide.map { samples[$0] })
         for (k, i) in wide.enumerated() {
             let w = wholes[k], top = w.top.index
+            if debug { print("mark", regions[i].box, "top", top, w.map { String(format: "%.2f", $0) }.joined(separator: " "), decision(w, veryWide: Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height))) }
             switch decision(w, veryWide: Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height)) {
             case .keep: continue
             case .split, .splitOrKeep:
@@ -60,6 +72,7 @@ public enum TouchingDigits {
         return out
     }
 
+    static let debug = ProcessInfo.processInfo.environment["DIGITS_DEBUG"] != nil
     enum Decision { case keep, split, splitOrKeep, splitIfSure }
 
     /// What to do with a wide mark read whole as `w`: a model that reads pages says whether it is several
@@ -91,38 +104,46 @@ public enum TouchingDigits {
                 if w >= max(2, narrowest * h) { spans.append((i, j)) }
             }
         }
-        var samples = [[Float]](), kept = [(Int, Int, Box)]()
+        var samples = [[Float]](), kept = [(Int, Int, Box)](), flat = [Bool]()
         for (i, j) in spans {
             guard let box = inkBox(region, columns: cuts[i]..<cuts[j], labels: labels, width: lit.width),
-                  Double(box.height) >= 0.25 * h,
                   let (sample, _) = try? Normalizer.sample(region, lit: lit, labels: labels, style: style, columns: cuts[i]..<cuts[j])
             else { continue }
             samples.append(sample)
             kept.append((i, j, box))
+            // A part a quarter of the mark's height or less is a dash or a dot, whatever it looks like alone.
+            flat.append(Double(box.height) < 0.25 * h)
         }
         guard !samples.isEmpty else { return nil }
-        let rows = try read(samples)
+        var rows = try read(samples)
+        let other = (0..<rows[0].count).map { Float($0 == MarkClasses.notDigit ? 1 : 0) }
+        for k in rows.indices where flat[k] && rows[k].count > MarkClasses.notDigit { rows[k] = other }
+        if debug { print("cuts", cuts); for (k, s) in kept.enumerated() { print("  part", s.0, s.1, rows[k].top.index, String(format: "%.2f", digitProbability(rows[k]))) } }
         // Best path over the cuts: the sum of the log-probabilities that each part is a digit.
         var score = [Double](repeating: -.infinity, count: n + 1), back = [Int](repeating: -1, count: n + 1)
         score[0] = 0
         var into = [[(Int, Int)]](repeating: [], count: n + 1)  // (index into kept, from)
         for (k, s) in kept.enumerated() { into[s.1].append((k, s.0)) }
         for j in 1...n {
-            for (k, i) in into[j] where score[i] > -.infinity {
-                let v = score[i] + log(Double(max(digitProbability(rows[k]), 1e-6)))
+            // With sure parts only, a part read less surely cannot be on the path at all.
+            for (k, i) in into[j] where score[i] > -.infinity && (!sureParts || partScore(rows[k]).p >= sureAsOne) {
+                let v = score[i] + partScore(rows[k]).score
                 if v > score[j] { score[j] = v; back[j] = k }
             }
         }
         let asOne = wholeAllowed ? log(Double(max(digitProbability(whole), 1e-6))) : -Double.infinity
         guard score[n] > asOne, score[n] > -.infinity else { return nil }
-        var parts = [Part](), j = n, least: Float = 1
+        var parts = [Part](), j = n, least: Float = 1, digits = 0
         while j > 0 {
             let k = back[j]
             parts.append(Part(box: kept[k].2, sample: samples[k]))
-            least = min(least, digitProbability(rows[k]))
+            let s = partScore(rows[k])
+            least = min(least, s.p)
+            if s.digit { digits += 1 }
             j = kept[k].0
         }
-        // Sure parts: every one read as a digit at least as surely as a mark read whole is kept whole.
+        guard digits > 0 else { return nil }
+        // Sure parts: every one read as surely as a mark read whole is kept whole.
         if sureParts && least < sureAsOne { return nil }
         return parts.reversed()
     }

@@ -45,6 +45,9 @@ struct Classify: ParsableCommand {
         let (classifier, modelPath) = try model.load()
         let network = try Failure.setUp { try Engine(engine, classifier) }
         let truth = try Failure.setUp { try labels.map { try Labels(csv: $0) } ?? (labelsFromNames ? Labels(fromNames: true) : nil) }
+        for name in (truth?.ambiguousNames ?? []).sorted().prefix(10) {
+            printError("\(labels ?? ""): several entries are named \(name); files of that name are matched by their path only")
+        }
         let folder = try output.folder()
         var entries = InputFiles.collect(paths)
         if let shard { entries = InputFiles.shard(entries, shard) }

@@ -18,14 +18,17 @@ struct DataOption: ParsableArguments {
     var data: String?
 }
 
-/// `--threads N` (also `--jobs N`): how many cores to use.
+/// `--threads N` (also `--jobs N`): how many cores to use; more threads than cores only compete.
 struct ThreadsOption: ParsableArguments {
-    @Option(name: [.customLong("threads"), .customLong("jobs")], help: "Threads to use (default: every core).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: [.customLong("threads"), .customLong("jobs")], help: "Threads to use (default and most: every core).")
+    var requested: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard requested >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
+
+    /// The threads to run: as requested, at most one per core.
+    var threads: Int { min(requested, ProcessInfo.processInfo.activeProcessorCount) }
 }
 
 /// `--out DIR --overwrite`: the output folder of a batch run.
