@@ -10,21 +10,63 @@ public enum MergeJob {
         var digit: Int { row.index ?? -1 }
     }
 
+    /// Checks, before anything is written, that `shards` can be merged into `out`: each is the finished output
+    /// of `digits classify`, none is named twice or is `out` itself, and when they were made with `--shard I/N`
+    /// every one of the N is there.
+    public static func check(_ shards: [String], out: String) throws {
+        func real(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path }
+        var seen = [String: String](), indices = [Int: Set<Int>]()
+        for dir in shards {
+            let r = real(dir)
+            if let first = seen[r] { throw BatchError.notResults(path: dir, reason: "is named twice (also as \(first))") }
+            seen[r] = dir
+            guard r != real(out) else {
+                throw BatchError.notResults(path: dir, reason: "is also the --out folder; merge into another folder")
+            }
+            let summary = try summary(of: dir)
+            if let text = summary["shard"] as? String, let s = Shard(text) { indices[s.count, default: []].insert(s.index) }
+        }
+        guard indices.count <= 1 else {
+            throw BatchError.notResults(path: shards[0], reason: "the shards come from splits into different numbers (\(indices.keys.sorted().map(String.init).joined(separator: ", ")))")
+        }
+        if let (count, have) = indices.first {
+            let missing = Set(1...count).subtracting(have).sorted()
+            guard missing.isEmpty else {
+                throw BatchError.notResults(path: shards[0], reason: "shard\(missing.count > 1 ? "s" : "") \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) of the split \(missing.count > 1 ? "are" : "is") missing")
+            }
+        }
+    }
+
+    /// A shard's summary.json; it is written last, so a shard without one did not finish.
+    static func summary(of dir: String) throws -> [String: Any] {
+        let path = (dir as NSString).appendingPathComponent("summary.json")
+        guard let data = FileManager.default.contents(atPath: path),
+              let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw BatchError.notResults(path: path, reason: "cannot read (is \(dir) the finished output of digits classify?)")
+        }
+        return summary
+    }
+
     /// Reads every shard's rows and samples, writes them sorted by file and digit into `folder`, copies the
     /// page overlays and finishes the run there. Throws `BatchError.notResults` for a folder that is not
-    /// the output of `digits classify`.
+    /// the output of `digits classify`, or when two shards hold the same file. Call `check` first.
     public static func run(_ shards: [String], into folder: OutputFolder) throws -> BatchResults {
-        var entries = [Entry](), readings = [FileReading]()
-        var seconds = 0.0, models = Set<String>(), reject: Double?
+        var entries = [Entry](), readings = [FileReading](), owner = [String: String]()
+        var seconds = 0.0, models = Set<String>(), engines = Set<String>(), reject: Double?, mismatches = 0
         for dir in shards {
-            entries += try read(dir)
-            readings += try readReadings(dir)
-            if let data = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("summary.json")),
-               let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-                seconds += summary["seconds"] as? Double ?? 0
-                if let m = summary["model"] as? String { models.insert(m) }
-                if let r = summary["reject_below"] as? Double { reject = r }
+            let rows = try read(dir)
+            for file in Set(rows.map(\.row.file)) {
+                if let other = owner[file] { throw BatchError.notResults(path: dir, reason: "holds \(file), which \(other) holds too") }
+                owner[file] = dir
             }
+            entries += rows
+            readings += try readReadings(dir)
+            let summary = try summary(of: dir)
+            seconds += summary["seconds"] as? Double ?? 0
+            if let m = summary["model"] as? String { models.insert(m) }
+            if let e = summary["engine"] as? String { engines.insert(e) }
+            if let r = summary["reject_below"] as? Double { reject = r }
+            mismatches += summary["files_with_digit_count_unlike_label"] as? Int ?? 0
             try copyPages(from: dir, to: folder)
         }
         entries.sort { ($0.row.file, $0.digit) < ($1.row.file, $1.digit) }
@@ -42,7 +84,9 @@ public enum MergeJob {
             lastFile = e.row.file
         }
         for r in readings.sorted(by: { $0.file < $1.file }) { results.recordReading(r) }
-        try results.finish(seconds: seconds, extra: ["shards": shards.count, "model": models.sorted().joined(separator: ", ")])
+        results.countMismatches = mismatches
+        try results.finish(seconds: seconds, extra: ["shards": shards.count, "model": models.sorted().joined(separator: ", "),
+                                                     "engine": engines.sorted().joined(separator: ", ")])
         return results
     }
 

@@ -12,6 +12,7 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try Failure.setUp { try MergeJob.check(shards, out: output.out) }
         let folder = try output.folder()
         let results = try Failure.working { try MergeJob.run(shards, into: folder) }
         print("\(results.files) files, \(results.digits) digits from \(shards.count) shard(s) → \(output.out)")

@@ -54,6 +54,27 @@ final class MergeJobTests: FolderTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/all/report.pdf"))
     }
 
+    /// Before anything is written: a shard named twice, the output folder among the shards, a missing shard of
+    /// the split; while merging: a file that two shards hold.
+    func testMergesThatWouldLoseOrDoubleResultsAreRefused() throws {
+        let s1 = try shard("s1", [(digit("a.png", 0, 9, truth: nil), 3)])
+        let s2 = try shard("s2", [(digit("b.png", 0, 4, truth: nil), 1)])
+        func reason(_ body: () throws -> Void) -> String {
+            do { try body(); return "accepted" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(reason { try MergeJob.check([s1, s1], out: dir + "/all") }.contains("is named twice"))
+        XCTAssertTrue(reason { try MergeJob.check([s1, s2], out: s2) }.contains("is also the --out folder"))
+        XCTAssertEqual(reason { try MergeJob.check([s1, s2], out: dir + "/all") }, "accepted")
+        for (dir, index) in [(s1, 1), (s2, 3)] {
+            var summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))) as? [String: Any])
+            summary["shard"] = "\(index)/3"
+            try JSONSerialization.data(withJSONObject: summary).write(to: URL(fileURLWithPath: dir + "/summary.json"))
+        }
+        XCTAssertTrue(reason { try MergeJob.check([s1, s2], out: dir + "/all") }.contains("shard 2/3 of the split is missing"))
+        let again = try shard("s3", [(digit("a.png", 0, 9, truth: nil), 3)])
+        XCTAssertTrue(reason { _ = try MergeJob.run([s1, again], into: OutputFolder(dir + "/all", overwrite: false)) }.contains("holds a.png, which"))
+    }
+
     func testAFolderThatIsNoResultIsRefused() throws {
         try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
         XCTAssertThrowsError(try MergeJob.run([dir + "/empty"], into: OutputFolder(dir + "/all", overwrite: false))) { error in
