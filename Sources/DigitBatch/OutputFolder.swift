@@ -12,7 +12,14 @@ public struct OutputFolder: Sendable {
     public init(_ path: String, overwrite: Bool) throws {
         self.path = path
         let fm = FileManager.default
-        try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
+            throw BatchError.outputFolder(path: path, reason: "is a file, not a folder; choose another --out")
+        }
+        do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw BatchError.outputFolder(path: path, reason: "cannot be created (\((error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription))")
+        }
+        lock = try FolderLock(path)
         let existing = (try? fm.contentsOfDirectory(atPath: path)) ?? []
         let ours = existing.filter { name in
             Self.runFiles.contains(name) || name == "pages" || (name.hasSuffix(".png") && (name.hasPrefix("predictions") || name.hasPrefix("misclassified") || name == "confusion.png"))
@@ -24,6 +31,9 @@ public struct OutputFolder: Sendable {
             for name in ours { try fm.removeItem(atPath: (path as NSString).appendingPathComponent(name)) }
         }
     }
+
+    /// Held while the folder is in use: a second run into the same folder is refused, not interleaved.
+    let lock: FolderLock
 
     /// The path of `name` inside the folder.
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
@@ -76,4 +86,22 @@ public final class StagedFile {
 /// Writes `data` to `path` atomically.
 public func writeAtomically(_ data: Data, to path: String) throws {
     try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+}
+
+/// An exclusive lock on a folder (flock on a hidden file in it), held until the value is released or the
+/// process ends.
+final class FolderLock: Sendable {
+    private let fd: Int32
+
+    init(_ folder: String) throws {
+        let file = (folder as NSString).appendingPathComponent(".digits-lock")
+        fd = open(file, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw BatchError.outputFolder(path: folder, reason: "cannot be locked (\(String(cString: strerror(errno))))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw BatchError.outputFolder(path: folder, reason: "another digits run is writing there; wait for it or choose another --out")
+        }
+    }
+
+    deinit { close(fd) }
 }

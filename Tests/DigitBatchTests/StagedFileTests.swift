@@ -13,6 +13,22 @@ final class StagedFileTests: FolderTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out.txt.partial"))
     }
 
+    /// One run at a time writes into a folder: a second is refused while the first holds it, and a file is
+    /// no folder.
+    func testAnOutputFolderIsLockedWhileInUse() throws {
+        var first: OutputFolder? = try OutputFolder(dir + "/out", overwrite: false)
+        XCTAssertThrowsError(try OutputFolder(dir + "/out", overwrite: true)) { error in
+            XCTAssertTrue("\(error)".contains("another digits run is writing there"), "\(error)")
+        }
+        XCTAssertNotNil(first)
+        first = nil
+        XCTAssertNoThrow(try OutputFolder(dir + "/out", overwrite: false))
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/file", contents: Data()))
+        XCTAssertThrowsError(try OutputFolder(dir + "/file", overwrite: false)) { error in
+            XCTAssertEqual("\(error)", dir + "/file: is a file, not a folder; choose another --out")
+        }
+    }
+
     /// A disk that fills up fails the commit with the reason; the process goes on and no partial file is left
     /// in place. Needs a small tmpfs (root); skipped where it cannot be mounted.
     func testAFullDiskFailsTheCommitNotTheProcess() throws {
