@@ -132,6 +132,15 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
                                                        " pixels is over the limit of " + std::to_string(maxPixels));
     }
     bool jpeg = count >= 2 && bytes[0] == 0xff && bytes[1] == 0xd8;
+    // libjpeg fills a JPEG that ends early with gray and only warns: the picture would be read as if whole.
+    // A complete one ends with the end-of-image marker (FF D9), perhaps followed by a little padding; the
+    // marker cannot occur inside the coded data, where every FF byte is followed by 00.
+    if (jpeg) {
+        size_t from = count > 1024 ? count - 1024 : 2;
+        bool ends = false;
+        for (size_t i = count - 1; i > from && !ends; i--) ends = bytes[i - 1] == 0xff && bytes[i] == 0xd9;
+        if (!ends) return ds::fail(err, DS_ERR_DECODE, name + ": JPEG data ends early (the file is truncated)");
+    }
     // JPEG has no alpha: decode it with EXIF orientation applied. Other formats keep their alpha channel.
     int flags = jpeg ? (cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR) : cv::IMREAD_UNCHANGED;
     cv::Mat raw;

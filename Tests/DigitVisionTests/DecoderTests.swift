@@ -56,6 +56,18 @@ final class DecoderTests: XCTestCase {
         assertError(try file("small-limit.png", png), kind: "too-large", contains: "64x48", maxPixels: 1000)
     }
 
+    /// A JPEG cut short is an error that says so, not a picture with a gray bottom read as if whole; a JPEG
+    /// with padding after its end marker is whole.
+    func testTruncatedJPEGIsAnError() throws {
+        let photo = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("samples/photo.jpg"))
+        for fraction in [0.3, 0.6, 0.95] {
+            assertError(try file("cut.jpg", Array(photo.prefix(Int(Double(photo.count) * fraction)))), kind: "not-an-image",
+                        contains: "JPEG data ends early (the file is truncated)")
+        }
+        XCTAssertNoThrow(try Decoder.load(try file("padded.jpg", Array(photo) + [UInt8](repeating: 0, count: 100))))
+    }
+
     func testAlphaIsCompositedOnWhite() throws {
         // A 2x1 RGBA PNG: a transparent black pixel (paper) and an opaque black one (ink).
         let url = dir.appendingPathComponent("alpha.png")
