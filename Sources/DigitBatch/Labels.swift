@@ -27,9 +27,9 @@ public struct Labels: Sendable {
         let base = (path as NSString).deletingLastPathComponent
         var lineOf = [String: (Int, String)](), names = [String: Int]()
         var sawEntry = false
-        for (n, raw) in text.components(separatedBy: "\n").enumerated() {
+        for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let lineNumber = n + 1
-            let line = raw.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+            let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = CSV.rows(line).first?.map { $0.trimmingCharacters(in: .whitespaces) } ?? []
             guard fields.count == 2, !fields[0].isEmpty else {

@@ -12,7 +12,7 @@ final class LabelsTests: FolderTestCase {
 
     /// A label is found by the path as written, by the path relative to the labels file, and by file name.
     func testLabelsMatchByPathAndByName() throws {
-        let path = try write("file,label\n# a comment\n\nscans/one.png,1\n\"two.png\",42\n")
+        let path = try write("file,label\r\n# a comment\r\n\r\nscans/one.png,1\r\n\"two.png\",42\n")
         let labels = try Labels(csv: path)
         XCTAssertEqual(labels.label(for: "scans/one.png"), "1")
         XCTAssertEqual(labels.label(for: dir + "/scans/one.png"), "1")
