@@ -127,14 +127,13 @@ public final class BatchResults: @unchecked Sendable {
         // The label's digits go to the marks read as digits, in reading order.
         let truths = label.map { Array($0.filter { $0 != "/" }) } ?? []
         var marks = [PageMark](), read = [(line: Int, digit: Int?)](), next = 0, held = false
+        let others = TextLines.noDigits(result, probabilities: o.probabilities)
         for (i, d) in result.digits.enumerated() {
             let p = o.probabilities[i]
-            // A mark read as not a digit, or as digits run together that could not be split, is no digit; in a
-            // form's cell, which is there for a digit, only when the network is sure of it.
             let top = p.top
-            let notDigit = top.index >= MarkClasses.digits && (result.grid == nil || top.value >= 0.95)
+            let notDigit = others[i]
             let order = p.prefix(10).ranking
-            let confidence = Double(notDigit ? top.value : p[order[0]])
+            let confidence = Double(notDigit ? (top.index >= MarkClasses.digits ? top.value : 1 - top.value) : p[order[0]])
             var status: ResultStatus = notDigit ? .notDigit : rejectBelow.map { confidence < $0 } ?? false ? .review : .ok
             if status == .review { held = true }
             var truth: String?

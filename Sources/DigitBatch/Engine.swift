@@ -39,11 +39,12 @@ public enum Engine: Sendable {
         return (0..<samples.count).map { Array(p.row($0)) }
     }
 
-    /// The mean probability of the likeliest digit over samples: how legible the network finds them as digits.
+    /// The mean probability of the likeliest class over samples: how legible the network finds them (a line
+    /// of words the right way up is surely no digit; turned, it is a muddle).
     public func meanConfidence(_ samples: [[Float]]) throws -> Double {
         guard !samples.isEmpty else { return 0 }
         let rows = try probabilityRows(samples, threads: 1)
-        return rows.reduce(0.0) { $0 + Double($1.prefix(10).top.value) } / Double(rows.count)
+        return rows.reduce(0.0) { $0 + Double($1.top.value) } / Double(rows.count)
     }
 }
 

@@ -58,7 +58,7 @@ public struct Evaluation: Sendable {
             for i in 0..<(end - start) {
                 let row = p.row(i)
                 let truth = Int(data.labels[start + i])
-                let predicted = row.top.index
+                let predicted = MarkClasses.reading(row)
                 confusion.add(truth: truth, prediction: predicted)
                 loss -= Double(logf(max(row[row.startIndex + truth], 1e-12)))
             }

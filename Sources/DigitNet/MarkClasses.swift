@@ -9,4 +9,16 @@ public enum MarkClasses {
     public static let severalDigits = 11
     /// Outputs of a model that reads pages.
     public static let pageModel = 12
+
+    /// A mark is read as no digit (not a digit, or digits run together) only when the model gives that at
+    /// least this probability; otherwise as its likeliest digit. Losing a real digit costs more than reading
+    /// one stray mark, so the bar is above an even chance.
+    public static let otherAt: Float = 0.6
+
+    /// What a row of class probabilities reads as: a digit, or `notDigit` / `severalDigits`.
+    public static func reading(_ row: some RandomAccessCollection<Float>) -> Int {
+        let top = row.top
+        guard top.index >= digits else { return top.index }
+        return top.value >= otherAt ? top.index : row.prefix(digits).top.index
+    }
 }

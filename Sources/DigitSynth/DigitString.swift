@@ -17,7 +17,7 @@ public struct DigitString {
     public func onPaper(_ rng: inout RandomSource) -> GrayImage { canvas.onPaper(&rng) }
 
     /// Composes `indices` of `images` (28x28, ink bright) left to right. `touching`: each digit is moved
-    /// against the one before until their strokes meet, then up to a fifth of a stroke further; otherwise a gap
+    /// against the one before until their strokes meet and overlap by a pixel or two; otherwise a gap
     /// of a tenth to a half of a digit's height is left between them.
     public static func make(_ indices: [Int], of images: LabeledImages, touching: Bool, rng: inout RandomSource) -> DigitString {
         let scale = Double(rng.uniform(1.6, 3.0))
@@ -43,7 +43,7 @@ public struct DigitString {
                 var gap = Int.max
                 for r in 0..<height where left[r] != Int.max && right[r] != Int.min { gap = min(gap, left[r] - right[r]) }
                 if gap == Int.max { gap = minX - (spans.last?.upperBound ?? 0) }
-                let want = touching ? -Int((Double(rng.uniform(0, 0.6)) * scale).rounded()) - 1
+                let want = touching ? -Int((Double(rng.uniform(0, 0.3)) * scale).rounded()) - 1
                                     : Int(Double(rng.uniform(0.1, 0.5)) * 28 * scale)
                 shift = want - gap
             }

@@ -1,0 +1,54 @@
+import DigitImage
+import DigitNet
+import DigitVision
+
+/// Lines of writing that are words rather than numbers. A letter alone can pass for a digit (l and 1, o and 0,
+/// S and 5), a line of them rarely: words mix short letters sitting on the line (a, e, o, r) with tall ones
+/// (b, d, h, l, t), while the digits of a number stand about equally tall; and a line whose marks are mostly
+/// read as no digit is no number either. Every mark of such a line is taken as no digit.
+public enum TextLines {
+    /// Which marks of a scan are no digit. A mark read as not a digit, or as digits run together that could
+    /// not be split, is none; in a form's cell, which is there for a digit, only when the network is sure of
+    /// it. Off a form, so is every mark of a line of words.
+    public static func noDigits(_ result: ScanResult, probabilities: [[Float]]) -> [Bool] {
+        let others = probabilities.map { p in
+            MarkClasses.reading(p) >= MarkClasses.digits && (result.grid == nil || p.top.value >= 0.95)
+        }
+        guard result.grid == nil else { return others }
+        let text = find(result.digits.indices.map { Mark(line: result.digits[$0].line, box: result.digits[$0].box, other: others[$0]) })
+        return result.digits.indices.map { others[$0] || text.contains(result.digits[$0].line) }
+    }
+
+    /// A mark on the page: its line, its box, and whether it was read as no digit.
+    struct Mark {
+        var line: Int
+        var box: Box
+        var other: Bool
+    }
+
+    /// The lines of `marks` that are text.
+    static func find(_ marks: [Mark]) -> Set<Int> {
+        var text = Set<Int>()
+        for (line, members) in Dictionary(grouping: marks, by: \.line) {
+            let heights = members.map { Double($0.box.height) }.sorted()
+            let tall = heights[min(heights.count - 1, heights.count * 3 / 4)]
+            // Dots, commas and dashes say nothing either way.
+            let sized = members.filter { Double($0.box.height) >= 0.3 * tall }
+            guard sized.count >= 3 else { continue }
+            let bottoms = sized.map { Double($0.box.maxY) }.sorted()
+            let baseline = bottoms[bottoms.count / 2]
+            func short(_ below: Double) -> Double {
+                Double(sized.filter { m in
+                    Double(m.box.height) <= below * tall && abs(Double(m.box.maxY) - baseline) <= 0.12 * tall
+                }.count) / Double(sized.count)
+            }
+            let others = Double(sized.filter(\.other).count) / Double(sized.count)
+            // Mostly no digits; or letters short and tall (handwriting's x-height is half to two thirds of a
+            // tall letter's, print's up to four fifths, when some marks already read as no digit).
+            if others >= 0.6 || short(0.65) >= 0.3 || (others >= 0.3 && short(0.8) >= 0.3) {
+                text.insert(line)
+            }
+        }
+        return text
+    }
+}
