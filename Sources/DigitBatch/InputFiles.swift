@@ -42,12 +42,16 @@ public enum InputFiles {
             out.append(InputEntry(path: dir, problem: "symlink loop: this folder was already visited as \(real)"))
             return
         }
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: dir) } catch {
-            out.append(InputEntry(path: dir, problem: "cannot read folder: \((error as NSError).localizedDescription)"))
+        let listing: (names: [String], undecodable: [String])
+        do { listing = try names(in: dir) } catch {
+            out.append(InputEntry(path: dir, problem: "cannot read folder: \(error)"))
             return
         }
-        for name in names.sorted() where !name.hasPrefix(".") {
+        for name in listing.undecodable where !name.hasPrefix(".") {
+            out.append(InputEntry(path: (dir as NSString).appendingPathComponent(name),
+                                  problem: "the file name is not UTF-8 (shown with its bytes escaped); rename the file to read it"))
+        }
+        for name in listing.names.sorted() where !name.hasPrefix(".") {
             let path = (dir as NSString).appendingPathComponent(name)
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -64,10 +68,31 @@ public enum InputFiles {
                 if imageExtensions.contains((path as NSString).pathExtension.lowercased()) {
                     out.append(InputEntry(path: path, problem: "not a regular file (\(kind))"))
                 }
+            } else if unreadableExtensions.contains((path as NSString).pathExtension.lowercased()) {
+                let format = (path as NSString).pathExtension.uppercased()
+                out.append(InputEntry(path: path, problem: "\(format) is not a format digits reads; convert the file to PNG"))
             } else if isImage(path) {
                 out.append(InputEntry(path: path, problem: nil))
             }
         }
+    }
+
+    /// A folder's entries: names that are UTF-8, and the others with their bytes escaped as \xNN (FileManager
+    /// drops those silently; every file must come out with a row).
+    static func names(in dir: String) throws -> (names: [String], undecodable: [String]) {
+        guard let d = opendir(dir) else { throw BatchError.notResults(path: dir, reason: String(cString: strerror(errno))) }
+        defer { closedir(d) }
+        var names = [String](), undecodable = [String]()
+        while let entry = readdir(d) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if bytes == Array(".".utf8) || bytes == Array("..".utf8) { continue }
+            if let name = String(validating: bytes, as: UTF8.self) {
+                names.append(name)
+            } else {
+                undecodable.append(bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }.joined())
+            }
+        }
+        return (names, undecodable)
     }
 
     /// What a path that exists but is neither a regular file nor a folder is (after links): nil for those two.
@@ -82,6 +107,9 @@ public enum InputFiles {
         default: return "a special file"
         }
     }
+
+    /// Picture formats that digits does not read: listed with the reason, never skipped.
+    public static let unreadableExtensions: Set<String> = ["gif", "heic", "heif", "avif", "svg", "jxl"]
 
     /// By extension, or for files without a known one, by the first bytes (PNG, JPEG, BMP, TIFF, WebP).
     public static func isImage(_ path: String) -> Bool {

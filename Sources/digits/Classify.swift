@@ -48,9 +48,14 @@ struct Classify: ParsableCommand {
         for name in (truth?.ambiguousNames ?? []).sorted().prefix(10) {
             printError("\(labels ?? ""): several entries are named \(name); files of that name are matched by their path only")
         }
-        let folder = try output.folder()
+        // Nothing is written for a run that has nothing to read.
+        for path in paths where !FileManager.default.fileExists(atPath: path) {
+            throw Failure.unusable("\(path): no such file or folder")
+        }
         var entries = InputFiles.collect(paths)
+        guard !entries.isEmpty else { throw Failure.unusable("no image files in \(paths.joined(separator: ", "))") }
         if let shard { entries = InputFiles.shard(entries, shard) }
+        let folder = try output.folder()
         let results = try Failure.setUp { try BatchResults(folder: folder, labels: truth, rejectBelow: rejectBelow) }
 
         var line = ProgressLine()

@@ -39,6 +39,17 @@ final class InputFilesTests: FolderTestCase {
         XCTAssertEqual(entries.map(\.problem), ["not a regular file (a FIFO)", "not a regular file (a FIFO)"])
     }
 
+    /// A file whose name is not UTF-8 is listed, its bytes escaped, with the reason it cannot be read.
+    func testNamesThatAreNotUTF8AreListed() throws {
+        let path = Array((dir + "/bad").utf8) + [0xff, 0xfe] + Array(".png".utf8) + [0]
+        let fd = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        close(fd)
+        let entries = InputFiles.collect([dir])
+        XCTAssertEqual(entries.map(\.path), [dir + "/bad\\xff\\xfe.png"])
+        XCTAssertEqual(entries.first?.problem, "the file name is not UTF-8 (shown with its bytes escaped); rename the file to read it")
+    }
+
     /// Shards are contiguous, differ in size by at most one, and together hold every input once.
     func testShardsCoverEveryInputOnce() throws {
         let items = Array(0..<23)

@@ -117,4 +117,21 @@ final class ClassifyTests: XCTestCase {
         let b = try Data(contentsOf: URL(fileURLWithPath: dir + "/merged/samples-idx3-ubyte"))
         XCTAssertEqual(a, b)
     }
+
+    /// A path that does not exist, or folders with no image file, stop the run before anything is written
+    /// (exit 2); a GIF is listed with the reason it is not read.
+    func testNothingToReadWritesNothing() throws {
+        let missing = try runDigits(["classify", dir + "/nowhere", "--out", dir + "/out1"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("nowhere: no such file or folder"), missing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out1"))
+        let empty = try runDigits(["classify", dir + "/in", "--out", dir + "/out2"])
+        XCTAssertEqual(empty.status, 2)
+        XCTAssertTrue(empty.stderr.contains("no image files in"), empty.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out2"))
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/in/a.gif", contents: Data("GIF89a".utf8)))
+        let gif = try runDigits(["classify", dir + "/in", "--out", dir + "/out3", "--quiet"])
+        XCTAssertEqual(gif.status, 1)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/out3/readings.csv", encoding: .utf8).contains("a.gif,,,,0,0,error"))
+    }
 }
