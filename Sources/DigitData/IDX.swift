@@ -10,7 +10,8 @@ public enum IDXError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .missing(f): return "\(f): file not found"
+        case let .missing(f):
+            return "\(f): file not found; `digits data fetch` downloads MNIST, or point --data or DIGITS_DATA at a folder of the IDX files"
         case let .unreadable(f, why): return "\(f): cannot read: \(why)"
         case let .corrupt(f, why): return "\(f): not a valid IDX file: \(why)"
         case let .mismatch(f, why): return "\(f): \(why)"

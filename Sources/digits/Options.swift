@@ -20,7 +20,8 @@ struct DataOption: ParsableArguments {
 
 /// `--threads N` (also `--jobs N`): how many cores to use; more threads than cores only compete.
 struct ThreadsOption: ParsableArguments {
-    @Option(name: [.customLong("threads"), .customLong("jobs")], help: "Threads to use (default and most: every core).")
+    @Option(name: [.customLong("threads"), .customLong("jobs")], parsing: .unconditional,
+            help: "Threads to use (default and most: every core).")
     var requested: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

@@ -14,7 +14,7 @@ struct Train: ParsableCommand {
 
     @OptionGroup var data: DataOption
 
-    @Option(help: "Number of epochs in all (with --resume: including those already done).")
+    @Option(parsing: .unconditional, help: "Number of epochs in all (with --resume: including those already done).")
     var epochs: Int = 10
 
     @Option(help: "Run folder: history.csv, checkpoint.safetensors, model.safetensors.")
@@ -25,10 +25,10 @@ struct Train: ParsableCommand {
 
     @OptionGroup var threads: ThreadsOption
 
-    @Option(help: "Training images held out for validation (taken from the end of the training set).")
+    @Option(parsing: .unconditional, help: "Training images held out for validation (taken from the end of the training set).")
     var validation: Int = 5000
 
-    @Option(help: "Use only the first N training images (quick runs).")
+    @Option(parsing: .unconditional, help: "Use only the first N training images (quick runs; at least 10).")
     var limit: Int?
 
     @Option(help: "Constant learning rate instead of the model's schedule.")
@@ -63,6 +63,8 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
+        guard validation >= 0 else { throw ValidationError("--validation must be 0 or more") }
+        if let limit, limit < 10 { throw ValidationError("--limit must be at least 10") }
         if learningRate != nil && oneCycle != nil { throw ValidationError("give --learning-rate or --one-cycle, not both") }
         if let flaggedOnes, !(0...1).contains(flaggedOnes) { throw ValidationError("--flagged-ones must be between 0 and 1") }
         if let notDigits, notDigits < 10 { throw ValidationError("--not-digits must be at least 10") }
@@ -72,7 +74,10 @@ struct Train: ParsableCommand {
         useSingleThreadedBLAS()
         let dataSet = DataSet.resolve(data.data)
         var all = try Failure.setUp { try dataSet.training() }
-        if let limit, limit < all.count { all = all.slice(0..<max(2, limit)) }
+        if let limit, limit < all.count { all = all.slice(0..<limit) }
+        guard validation <= all.count / 2 else {
+            throw Failure.unusable("--validation \(validation) is more than half of the \(all.count) training images; hold out at most \(all.count / 2)")
+        }
         var validationCount = validation
         if let notDigits {
             (all, validationCount) = TrainingMarks.extend(all, validationCount: validation, notDigits: notDigits, seed: seed)
