@@ -79,9 +79,13 @@ public final class BatchResults: @unchecked Sendable {
                                   status: row.status, digits: 0, notDigits: 0))
     }
 
+    /// Called with each file's reading as it is recorded (on the thread that records it).
+    public var onReading: (@Sendable (FileReading) -> Void)?
+
     /// Records what was read in one file (call once per file, in input order).
     public func recordReading(_ r: FileReading) {
         readings.write(r.csvLine)
+        onReading?(r)
         if let exact = r.exact {
             filesLabelled += 1
             if exact { filesExact += 1 }
@@ -126,7 +130,7 @@ public final class BatchResults: @unchecked Sendable {
         files += 1
         // The label's digits go to the marks read as digits, in reading order.
         let truths = label.map { Array($0.filter { $0 != "/" }) } ?? []
-        var marks = [PageMark](), read = [(line: Int, digit: Int?)](), next = 0, held = false
+        var marks = [PageMark](), read = [(line: Int, digit: Int?)](), next = 0, held = false, lowest: Double?
         let others = TextLines.noDigits(result, probabilities: o.probabilities)
         for (i, d) in result.digits.enumerated() {
             let p = o.probabilities[i]
@@ -136,6 +140,7 @@ public final class BatchResults: @unchecked Sendable {
             let confidence = Double(notDigit ? (top.index >= MarkClasses.digits ? top.value : 1 - top.value) : p[order[0]])
             var status: ResultStatus = notDigit ? .notDigit : rejectBelow.map { confidence < $0 } ?? false ? .review : .ok
             if status == .review { held = true }
+            if !notDigit { lowest = min(lowest ?? 1, confidence) }
             var truth: String?
             if !notDigit, next < truths.count { truth = String(truths[next]) }
             if !notDigit { next += 1 }
@@ -154,7 +159,7 @@ public final class BatchResults: @unchecked Sendable {
         if digitCount == 0 { withoutDigits += 1 }
         recordReading(FileReading(file: o.path, reading: FileReading.reading(read), truth: label,
                                   status: digitCount == 0 ? .noDigit : held ? .review : .ok,
-                                  digits: digitCount, notDigits: result.digits.count - digitCount))
+                                  digits: digitCount, notDigits: result.digits.count - digitCount, lowest: lowest))
         if let preview = result.preview, result.digits.count > 1 { writeOverlay(o.path, preview: preview, width: result.width, marks: marks) }
     }
 

@@ -31,7 +31,10 @@ struct Classify: ParsableCommand {
     @Option(help: "Inference engine: digits (the Swift CNN) or opencv (the model exported to ONNX, run by OpenCV's dnn).")
     var engine: EngineKind = .digits
 
-    @Flag(help: "No progress or summary line (errors are still reported).")
+    @Option(help: "How each file's reading is printed on standard output: text, tsv or jsonl.")
+    var format: FileReading.Format = .text
+
+    @Flag(help: "No progress or summary line on standard error (errors are still reported; readings still print).")
     var quiet = false
 
     func validate() throws {
@@ -57,6 +60,8 @@ struct Classify: ParsableCommand {
         if let shard { entries = InputFiles.shard(entries, shard) }
         let folder = try output.folder()
         let results = try Failure.setUp { try BatchResults(folder: folder, labels: truth, rejectBelow: rejectBelow) }
+        let format = self.format
+        results.onReading = { print($0.line(format)) }
 
         var line = ProgressLine()
         installInterruptHandler()

@@ -46,6 +46,7 @@ struct OutputOptions: ParsableArguments {
 
 extension Architecture: ExpressibleByArgument {}
 extension EngineKind: ExpressibleByArgument {}
+extension FileReading.Format: ExpressibleByArgument {}
 
 extension Shard: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
