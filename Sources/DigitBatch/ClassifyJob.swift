@@ -72,12 +72,16 @@ public struct ClassifyJob: Sendable {
     /// digits become errors that say why.
     public func read(_ outcomes: inout [FileOutcome], threads: Int) {
         do {
-            let rows = try engine.probabilityRows(outcomes.flatMap { $0.result?.digits.map(\.sample) ?? [] }, threads: threads)
+            // Samples the scan has read already (wide marks) are not read again.
+            let unread = outcomes.flatMap { $0.result?.digits.filter { $0.probabilities == nil }.map(\.sample) ?? [] }
+            let rows = try engine.probabilityRows(unread, threads: threads)
             var next = 0
             for k in outcomes.indices {
-                let n = outcomes[k].result?.digits.count ?? 0
-                outcomes[k].probabilities = Array(rows[next..<(next + n)])
-                next += n
+                outcomes[k].probabilities = (outcomes[k].result?.digits ?? []).map { d in
+                    if let p = d.probabilities { return p }
+                    next += 1
+                    return rows[next - 1]
+                }
             }
         } catch {
             for k in outcomes.indices where !(outcomes[k].result?.digits.isEmpty ?? true) {

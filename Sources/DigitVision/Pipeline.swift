@@ -37,6 +37,8 @@ public struct ScannedDigit: Sendable {
     public var strokeWidth: Double
     /// The digit as it looks on the page (when asked for).
     public var crop: GrayImage? = nil
+    /// What the network read in the sample, when the scan already asked it (a wide mark); nil otherwise.
+    public var probabilities: [Float]? = nil
 }
 
 /// Intermediate images, kept when asked, so a user can see why a digit was read as it was.
@@ -245,7 +247,8 @@ public enum Pipeline {
             for part in parts[k] ?? [TouchingDigits.Part(box: region.box, sample: samples[k])] {
                 let box = angle == 0 ? part.box
                     : originalBox(part.box, angle: angle, rotated: (lit.width, lit.height), original: (decoded.width, decoded.height))
-                digits.append(ScannedDigit(sample: part.sample, box: box, line: region.line, cell: region.cell, strokeWidth: strokes[k]))
+                digits.append(ScannedDigit(sample: part.sample, box: box, line: region.line, cell: region.cell, strokeWidth: strokes[k],
+                                           probabilities: part.probabilities))
             }
         }
         if workScale < 1 {

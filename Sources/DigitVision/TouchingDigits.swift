@@ -21,10 +21,12 @@ public enum TouchingDigits {
     static let maxCuts = 18
 
 
-    /// One digit of a mark: its columns on the page and its sample.
+    /// One digit of a mark: its columns on the page, its sample, and what the network read in it (kept so
+    /// that the sample is not read twice).
     public struct Part: Sendable {
         public var box: Box
         public var sample: [Float]
+        public var probabilities: [Float]?
     }
 
     /// Whether a mark of this box is worth trying to split.
@@ -44,8 +46,9 @@ public enum TouchingDigits {
         return asDigit >= asOther ? (true, asDigit, pd) : (false, asOther, pn)
     }
 
-    /// Decides, for each wide mark of a page, whether it is one digit or several; returns the parts of each mark
-    /// that splits (nil where the mark stays whole). `samples` are the marks' whole samples.
+    /// Decides, for each wide mark of a page, whether it is one digit or several; returns the parts of each
+    /// mark (one part, with what was read in it, where a wide mark stays whole; nil for the marks not looked at).
+    /// `samples` are the marks' whole samples.
     static func split(_ regions: [DigitRegion], samples: [[Float]], lit: GrayImage, labels: [Int32],
                       style: SampleStyle, read: Reader) throws -> [[Part]?] {
         var out = [[Part]?](repeating: nil, count: regions.count)
@@ -54,12 +57,14 @@ public enum TouchingDigits {
         let wholes = try read(wide.map { samples[$0] })
         for (k, i) in wide.enumerated() {
             let w = wholes[k], top = w.top.index
-            if debug { print("mark", regions[i].box, "top", top, w.map { String(format: "%.2f", $0) }.joined(separator: " "), decision(w, veryWide: Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height))) }
+            out[i] = [Part(box: regions[i].box, sample: samples[i], probabilities: w)]
             switch decision(w, veryWide: Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height)) {
             case .keep: continue
             case .split, .splitOrKeep:
-                out[i] = try best(regions[i], whole: w, lit: lit, labels: labels, style: style, read: read,
-                                  wholeAllowed: top != MarkClasses.severalDigits)
+                if let parts = try best(regions[i], whole: w, lit: lit, labels: labels, style: style, read: read,
+                                        wholeAllowed: top != MarkClasses.severalDigits) {
+                    out[i] = parts
+                }
             case .splitIfSure:
                 // Read whole as not a digit, yet very wide: a number written joined up, or a word. Its parts must
                 // read surely as digits (a word's letters do not).
@@ -72,7 +77,6 @@ public enum TouchingDigits {
         return out
     }
 
-    static let debug = ProcessInfo.processInfo.environment["DIGITS_DEBUG"] != nil
     enum Decision { case keep, split, splitOrKeep, splitIfSure }
 
     /// What to do with a wide mark read whole as `w`: a model that reads pages says whether it is several
@@ -118,7 +122,6 @@ public enum TouchingDigits {
         var rows = try read(samples)
         let other = (0..<rows[0].count).map { Float($0 == MarkClasses.notDigit ? 1 : 0) }
         for k in rows.indices where flat[k] && rows[k].count > MarkClasses.notDigit { rows[k] = other }
-        if debug { print("cuts", cuts); for (k, s) in kept.enumerated() { print("  part", s.0, s.1, rows[k].top.index, String(format: "%.2f", digitProbability(rows[k]))) } }
         // Best path over the cuts: the sum of the log-probabilities that each part is a digit.
         var score = [Double](repeating: -.infinity, count: n + 1), back = [Int](repeating: -1, count: n + 1)
         score[0] = 0
@@ -136,7 +139,7 @@ public enum TouchingDigits {
         var parts = [Part](), j = n, least: Float = 1, digits = 0
         while j > 0 {
             let k = back[j]
-            parts.append(Part(box: kept[k].2, sample: samples[k]))
+            parts.append(Part(box: kept[k].2, sample: samples[k], probabilities: rows[k]))
             let s = partScore(rows[k])
             least = min(least, s.p)
             if s.digit { digits += 1 }
