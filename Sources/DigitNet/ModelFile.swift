@@ -105,6 +105,19 @@ public struct Classifier: Sendable {
         set { metadata["temperature"] = newValue == 1 ? nil : String(newValue) }
     }
 
+    /// Member `number` (from 1) of an ensemble, or the one network of a single model when `number` is nil;
+    /// `name` is used in errors.
+    public func member(_ number: Int?, name: String) throws -> Network {
+        guard members.count == 1 || number != nil else {
+            throw ModelFileError.notAModel(name, "an ensemble of \(members.count) models; name one member")
+        }
+        let k = (number ?? 1) - 1
+        guard members.indices.contains(k) else {
+            throw ModelFileError.notAModel(name, "has no member \(k + 1) (it has \(members.count))")
+        }
+        return members[k]
+    }
+
     /// The safetensors form: metadata `format` = digits-model, `architecture`, `members`, input normalisation.
     public func safetensors() -> Safetensors {
         var tensors = [(String, Tensor)]()

@@ -4,6 +4,14 @@ public enum OptimizerKind: Sendable, Equatable {
     case sgd(momentum: Float, nesterov: Bool, weightDecay: Float)
     /// Adam (β1 0.9, β2 0.999, ε 1e-8) with L2 weight decay.
     case adam(weightDecay: Float)
+
+    /// The same optimiser with another weight decay.
+    public func withWeightDecay(_ decay: Float) -> OptimizerKind {
+        switch self {
+        case let .sgd(momentum, nesterov, _): return .sgd(momentum: momentum, nesterov: nesterov, weightDecay: decay)
+        case .adam: return .adam(weightDecay: decay)
+        }
+    }
 }
 
 /// Updates a network's trainable parameters from their gradients, then clears the gradients.

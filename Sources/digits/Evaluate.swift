@@ -45,8 +45,10 @@ struct Evaluate: ParsableCommand {
         }
         print("model    \(modelPath) (\(classifier.architecture)\(classifier.members.count > 1 ? ", ensemble of \(classifier.members.count)" : ""))")
         print(String(format: "accuracy %.2f%% (%d of %d right), loss %.4f", 100 * c.accuracy, c.correct, c.total, result.loss))
+        // The rows of the ten digits (a page model's other classes have no test images).
+        let digits = min(c.classes, MarkClasses.digits)
         print("\nclass  precision  recall   count")
-        for k in 0..<c.classes {
+        for k in 0..<digits {
             print(String(format: "%5d  %8.2f%%  %6.2f%%  %6d", k, 100 * c.precision(k), 100 * c.recall(k), c.counts[k].reduce(0, +)))
         }
         print("\n--reject-below  held for review  error rate of the rest")
@@ -55,8 +57,9 @@ struct Evaluate: ParsableCommand {
         }
         print("\nconfusion (rows: true class, columns: predicted)")
         print("      " + (0..<c.classes).map { String(format: "%5d", $0) }.joined())
-        for k in 0..<c.classes {
+        for k in 0..<digits {
             print(String(format: "%5d ", k) + c.counts[k].map { String(format: "%5d", $0) }.joined())
         }
+        if c.classes > digits { print("(column 10: read as not a digit; 11: as several digits)") }
     }
 }

@@ -87,12 +87,7 @@ struct Train: ParsableCommand {
         if notDigits != nil { options.classes = MarkClasses.pageModel }
         if let learningRate { options.recipe.schedule = .constant(learningRate) }
         if let oneCycle { options.recipe.schedule = .oneCycle(maxRate: oneCycle) }
-        if let weightDecay {
-            switch options.recipe.optimizer {
-            case let .sgd(momentum, nesterov, _): options.recipe.optimizer = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
-            case .adam: options.recipe.optimizer = .adam(weightDecay: weightDecay)
-            }
-        }
+        if let weightDecay { options.recipe.optimizer = options.recipe.optimizer.withWeightDecay(weightDecay) }
         if !augment { options.recipe.augmentation = nil }
         if let flaggedOnes { options.recipe.flaggedOnes = FlaggedOne(probability: flaggedOnes) }
         if let ema { options.recipe.emaDecay = ema > 0 ? ema : nil }
@@ -101,14 +96,7 @@ struct Train: ParsableCommand {
         try Failure.setUp {
             if let initial, !resume {
                 let model = try Classifier(contentsOf: URL(fileURLWithPath: initial))
-                let k = (member ?? 1) - 1
-                guard model.members.count == 1 || member != nil else {
-                    throw Failure.unusable("\(initial): an ensemble of \(model.members.count) models; name one with --member")
-                }
-                guard model.members.indices.contains(k) else {
-                    throw Failure.unusable("\(initial): has no member \(k + 1) (it has \(model.members.count))")
-                }
-                try trainer.start(from: model.members[k], name: initial)
+                try trainer.start(from: model.member(member, name: initial), name: initial)
             }
             try run.open(&trainer, resume: resume)
         }
