@@ -92,12 +92,7 @@ public enum MergeJob {
 
     /// The rows of one shard's predictions.csv, each digit with its sample from samples-idx3-ubyte.
     static func read(_ dir: String) throws -> [Entry] {
-        let csvPath = (dir as NSString).appendingPathComponent("predictions.csv")
-        guard let text = try? String(contentsOfFile: csvPath, encoding: .utf8) else {
-            throw BatchError.notResults(path: csvPath, reason: "cannot read (is \(dir) the output of digits classify?)")
-        }
-        let rows = CSV.rows(text)
-        guard rows.first == ResultRow.csvColumns else { throw BatchError.notResults(path: csvPath, reason: "not a digits predictions.csv") }
+        let rows = try table(dir, "predictions.csv", columns: ResultRow.csvColumns)
         let (_, samples) = try IDX.read(URL(fileURLWithPath: (dir as NSString).appendingPathComponent("samples-idx3-ubyte")), rank: 3)
         var entries = [Entry](), next = 0
         for fields in rows.dropFirst() {
@@ -117,13 +112,18 @@ public enum MergeJob {
 
     /// The rows of one shard's readings.csv.
     static func readReadings(_ dir: String) throws -> [FileReading] {
-        let path = (dir as NSString).appendingPathComponent("readings.csv")
+        try table(dir, "readings.csv", columns: FileReading.csvColumns).dropFirst().compactMap { FileReading(csvFields: $0) }
+    }
+
+    /// The rows of the CSV file `name` of a shard, header first; it must have `columns`.
+    static func table(_ dir: String, _ name: String, columns: [String]) throws -> [[String]] {
+        let path = (dir as NSString).appendingPathComponent(name)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw BatchError.notResults(path: path, reason: "cannot read (is \(dir) the output of digits classify?)")
         }
         let rows = CSV.rows(text)
-        guard rows.first == FileReading.csvColumns else { throw BatchError.notResults(path: path, reason: "not a digits readings.csv") }
-        return rows.dropFirst().compactMap { FileReading(csvFields: $0) }
+        guard rows.first == columns else { throw BatchError.notResults(path: path, reason: "not a digits \(name)") }
+        return rows
     }
 
     /// Page overlays are copied as they are.
