@@ -95,7 +95,7 @@ public struct ClassifyJob: Sendable {
         if let problem = entry.problem { return FileOutcome(path: entry.path, error: problem) }
         do {
             let image = try Decoder.load(entry.path, maxPixels: options.maxPixels)
-            let result = try Pipeline.scanUpright(image, options: options) { try engine.meanConfidence($0) }
+            let result = try Pipeline.scanUpright(image, options: options) { try engine.probabilityRows($0, threads: 1) }
             return FileOutcome(path: entry.path, result: result)
         } catch let e as ScanError {
             // The shim's message starts with the path; keep the reason alone.

@@ -38,14 +38,6 @@ public enum Engine: Sendable {
         let p = try probabilities(Tensor(shape: [samples.count, 1, 28, 28], data: samples.flatMap { $0 }), threads: threads)
         return (0..<samples.count).map { Array(p.row($0)) }
     }
-
-    /// The mean probability of the likeliest class over samples: how legible the network finds them (a line
-    /// of words the right way up is surely no digit; turned, it is a muddle).
-    public func meanConfidence(_ samples: [[Float]]) throws -> Double {
-        guard !samples.isEmpty else { return 0 }
-        let rows = try probabilityRows(samples, threads: 1)
-        return rows.reduce(0.0) { $0 + Double($1.top.value) } / Double(rows.count)
-    }
 }
 
 /// A model exported to ONNX and run by OpenCV's dnn module: an independent second engine for inference.

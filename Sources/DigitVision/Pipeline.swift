@@ -1,4 +1,5 @@
 import DigitImage
+import DigitNet
 import DigitShim
 import Dispatch
 import Foundation
@@ -69,6 +70,8 @@ public struct ScanResult: Sendable {
     public var preview: GrayImage? = nil
     /// Seconds spent in each stage, in order (for `digits bench --scan`).
     public var timings: [(stage: String, seconds: Double)] = []
+    /// The marks found, before any was cut into touching digits (in the scanned image's pixels).
+    public var markBoxes: [Box] = []
 }
 
 /// Times the stages of one run.
@@ -117,15 +120,25 @@ public enum Pipeline {
     }
 
     /// Scans a page the right way up. Handwritten digits are taller than wide, so a page of three or more
-    /// free-standing digits whose boxes are mostly wider than tall has been turned by a quarter: then both
-    /// quarter turns are read and the one the classifier finds more legible (`confidence`, e.g. the mean top
-    /// probability) wins. Otherwise the page is read as it is, unless upside down is clearly more legible
-    /// (by 0.1): a 6 upside down is a 9, so only a clear margin turns a page over.
+    /// free-standing marks whose boxes are mostly wider than tall has been turned by a quarter: then both
+    /// quarter turns are read and the one whose marks read more surely as digits wins. Otherwise the page is read
+    /// as it is, unless upside down it reads clearly more surely (by 0.1 on average, counting marks read surely
+    /// as no digit as sure too: a line of words upside down is a muddle, the right way up it is surely words;
+    /// and a 6 upside down is a 9, so only a clear margin turns a page over). `read` gives the network's class
+    /// probabilities of samples.
     public static func scanUpright(_ decoded: GrayImage, options: ScanOptions = ScanOptions(),
-                                   confidence: ([[Float]]) throws -> Double) throws -> ScanResult {
+                                   read: ([[Float]]) throws -> [[Float]]) throws -> ScanResult {
+        /// Mean over the marks of the likeliest digit's probability, or of the likeliest class's.
+        func sureness(_ r: ScanResult, digitsOnly: Bool) throws -> Double {
+            let rows = try read(r.digits.map(\.sample))
+            guard !rows.isEmpty else { return 0 }
+            return rows.reduce(0.0) { $0 + Double(digitsOnly ? $1.prefix(MarkClasses.digits).top.value : $1.top.value) } / Double(rows.count)
+        }
         let first = try run(decoded, options: options)
         guard first.digits.count >= 3, first.grid == nil else { return try withViews(first, decoded, options) }
-        let aspects = first.digits.map { Double($0.box.width) / Double(max(1, $0.box.height)) }.sorted()
+        // Marks as found: a mark cut into touching digits says nothing about the page's turn.
+        let aspects = first.markBoxes.map { Double($0.width) / Double(max(1, $0.height)) }.sorted()
+        guard !aspects.isEmpty else { return try withViews(first, decoded, options) }
         let sideways = aspects[aspects.count / 2] > 1.15
         func turned(_ k: Int) throws -> ScanResult {
             var o = options
@@ -134,10 +147,10 @@ public enum Pipeline {
         }
         if sideways {
             let a = try turned(1), b = try turned(3)
-            return try withViews(confidence(a.digits.map(\.sample)) >= confidence(b.digits.map(\.sample)) ? a : b, decoded, options)
+            return try withViews(sureness(a, digitsOnly: true) >= sureness(b, digitsOnly: true) ? a : b, decoded, options)
         }
         let over = try turned(2)
-        return try withViews(confidence(over.digits.map(\.sample)) > confidence(first.digits.map(\.sample)) + 0.1 ? over : first,
+        return try withViews(sureness(over, digitsOnly: false) > sureness(first, digitsOnly: false) + 0.1 ? over : first,
                              decoded, options)
     }
 
@@ -274,7 +287,7 @@ public enum Pipeline {
         return ScanResult(digits: digits, angle: angle, quarterTurns: turns, lightOnDark: lightOnDark, grid: grid, width: input.width,
                           height: input.height, rejectedMarks: outcome.rejected, warnings: warnings,
                           stages: options.keepStages ? ScanStages(gray: gray, lit: try Lighting.even(gray), binary: binaryBefore, deskewed: lit, cleaned: cleaned) : nil,
-                          timings: clock.marks)
+                          timings: clock.marks, markBoxes: regions.map(\.box))
     }
 
     /// Maps a box on the straightened canvas back to the original image: the canvas was made by rotating

@@ -24,7 +24,7 @@ struct Preprocess: ParsableCommand {
         let engine = Engine.digits(classifier)
         options.reader = { try engine.probabilityRows($0, threads: 1) }
         let image = try Failure.setUp { try Decoder.load(file) }
-        let result = try Failure.working { try Pipeline.scanUpright(image, options: options) { try engine.meanConfidence($0) } }
+        let result = try Failure.working { try Pipeline.scanUpright(image, options: options) { try engine.probabilityRows($0, threads: 1) } }
         let predictions = try Failure.working { try engine.probabilityRows(result.digits.map(\.sample), threads: 1).map { $0.top.index } }
         try Failure.working {
             let dir = URL(fileURLWithPath: out)
