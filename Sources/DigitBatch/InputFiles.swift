@@ -17,7 +17,8 @@ public enum InputFiles {
     public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "jpe", "bmp", "dib", "tif", "tiff", "webp", "pbm",
                                                "pgm", "ppm", "pnm", "pxm", "sr", "ras", "jp2", "hdr", "pic", "exr"]
 
-    /// Every input under `paths`, sorted by path, each once.
+    /// Every input under `paths`, sorted by path, each once: one file named by two spellings of its path
+    /// (`a/x.png`, `./a/../a/x.png`, a symbolic link to it) is read once, under the first spelling in order.
     public static func collect(_ paths: [String]) -> [InputEntry] {
         var out = [InputEntry]()
         var visited = Set<String>()
@@ -31,9 +32,11 @@ public enum InputFiles {
                 out.append(InputEntry(path: path, problem: special(path).map { "not a regular file (\($0))" }))
             }
         }
-        // One entry per path, sorted.
         var seen = Set<String>()
-        return out.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
+        return out.sorted { $0.path < $1.path }.filter { entry in
+            let real = entry.problem == nil ? URL(fileURLWithPath: entry.path).resolvingSymlinksInPath().standardizedFileURL.path : entry.path
+            return seen.insert(real).inserted
+        }
     }
 
     private static func walk(_ dir: String, visited: inout Set<String>, into out: inout [InputEntry]) {

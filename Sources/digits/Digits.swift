@@ -8,6 +8,7 @@ struct Digits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Read handwritten digits: classify scans, train, evaluate and benchmark the CNN.",
+        version: "digits 0.3.0",
         discussion: """
             Exit status, the same for every command:
               0    done

@@ -50,6 +50,15 @@ final class InputFilesTests: FolderTestCase {
         XCTAssertEqual(entries.first?.problem, "the file name is not UTF-8 (shown with its bytes escaped); rename the file to read it")
     }
 
+    /// One file named twice, by two spellings or through a link, is one input.
+    func testOneFileByTwoSpellingsIsReadOnce() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/a", withIntermediateDirectories: true)
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/a/x.png", contents: Data()))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.png", withDestinationPath: dir + "/a/x.png")
+        let entries = InputFiles.collect([dir + "/a/x.png", dir + "/a/../a/x.png", dir + "/link.png", dir + "/a"])
+        XCTAssertEqual(entries.count, 1)
+    }
+
     /// Shards are contiguous, differ in size by at most one, and together hold every input once.
     func testShardsCoverEveryInputOnce() throws {
         let items = Array(0..<23)
