@@ -138,7 +138,7 @@ public enum Pipeline {
         guard first.digits.count >= 3, first.grid == nil else { return try withViews(first, decoded, options) }
         // Marks as found: a mark cut into touching digits says nothing about the page's turn.
         let aspects = first.markBoxes.map { Double($0.width) / Double(max(1, $0.height)) }.sorted()
-        guard !aspects.isEmpty else { return try withViews(first, decoded, options) }
+        guard aspects.count >= 3 else { return try withViews(first, decoded, options) }
         let sideways = aspects[aspects.count / 2] > 1.15
         func turned(_ k: Int) throws -> ScanResult {
             var o = options

@@ -8,7 +8,6 @@ struct Digits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Read handwritten digits: classify scans, train, evaluate and benchmark the CNN.",
-        version: "digits 0.3.0",
         discussion: """
             Exit status, the same for every command:
               0    done
@@ -16,6 +15,7 @@ struct Digits: AsyncParsableCommand {
               2    nothing was done: bad options, or a model, data set, labels file or output folder that cannot be used
               130  interrupted (Ctrl-C); nothing half-written is left in place
             """,
+        version: "digits 0.3.0",
         subcommands: [Classify.self, MergeCommand.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self,
                       Export.self, EnsembleCommand.self, Calibrate.self, DataCommand.self, Synth.self]
     )

@@ -54,6 +54,20 @@ final class ReadingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(right, 13, "touching pairs read right")
     }
 
+    /// Numbers of four touching MNIST test digits, one wide mark each, are read the right way up as four digits
+    /// (a wide mark is no sign of a page turned by a quarter).
+    func testTouchingNumbersReadAsTheirDigits() throws {
+        guard let path = ProcessInfo.processInfo.environment["DIGITS_DATA"] else { throw XCTSkip("DIGITS_DATA not set") }
+        let test = try DataSet.resolve(path).test()
+        var rng = RandomSource(seed: 12)
+        var four = 0
+        for _ in 0..<10 {
+            let s = DigitString.make((0..<4).map { _ in Int(rng.next() % 10_000) }, of: test, touching: true, rng: &rng)
+            if try read(s.onPaper(&rng)).compactMap({ $0 }).count == 4 { four += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(four, 5, "touching numbers read as four digits")
+    }
+
     /// A handwritten-looking word is no digit.
     func testAWordReadsAsNoDigit() throws {
         for word in ["hello", "Name", "Street"] {
