@@ -120,6 +120,9 @@ cv::Mat toGray8(cv::Mat m) {
     return gray.isContinuous() ? gray : gray.clone();
 }
 
+/// Pictures larger than this are decoded reduced (see `decode`).
+const int64_t kFullPixels = 40000000;
+
 int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std::string &name, ds_image *out,
                ds_error *err) {
     if (count == 0) return ds::fail(err, DS_ERR_EMPTY, name + ": empty file");
@@ -143,8 +146,16 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
     }
     // JPEG has no alpha: decode it with EXIF orientation applied. Other formats keep their alpha channel.
     int flags = jpeg ? (cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR) : cv::IMREAD_UNCHANGED;
+    // A picture over 40 megapixels is decoded straight to 8-bit gray at a half, a quarter or an eighth of its
+    // size (JPEG in the DCT domain), so that memory stays bounded whatever is accepted: a 100-megapixel 16-bit
+    // RGBA PNG would take 800 MB decoded, and the page's stages make several copies. A 600-dpi A4 page (35
+    // megapixels) is read whole.
+    int reduce = 1;
+    while (known && (w / reduce) * (h / reduce) > kFullPixels && reduce < 8) reduce *= 2;
+    if (reduce > 1)
+        flags = reduce == 2 ? cv::IMREAD_REDUCED_GRAYSCALE_2 : reduce == 4 ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_GRAYSCALE_8;
     cv::Mat raw;
-    if (!ds::decodeSimplePNG(bytes, count, raw)) {
+    if (reduce > 1 || !ds::decodeSimplePNG(bytes, count, raw)) {
         SilentStderr quiet;  // libpng and imdecode write their complaints straight to stderr
         raw = cv::imdecode(cv::Mat(1, (int)std::min<size_t>(count, INT32_MAX), CV_8UC1, const_cast<uint8_t *>(bytes)), flags);
     }
