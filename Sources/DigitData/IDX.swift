@@ -34,7 +34,21 @@ public enum IDX {
             throw IDXError.unreadable(name, (error as NSError).localizedDescription)
         }
         if data.count >= 2, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b {
-            data = try gunzip(data, limit: sizeLimit, name: name)
+            data = try gunzip(data, limit: sizeLimit, name: name, expected: { head in
+                // Header and values: 4 bytes, 4 per dimension, then the product of the dimensions.
+                guard head.count >= 4 else { return nil }
+                let rank = Int(head[head.startIndex + 3])
+                guard head.count >= 4 + 4 * rank else { return nil }
+                var size = 1
+                for a in 0..<rank {
+                    let o = head.startIndex + 4 + 4 * a
+                    let d = Int(head[o]) << 24 | Int(head[o + 1]) << 16 | Int(head[o + 2]) << 8 | Int(head[o + 3])
+                    let (m, overflow) = size.multipliedReportingOverflow(by: d)
+                    if overflow { return Int.max }
+                    size = m
+                }
+                return 4 + 4 * rank + size
+            })
         }
         return try parse(data, rank: expected, name: name)
     }

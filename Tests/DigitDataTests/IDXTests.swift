@@ -51,6 +51,20 @@ final class IDXTests: XCTestCase {
         XCTAssertEqual(values, [1, 2, 3])
     }
 
+    /// A gzip bomb — a small header followed by far more bytes than it promises — is refused as soon as the
+    /// output passes what the header says, not when it reaches the global limit.
+    func testGzipBombIsRefusedAtItsHeadersSize() throws {
+        let plain = try write("bomb", Self.idx([100], [UInt8](repeating: 7, count: 100)) + Data(count: 8 << 20))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-kf", plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        XCTAssertThrowsError(try IDX.read(dir.appendingPathComponent("bomb.gz"), rank: 1)) { error in
+            XCTAssertTrue("\(error)".contains("decompresses to more than 108 bytes"), "\(error)")
+        }
+    }
+
     func assertError(_ data: Data, rank: Int = 1, contains text: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let url = try write("bad", data)
         XCTAssertThrowsError(try IDX.read(url, rank: rank), file: file, line: line) { error in

@@ -1,3 +1,4 @@
+import DigitImage
 import DigitShim
 @testable import DigitVision
 import Foundation
@@ -54,6 +55,18 @@ final class DecoderTests: XCTestCase {
         huge[16...23] = [0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30]
         assertError(try file("huge.png", huge), kind: "too-large", contains: "30000x30000 pixels is over the limit")
         assertError(try file("small-limit.png", png), kind: "too-large", contains: "64x48", maxPixels: 1000)
+    }
+
+    /// A picture over 40 megapixels is decoded at half its size (memory stays bounded); one under is whole.
+    func testLargePicturesAreDecodedReduced() throws {
+        let big = dir.appendingPathComponent("big.png").path
+        try GrayImage(width: 7000, height: 6000, value: 240).writePNG(to: big)
+        let image = try Decoder.load(big)
+        XCTAssertEqual([image.width, image.height], [3500, 3000])
+        XCTAssertEqual(image[100, 100], 240)
+        let page = dir.appendingPathComponent("page.png").path
+        try GrayImage(width: 4962, height: 7014, value: 250).writePNG(to: page)
+        XCTAssertEqual(try Decoder.load(page).width, 4962)
     }
 
     /// A JPEG cut short is an error that says so, not a picture with a gray bottom read as if whole; a JPEG
