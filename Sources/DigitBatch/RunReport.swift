@@ -4,7 +4,8 @@ import Foundation
 
 extension BatchResults {
     /// Puts the streamed files in place and writes what is written once at the end: the samples as IDX, the
-    /// grids, the confusion matrix, summary.json and report.pdf. `extra` joins the summary (model, engine, …).
+    /// grids, the confusion matrix, report.pdf and, last, summary.json, whose presence says the run finished.
+    /// `extra` joins the summary (model, engine, …).
     public func finish(seconds: Double, extra: [String: any Sendable]) throws {
         try csv.commit()
         try jsonl.commit()
@@ -23,9 +24,6 @@ extension BatchResults {
             try c.writePNG(to: folder.file("confusion.png"))
             sections = [.confusion(c)] + m.pages(perPage: 60).prefix(5).map { .grid($0) } + sections
         }
-        try writeAtomically(try JSONSerialization.data(withJSONObject: summary(seconds: seconds, extra: extra),
-                                                       options: [.prettyPrinted, .sortedKeys]),
-                            to: folder.file("summary.json"))
         var lines: [(String, String)] = [("files", "\(files) (\(failed) failed, \(withoutDigits) without digits)"),
                                          ("digits", String(digits)), ("held for review", String(review)),
                                          ("not digits", String(notDigits))]
@@ -35,6 +33,10 @@ extension BatchResults {
         sections += overlayViews.map { .page($0) }
         try Report(title: "digits classify", summary: lines, notes: errors.map { "\($0.0): \($0.1)" }, sections: sections)
             .writePDF(to: folder.file("report.pdf"))
+        // Last: a folder with summary.json holds a finished run.
+        try writeAtomically(try JSONSerialization.data(withJSONObject: summary(seconds: seconds, extra: extra),
+                                                       options: [.prettyPrinted, .sortedKeys]),
+                            to: folder.file("summary.json"))
     }
 
     /// samples-idx3-ubyte: the 28x28 samples of every digit, in the order of the CSV's digit rows.
