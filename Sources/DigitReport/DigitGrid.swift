@@ -53,10 +53,21 @@ public struct DigitGrid: Sendable {
         self.columns = columns ?? (kind == .mistakes ? 6 : 10)
     }
 
-    /// Cell size in pixels at scale 1.
+    /// Cell size in pixels at scale 1: the thumbnail, the reading and a caption line below it, clear of the
+    /// next row.
     var cellWidth: Double { kind == .mistakes ? (tiles.contains { $0.crop != nil } ? 190 : 130) : 100 }
-    var cellHeight: Double { kind == .mistakes ? 120 : 118 }
-    var header: Double { 50 }
+    var cellHeight: Double { 136 }
+    /// Title and the colour legend.
+    var header: Double { 72 }
+
+    /// What the frame colours mean, as shown in the legend.
+    static let legend: [(Color, String)] = [(Palette.right, "right"), (Palette.wrong, "wrong"), (Palette.review, "held for review"),
+                                            (Palette.blue, "no label"), (Palette.notDigit, "not a digit")]
+
+    /// A caption at most `limit` characters long: the end of it, elided with … at the front.
+    static func elided(_ text: String, limit: Int) -> String {
+        text.count <= limit ? text : "…" + String(text.suffix(limit - 1))
+    }
 
     public var rows: Int { max(1, (tiles.count + columns - 1) / columns) }
     public var naturalWidth: Int { Int(Double(columns) * cellWidth + 20) }
@@ -82,6 +93,11 @@ public struct DigitGrid: Sendable {
     public func draw(on c: Canvas, x: Double, y: Double, w: Double, h: Double) {
         let s = min(w / Double(naturalWidth), h / Double(naturalHeight))
         c.text(title, x: x + w / 2, y: y + 30 * s, size: 18 * s, align: .center, bold: true)
+        var lx = x + 14 * s
+        for (colour, meaning) in Self.legend {
+            c.rect(lx, y + 46 * s, 12 * s, 12 * s, fill: colour)
+            lx += 16 * s + c.text(meaning, x: lx + 16 * s, y: y + 56 * s, size: 11 * s, color: .axis) + 14 * s
+        }
         if tiles.isEmpty {
             c.text(kind == .mistakes ? "No mistakes." : "No digits.", x: x + w / 2, y: y + 80 * s, size: 14 * s, align: .center)
             return
@@ -101,6 +117,9 @@ public struct DigitGrid: Sendable {
                 let truth = t.truth.map(String.init) ?? "?"
                 c.text("\(truth) → \(t.reading) (\(String(format: "%.2f", t.confidence)))", x: cx + 8 * s,
                        y: cy + thumb + 26 * s, size: 13 * s, color: Palette.wrong, bold: true)
+                if let caption = t.caption {
+                    c.text(Self.elided(caption, limit: Int(cellWidth / 6)), x: cx + 8 * s, y: cy + thumb + 41 * s, size: 9 * s, color: .axis)
+                }
             } else {
                 let label = "\(t.reading)  \(String(format: "%.2f", t.confidence))"
                 c.text(label, x: cx + 12 * s + thumb / 2, y: cy + thumb + 26 * s, size: 13 * s,
@@ -108,7 +127,7 @@ public struct DigitGrid: Sendable {
                 if let truth = t.truth, t.status == .wrong {
                     c.text("true \(truth)", x: cx + 12 * s + thumb / 2, y: cy + thumb + 40 * s, size: 10 * s, color: Palette.wrong, align: .center)
                 } else if let caption = t.caption {
-                    c.text(String(caption.suffix(16)), x: cx + 12 * s + thumb / 2, y: cy + thumb + 40 * s, size: 9 * s,
+                    c.text(Self.elided(caption, limit: 17), x: cx + 12 * s + thumb / 2, y: cy + thumb + 40 * s, size: 9 * s,
                            color: .axis, align: .center)
                 }
             }

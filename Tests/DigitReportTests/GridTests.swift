@@ -24,12 +24,36 @@ final class GridTests: XCTestCase {
         XCTAssertEqual(paths, [dir + "/predictions.png"])
         let png = PNGImage(paths[0])
         XCTAssertEqual(png.width, grid.naturalWidth)
-        // Tile k's frame starts at (10 + 100k + 4, 50 + 2); its thumbnail at (+8, +6) shows the sample.
-        XCTAssertEqual(png[15, 53], PNGImage.hex(Palette.right))
-        XCTAssertEqual(png[115, 53], PNGImage.hex(Palette.wrong))
-        XCTAssertEqual(png[215, 53], PNGImage.hex(Palette.review))
-        XCTAssertEqual(png[60, 90], 0xFFFFFF, "a white sample")
-        XCTAssertEqual(png[260, 90], 0x000000, "a black sample")
+        // Tile k's frame starts at (10 + 100k + 4, 72 + 2), below the title and the legend; its thumbnail at
+        // (+8, +6) shows the sample.
+        XCTAssertEqual(png[15, 75], PNGImage.hex(Palette.right))
+        XCTAssertEqual(png[115, 75], PNGImage.hex(Palette.wrong))
+        XCTAssertEqual(png[215, 75], PNGImage.hex(Palette.review))
+        XCTAssertEqual(png[60, 112], 0xFFFFFF, "a white sample")
+        XCTAssertEqual(png[260, 112], 0x000000, "a black sample")
+        // The legend's first swatch is the colour of a right reading.
+        XCTAssertEqual(png[20, 52], PNGImage.hex(Palette.right))
+    }
+
+    /// Captions under a row of tiles never reach the next row: the band just above the second row's frames is
+    /// background, however long the file names (they are elided).
+    func testCaptionsClearTheNextRow() throws {
+        var tiles = [DigitTile]()
+        for k in 0..<20 {
+            var t = tile(.right)
+            t.caption = "a-very-long-file-name-of-a-scan-\(k).png #\(k)"
+            tiles.append(t)
+        }
+        let grid = DigitGrid(title: "t", tiles: tiles)
+        let png = PNGImage(try grid.writePNGs(directory: dir, base: "captions")[0])
+        let secondRowTop = Int(grid.header + grid.cellHeight) + 2
+        for y in (secondRowTop - 4)..<secondRowTop {
+            for x in 0..<png.width { XCTAssertEqual(png[x, y], 0xFFFFFF, "ink at (\(x), \(y)) between the rows") }
+        }
+        // And the caption itself is drawn, below the reading.
+        let band = (secondRowTop - 20)..<(secondRowTop - 6)
+        XCTAssertTrue(band.contains { y in (0..<png.width).contains { png[$0, y] != 0xFFFFFF } })
+        XCTAssertEqual(DigitGrid.elided("abcdefghij", limit: 5), "…ghij")
     }
 
     func testLargeSetsArePagedNotShrunk() throws {
