@@ -34,8 +34,9 @@ public struct DigitTile: Sendable {
         }
     }
 
-    /// What was read, as shown: the digit, or "not a digit".
-    var reading: String { status == .notDigit ? "not digit" : String(predicted) }
+    /// What was read, as shown: the digit, or what a mark that is none was read as (classes 10 and 11 of a
+    /// model that reads pages).
+    var reading: String { predicted == 11 ? "several" : status == .notDigit || predicted == 10 ? "not digit" : String(predicted) }
 }
 
 /// A grid of digit thumbnails with what was read under each, framed green (right), red (wrong) or grey
