@@ -73,4 +73,25 @@ final class ChartTests: XCTestCase {
         for y in 100..<300 where max(png[69, y] & 0xFF, png[70, y] & 0xFF) < 0xC0 && min(png[69, y] & 0xFF, png[70, y] & 0xFF) < 0xC0 { frame += 1 }
         XCTAssertGreaterThan(frame, 150)
     }
+
+    /// Every error shows: a single error among a thousand right readings is tinted clearly, the largest error
+    /// fully; cells without errors stay white.
+    func testConfusionErrorsShow() throws {
+        var counts = Array(repeating: Array(repeating: 0, count: 10), count: 10)
+        for k in 0..<10 { counts[k][k] = 1000 }
+        counts[7][1] = 7
+        counts[3][5] = 1
+        let chart = ConfusionChart(title: "c", counts: counts)
+        try chart.writePNG(to: dir + "/c.png")
+        let png = PNGImage(dir + "/c.png")
+        // The cell layout of `draw` at scale 1: left 90, top 80, cell = min(570/10, 580/10) = 57.
+        func cell(_ i: Int, _ j: Int) -> UInt32 { png[90 + 57 * j + 5, 80 + 57 * i + 5] }
+        XCTAssertEqual(cell(7, 1), PNGImage.hex(Palette.vermillion), "the largest error at full colour")
+        let one = cell(3, 5), r = Int(one >> 16 & 255), g = Int(one >> 8 & 255)
+        XCTAssertLessThan(g, 200, "a single error is clearly tinted")
+        XCTAssertGreaterThan(r, g)
+        XCTAssertEqual(cell(2, 6), 0xFFFFFF, "no error, no tint")
+        XCTAssertEqual(ConfusionChart.errorTint(0, largest: 7), 0)
+        XCTAssertEqual(ConfusionChart.errorTint(7, largest: 7), 1)
+    }
 }
