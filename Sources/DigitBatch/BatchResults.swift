@@ -82,9 +82,14 @@ public final class BatchResults: @unchecked Sendable {
     /// Called with each file's reading as it is recorded (on the thread that records it).
     public var onReading: (@Sendable (FileReading) -> Void)?
 
+    /// The first files' readings, for the report's table (the whole list is readings.csv).
+    var readingRows = [FileReading]()
+    static let maxReadingRows = 2000
+
     /// Records what was read in one file (call once per file, in input order).
     public func recordReading(_ r: FileReading) {
         readings.write(r.csvLine)
+        if readingRows.count < Self.maxReadingRows { readingRows.append(r) }
         onReading?(r)
         if let exact = r.exact {
             filesLabelled += 1

@@ -30,13 +30,24 @@ extension BatchResults {
         if let a = accuracy { lines.append(("accuracy", String(format: "%.2f%% of %d labelled digits", 100 * a, labelled))) }
         lines.append(("time", String(format: "%.2f s", seconds)))
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) { lines.append((k.replacingOccurrences(of: "_", with: " "), "\(v)")) }
-        sections += overlayViews.map { .page($0) }
+        sections = [readingTable()] + sections + overlayViews.map { .page($0) }
         try Report(title: "digits classify", summary: lines, notes: errors.map { "\($0.0): \($0.1)" }, sections: sections)
             .writePDF(to: folder.file("report.pdf"))
         // Last: a folder with summary.json holds a finished run.
         try writeAtomically(try JSONSerialization.data(withJSONObject: summary(seconds: seconds, extra: extra),
                                                        options: [.prettyPrinted, .sortedKeys]),
                             to: folder.file("summary.json"))
+    }
+
+    /// The report's table of what each file reads.
+    func readingTable() -> Report.Section {
+        let shown = readingRows.count < files ? " (the first \(readingRows.count) of \(files) files; all are in readings.csv)" : ""
+        return .table(title: "Readings" + shown, columns: ["file", "reading", "truth", "status", "lowest"],
+                      widths: [0.4, 0.2, 0.2, 0.12, 0.08],
+                      rows: readingRows.map { r in
+                          [r.file, r.reading.isEmpty ? "—" : r.reading, r.truth ?? "", r.status.rawValue,
+                           r.lowest.map { String(format: "%.2f", $0) } ?? ""]
+                      })
     }
 
     /// samples-idx3-ubyte: the 28x28 samples of every digit, in the order of the CSV's digit rows.

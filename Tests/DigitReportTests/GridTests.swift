@@ -106,4 +106,13 @@ final class GridTests: XCTestCase {
         let pageObjects = text.components(separatedBy: "/Type /Page").count - 1 - (text.components(separatedBy: "/Type /Pages").count - 1)
         XCTAssertEqual(pageObjects, 4)
     }
+
+    /// A table flows over as many pages as its rows need (48 a page), after the summary page.
+    func testTablesFlowOverPages() throws {
+        let rows = (0..<100).map { ["scans/file-\($0).png", String($0), String($0), "ok", "0.99"] }
+        let report = Report(title: "r", summary: [("files", "100")],
+                            sections: [.table(title: "Readings", columns: ["file", "reading", "truth", "status", "lowest"],
+                                              widths: [0.4, 0.2, 0.2, 0.12, 0.08], rows: rows)])
+        XCTAssertEqual(try report.writePDF(to: dir + "/t.pdf"), 1 + 3)
+    }
 }
