@@ -3,13 +3,13 @@ import DigitVision
 
 /// The pictures `digits preprocess` adds to the pipeline's own stages.
 public enum StagePictures {
-    /// The straightened page with a frame drawn around each digit found. Boxes are in the original's
-    /// coordinates, so they are drawn only when the page was neither turned nor straightened.
+    /// The page as the pipeline read it (turned and straightened) with a frame drawn around each digit found.
     public static func boxes(_ page: GrayImage, result: ScanResult) -> GrayImage {
         var img = page
-        guard result.angle == 0 && result.quarterTurns == 0 else { return img }
-        for d in result.digits {
-            let b = d.box
+        for box in result.pageBoxes {
+            let b = Box(x: max(0, box.x), y: max(0, box.y), width: min(box.width, page.width - max(0, box.x)),
+                        height: min(box.height, page.height - max(0, box.y)))
+            guard b.width > 0, b.height > 0 else { continue }
             for t in 0..<max(1, page.width / 400) {
                 for x in max(0, b.x - t)..<min(img.width, b.maxX + t) {
                     if b.y - t >= 0 { img[x, b.y - t] = 0 }

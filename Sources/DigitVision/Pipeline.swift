@@ -72,6 +72,9 @@ public struct ScanResult: Sendable {
     public var timings: [(stage: String, seconds: Double)] = []
     /// The marks found, before any was cut into touching digits (in the scanned image's pixels).
     public var markBoxes: [Box] = []
+    /// The digits' boxes on the page as the pipeline read it (turned, straightened, at its working scale):
+    /// where to draw them over `stages.deskewed`.
+    public var pageBoxes: [Box] = []
 }
 
 /// Times the stages of one run.
@@ -254,7 +257,7 @@ public enum Pipeline {
                                              style: options.style, read: reader)
         }
         clock.lap("touching")
-        var digits = [ScannedDigit]()
+        var digits = [ScannedDigit](), pageBoxes = [Box]()
         digits.reserveCapacity(regions.count)
         for (k, region) in regions.enumerated() {
             for part in parts[k] ?? [TouchingDigits.Part(box: region.box, sample: samples[k])] {
@@ -262,6 +265,7 @@ public enum Pipeline {
                     : originalBox(part.box, angle: angle, rotated: (lit.width, lit.height), original: (decoded.width, decoded.height))
                 digits.append(ScannedDigit(sample: part.sample, box: box, line: region.line, cell: region.cell, strokeWidth: strokes[k],
                                            probabilities: part.probabilities))
+                pageBoxes.append(part.box)
             }
         }
         if workScale < 1 {
@@ -287,7 +291,7 @@ public enum Pipeline {
         return ScanResult(digits: digits, angle: angle, quarterTurns: turns, lightOnDark: lightOnDark, grid: grid, width: input.width,
                           height: input.height, rejectedMarks: outcome.rejected, warnings: warnings,
                           stages: options.keepStages ? ScanStages(gray: gray, lit: try Lighting.even(gray), binary: binaryBefore, deskewed: lit, cleaned: cleaned) : nil,
-                          timings: clock.marks, markBoxes: regions.map(\.box))
+                          timings: clock.marks, markBoxes: regions.map(\.box), pageBoxes: pageBoxes)
     }
 
     /// Maps a box on the straightened canvas back to the original image: the canvas was made by rotating
