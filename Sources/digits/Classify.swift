@@ -89,6 +89,9 @@ struct Classify: ParsableCommand {
             if results.failed > 0 { text += ", \(results.failed) failed" }
             line.finish(text + String(format: " in %.1fs → %@", seconds, output.out))
         }
+        if labelsFromNames && results.filesLabelled == 0 {
+            printError("--labels-from-names: no file name starts with a digit (7_anything.png), so nothing was scored")
+        }
         reportErrors(results, out: output.out)
         if results.failed > 0 { throw Failure.someInputsFailed }
     }
