@@ -39,7 +39,10 @@ public struct LineChart: Sendable {
     /// Draws into the rectangle (x, y, w, h) of a canvas.
     public func draw(on c: Canvas, x: Double, y: Double, w: Double, h: Double) {
         let s = min(w, h) / 400  // scale of text and lines with the chart's size
-        let left = x + 70 * s, right = x + w - 20 * s, top = y + 45 * s, bottom = y + h - 55 * s
+        // The legend stands to the right of the plot, never on the curves.
+        let widest = series.map { c.textWidth($0.name, size: 12 * s) }.max() ?? 0
+        let legendWidth = series.isEmpty ? 0 : widest + 50 * s
+        let left = x + 70 * s, right = x + w - 20 * s - legendWidth, top = y + 45 * s, bottom = y + h - 55 * s
         c.text(title, x: x + w / 2, y: y + 28 * s, size: 17 * s, align: .center, bold: true)
         let xs = series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
         let xAxis = Axis(covering: xs.isEmpty ? [0, 1] : xs, maxTicks: 10)
@@ -70,13 +73,9 @@ public struct LineChart: Sendable {
                 for case let (px, py)? in points { c.circle(px, py, radius: 3 * s, color: line.color) }
             }
         }
-        // Legend, top right inside the plot.
-        var ly = top + 18 * s
-        let widest = series.map { c.textWidth($0.name, size: 12 * s) }.max() ?? 0
-        let lx = right - widest - 45 * s
-        if !series.isEmpty {
-            c.rect(lx - 8 * s, top + 5 * s, widest + 50 * s, Double(series.count) * 18 * s + 8 * s, fill: .white, stroke: .grid)
-        }
+        // Legend, right of the plot, level with its top.
+        var ly = top + 12 * s
+        let lx = right + 16 * s
         for line in series {
             c.line(lx, ly - 4 * s, lx + 24 * s, ly - 4 * s, color: line.color, width: 3 * s)
             c.text(line.name, x: lx + 30 * s, y: ly, size: 12 * s)
