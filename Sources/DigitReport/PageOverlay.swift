@@ -45,19 +45,52 @@ public struct PageOverlay: Sendable {
             c.line(bx, by, bx, by + bh, color: Palette.notDigit, width: width, dash: dash)
             c.line(bx + bw, by, bx + bw, by + bh, color: Palette.notDigit, width: width, dash: dash)
         }
-        for m in marks where m.status != .notDigit {
+        let digits = marks.filter { $0.status != .notDigit }
+        let labels = digits.map { "\($0.predicted) \(String(format: "%.2f", $0.confidence))" }
+        let boxes = digits.map { m in Rect(x: x + Double(m.x) * s, y: top + Double(m.y) * s, w: Double(m.width) * s, h: Double(m.height) * s) }
+        let places = Self.labelPlaces(boxes: boxes, sizes: labels.map { (c.textWidth($0, size: size, bold: true) + 6, size * 1.25) })
+        for (i, m) in digits.enumerated() {
             let colour: Color = m.status == .right ? Palette.right : m.status == .wrong ? Palette.wrong
                 : m.status == .review ? Palette.review : Palette.blue
-            let bx = x + Double(m.x) * s, by = top + Double(m.y) * s
-            c.rect(bx, by, Double(m.width) * s, Double(m.height) * s, stroke: colour, lineWidth: max(1.5, size / 8))
-            let label = "\(m.predicted) \(String(format: "%.2f", m.confidence))"
-            let tw = c.textWidth(label, size: size, bold: true)
-            c.rect(bx, by - size * 1.25, tw + 6, size * 1.25, fill: colour)
-            c.text(label, x: bx + 3, y: by - size * 0.28, size: size, color: .white, bold: true)
+            c.rect(boxes[i].x, boxes[i].y, boxes[i].w, boxes[i].h, stroke: colour, lineWidth: max(1.5, size / 8))
+            guard let p = places[i] else { continue }  // no room: the frame's colour and readings.csv tell
+            c.rect(p.x, p.y, p.w, p.h, fill: colour)
+            c.text(labels[i], x: p.x + 3, y: p.y + p.h - size * 0.28, size: size, color: .white, bold: true)
         }
     }
 
     public func writePNG(to path: String) throws {
         try renderPNG(width: naturalWidth, height: naturalHeight, to: path) { draw(on: $0, x: 0, y: 0, w: $0.width, h: $0.height) }
+    }
+}
+
+/// A rectangle in drawing units.
+struct Rect: Equatable {
+    var x: Double, y: Double, w: Double, h: Double
+
+    func overlaps(_ o: Rect) -> Bool { x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h }
+}
+
+extension PageOverlay {
+    /// Where each mark's label goes: above its box, else below it (from its left edge, then ending at its right
+    /// edge), else inside its top edge — the first place
+    /// that covers no other label and no other mark's box; nil when there is none (a page of hundreds of small
+    /// cells keeps its frames readable instead of becoming a carpet of labels).
+    static func labelPlaces(boxes: [Rect], sizes: [(Double, Double)]) -> [Rect?] {
+        var placed = [Rect]()
+        var out = [Rect?]()
+        for (i, b) in boxes.enumerated() {
+            let (w, h) = sizes[i]
+            let candidates = [Rect(x: b.x, y: b.y - h, w: w, h: h), Rect(x: b.x, y: b.y + b.h, w: w, h: h),
+                              Rect(x: b.x + b.w - w, y: b.y - h, w: w, h: h), Rect(x: b.x + b.w - w, y: b.y + b.h, w: w, h: h),
+                              Rect(x: b.x, y: b.y, w: w, h: h)]
+            let free = candidates.first { r in
+                !placed.contains { $0.overlaps(r) }
+                    && !boxes.enumerated().contains { j, other in j != i && other.overlaps(r) }
+            }
+            if let free { placed.append(free) }
+            out.append(free)
+        }
+        return out
     }
 }

@@ -115,4 +115,22 @@ final class GridTests: XCTestCase {
                                               widths: [0.4, 0.2, 0.2, 0.12, 0.08], rows: rows)])
         XCTAssertEqual(try report.writePDF(to: dir + "/t.pdf"), 1 + 3)
     }
+
+    /// Page labels never cover one another or another mark's frame: a row of close digits, and a dense grid
+    /// of small cells where most labels find no room and are left out.
+    func testOverlayLabelsDoNotCollide() {
+        for (count, gap) in [(8, 12.0), (400, 2.0)] {
+            let boxes = (0..<count).map { k in Rect(x: Double(k % 40) * (24 + gap), y: 40 + Double(k / 40) * 34, w: 24, h: 30) }
+            let places = PageOverlay.labelPlaces(boxes: boxes, sizes: boxes.map { _ in (50, 14) })
+            let shown = places.compactMap { $0 }
+            XCTAssertFalse(shown.isEmpty)
+            for (a, r) in shown.enumerated() {
+                for q in shown[(a + 1)...] { XCTAssertFalse(r.overlaps(q), "\(r) and \(q)") }
+            }
+            for (i, p) in places.enumerated() {
+                guard let p else { continue }
+                for (j, b) in boxes.enumerated() where j != i { XCTAssertFalse(p.overlaps(b), "label \(i) on mark \(j)") }
+            }
+        }
+    }
 }
