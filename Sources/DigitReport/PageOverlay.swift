@@ -30,7 +30,10 @@ public struct PageOverlay: Sendable {
     public func draw(on c: Canvas, x: Double, y: Double, w: Double, h: Double) {
         let k = min(w / Double(naturalWidth), h / Double(naturalHeight))
         let s = scale * k
-        c.text(title, x: x + 8 * k, y: y + 26 * k, size: 16 * k, bold: true)
+        // A long reading is cut to the width, with …: the whole of it is in readings.csv.
+        var shown = title
+        while shown.count > 8 && c.textWidth(shown, size: 16 * k, bold: true) > w - 16 * k { shown = String(shown.dropLast(4)) + "…" }
+        c.text(shown, x: x + 8 * k, y: y + 26 * k, size: 16 * k, bold: true)
         let top = y + 40 * k
         c.image(page, x: x, y: top, w: Double(page.width) * s, h: Double(page.height) * s)
         // Labels scale with the digits, within readable bounds.
