@@ -141,7 +141,7 @@ public final class BatchResults: @unchecked Sendable {
             let p = o.probabilities[i]
             let top = p.top
             let notDigit = others[i]
-            let order = p.prefix(10).ranking
+            let order = p.prefix(MarkClasses.digits).ranking
             let confidence = Double(notDigit ? (top.index >= MarkClasses.digits ? top.value : 1 - top.value) : p[order[0]])
             var status: ResultStatus = notDigit ? .notDigit : rejectBelow.map { confidence < $0 } ?? false ? .review : .ok
             if status == .review { held = true }

@@ -21,4 +21,9 @@ public enum MarkClasses {
         guard top.index >= digits else { return top.index }
         return top.value >= otherAt ? top.index : row.prefix(digits).top.index
     }
+
+    /// The likeliest digit of a row of class probabilities and its probability, whatever the other classes say.
+    public static func likeliestDigit(_ row: some RandomAccessCollection<Float>) -> (index: Int, value: Float) {
+        row.prefix(digits).top
+    }
 }

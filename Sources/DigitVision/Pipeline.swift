@@ -135,7 +135,7 @@ public enum Pipeline {
         func sureness(_ r: ScanResult, digitsOnly: Bool) throws -> Double {
             let rows = try read(r.digits.map(\.sample))
             guard !rows.isEmpty else { return 0 }
-            return rows.reduce(0.0) { $0 + Double(digitsOnly ? $1.prefix(MarkClasses.digits).top.value : $1.top.value) } / Double(rows.count)
+            return rows.reduce(0.0) { $0 + Double(digitsOnly ? MarkClasses.likeliestDigit($1).value : $1.top.value) } / Double(rows.count)
         }
         let first = try run(decoded, options: options)
         guard first.digits.count >= 3, first.grid == nil else { return try withViews(first, decoded, options) }

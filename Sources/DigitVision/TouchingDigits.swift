@@ -33,7 +33,7 @@ public enum TouchingDigits {
     static func isWide(_ box: Box) -> Bool { Double(box.width) >= wideAspect * Double(box.height) }
 
     /// The probability that a row of class probabilities is a digit: the likeliest digit's.
-    static func digitProbability(_ row: [Float]) -> Float { row.prefix(10).max() ?? 0 }
+    static func digitProbability(_ row: [Float]) -> Float { MarkClasses.likeliestDigit(row).value }
 
     /// A part of a mark may also be no digit (the dot or dash after an amount, the stroke under it), at a cost:
     /// otherwise a digit could be read away as two strokes that are not digits.
