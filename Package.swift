@@ -84,6 +84,8 @@ let package = Package(
         // Renders samples/ (the README's example scans) from handwriting fonts: scripts/make-samples.
         .executableTarget(name: "make-samples", dependencies: ["DigitReport", "DigitVision", "DigitImage", "DigitShim"]),
 
+        .testTarget(name: "DigitShimTests", dependencies: ["DigitShim"]),
+        .testTarget(name: "DigitDNNTests", dependencies: ["DigitDNN", "DigitShim", "DigitNet"]),
         .testTarget(name: "DigitImageTests", dependencies: ["DigitImage"]),
         .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData", "DigitDNN"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
