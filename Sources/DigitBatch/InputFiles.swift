@@ -51,8 +51,7 @@ public enum InputFiles {
             return
         }
         for name in listing.undecodable where !name.hasPrefix(".") {
-            out.append(InputEntry(path: (dir as NSString).appendingPathComponent(name),
-                                  problem: "the file name is not UTF-8 (shown with its bytes escaped); rename the file to read it"))
+            out.append(InputEntry(path: (dir as NSString).appendingPathComponent(name), problem: notUTF8))
         }
         for name in listing.names.sorted() where !name.hasPrefix(".") {
             let path = (dir as NSString).appendingPathComponent(name)
@@ -80,6 +79,25 @@ public enum InputFiles {
         }
     }
 
+    static let notUTF8 = "the file name is not UTF-8 (shown with its bytes escaped); rename the file to read it"
+
+    /// Paths named on the command line: each one that exists is collected; one that the program got with
+    /// bytes replaced (a name that is not UTF-8) gets a row saying so; `missing` holds the rest.
+    public static func collect(arguments paths: [String]) -> (entries: [InputEntry], missing: [String]) {
+        let undecodable = undecodableArguments()
+        var found = [String](), extra = [InputEntry](), missing = [String]()
+        for path in paths {
+            if FileManager.default.fileExists(atPath: path) {
+                found.append(path)
+            } else if let u = undecodable.first(where: { $0.seen == path }) {
+                extra.append(InputEntry(path: u.escaped, problem: notUTF8))
+            } else {
+                missing.append(path)
+            }
+        }
+        return ((collect(found) + extra).sorted { $0.path < $1.path }, missing)
+    }
+
     /// A folder's entries: names that are UTF-8, and the others with their bytes escaped as \xNN (FileManager
     /// drops those silently; every file must come out with a row).
     static func names(in dir: String) throws -> (names: [String], undecodable: [String]) {
@@ -92,10 +110,32 @@ public enum InputFiles {
             if let name = String(validating: bytes, as: UTF8.self) {
                 names.append(name)
             } else {
-                undecodable.append(bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }.joined())
+                undecodable.append(escaped(bytes))
             }
         }
         return (names, undecodable)
+    }
+
+    /// A name's bytes as text: UTF-8 as it is, other bytes escaped as \xNN.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        String(validating: bytes, as: UTF8.self)
+            ?? bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }.joined()
+    }
+
+    /// Command-line arguments that are not UTF-8 but name an existing file or folder, as the program sees them
+    /// (bytes replaced by U+FFFD) and escaped: such a path cannot be opened under the name the program got, so
+    /// it is reported with a row rather than as missing.
+    public static func undecodableArguments() -> [(seen: String, escaped: String)] {
+        var out = [(seen: String, escaped: String)]()
+        for k in 1..<Int(CommandLine.argc) {
+            guard let arg = CommandLine.unsafeArgv[k] else { continue }
+            let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(arg).assumingMemoryBound(to: UInt8.self), count: strlen(arg)))
+            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
+            var st = stat()
+            guard stat(arg, &st) == 0 else { continue }
+            out.append((String(decoding: bytes, as: UTF8.self), escaped(bytes)))
+        }
+        return out
     }
 
     /// What a path that exists but is neither a regular file nor a folder is (after links): nil for those two.

@@ -45,8 +45,8 @@ public enum BLASKernels {
         guard let choice, choice != inherited else { return }
         setenv("OPENBLAS_CORETYPE", choice, 1)
         setenv(chosenVariable, "1", 1)
-        let args = CommandLine.arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", args)
+        // The arguments as the process got them: bytes that are not UTF-8 stay as they were.
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
         // execv returns only on failure: carry on with the kernels already loaded.
         #endif
     }

@@ -52,10 +52,8 @@ struct Classify: ParsableCommand {
             printError("\(labels ?? ""): several entries are named \(name); files of that name are matched by their path only")
         }
         // Nothing is written for a run that has nothing to read.
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
-            throw Failure.unusable("\(path): no such file or folder")
-        }
-        var entries = InputFiles.collect(paths)
+        var (entries, missing) = InputFiles.collect(arguments: paths)
+        if let path = missing.first { throw Failure.unusable("\(path): no such file or folder") }
         guard !entries.isEmpty else { throw Failure.unusable("no image files in \(paths.joined(separator: ", "))") }
         if let shard { entries = InputFiles.shard(entries, shard) }
         let folder = try output.folder()
@@ -65,7 +63,7 @@ struct Classify: ParsableCommand {
 
         var line = ProgressLine()
         installInterruptHandler()
-        let job = ClassifyJob(engine: network, threads: threads.threads)
+        let job = ClassifyJob(engine: network, threads: threads.threads, lineReader: try model.lineReader())
         let done = job.run(entries, into: results, progress: { p in
             guard !quiet else { return }
             let elapsed = Date().timeIntervalSince(start), fraction = Double(p.files) / Double(max(1, p.total))

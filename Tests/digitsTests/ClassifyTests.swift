@@ -134,4 +134,27 @@ final class ClassifyTests: XCTestCase {
         XCTAssertEqual(gif.status, 1)
         XCTAssertTrue(try String(contentsOfFile: dir + "/out3/readings.csv", encoding: .utf8).contains("a.gif,,,,0,0,error"))
     }
+
+    /// A file named on the command line whose name is not UTF-8 gets a row saying so (the program only sees the
+    /// name with its bytes replaced), and the other files are read.
+    func testNameThatIsNotUTF8GetsARow() throws {
+        try FileManager.default.copyItem(atPath: samplesFolder + "/digit_3.png", toPath: dir + "/in/ok.png")
+        let raw = Array((dir + "/in/bad").utf8) + [0xff, 0xfe] + Array(".png".utf8) + [0]
+        let png = try Data(contentsOf: URL(fileURLWithPath: samplesFolder + "/digit_3.png"))
+        let fd = raw.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        _ = png.withUnsafeBytes { write(fd, $0.baseAddress, png.count) }
+        close(fd)
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("digits").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "\"$0\" classify \"$(printf 'bad\\377\\376.png')\" ok.png --out ../out --quiet >/dev/null 2>&1", binary]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir + "/in")
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 1)
+        let rows = try rows(dir + "/out")
+        XCTAssertEqual(rows.map { $0[0] }, ["bad\\xff\\xfe.png", "ok.png"])
+        XCTAssertEqual(rows.map { $0[10] }, ["error", "ok"])
+    }
 }
