@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
 
         // The C++ OpenCV shim behind a plain C header; links only the OpenCV libraries it uses.
         .target(
@@ -51,8 +52,8 @@ let package = Package(
 
         // The gray image and the box that the scan pipeline and the reports share. Plain Swift.
         .target(name: "DigitImage"),
-        // The scan pipeline: image → digits → MNIST-style samples.
-        .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim", "DigitNet"], exclude: ["README.md"]),
+        // The scan pipeline: image (or PDF page, rendered by poppler) → digits → MNIST-style samples.
+        .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim", "DigitNet", "CPoppler"], exclude: ["README.md"]),
         // Pictures of the work: charts, image grids, page overlays, PDF reports. Cairo and plain data only.
         .target(name: "DigitReport", dependencies: ["DigitImage", "CCairo"]),
         // The network: tensors, layers, optimisers, training. BLAS only.
@@ -69,7 +70,7 @@ let package = Package(
         .target(
             name: "DigitBatch",
             dependencies: ["DigitImage", "DigitNet", "DigitData", "DigitVision", "DigitReport", "DigitDNN", "DigitSynth"],
-            resources: [.copy("Resources/default.safetensors"), .copy("Resources/default-history.csv")]
+            resources: [.copy("Resources/default.safetensors"), .copy("Resources/default-history.csv"), .copy("Resources/reader.safetensors")]
         ),
 
         // The command-line tool: parses, calls DigitBatch and the libraries, prints.

@@ -1,3 +1,4 @@
+import DigitImage
 import DigitNet
 import DigitVision
 import Foundation
@@ -11,14 +12,18 @@ public struct ClassifyJob: Sendable {
     public var threads: Int
     /// What the pipeline keeps of each scan: crops for the misclassification grid, a preview for overlays.
     public var options: ScanOptions
+    /// Resolution PDF pages are rasterised at.
+    public var dpi = Pages.defaultDPI
 
-    public init(engine: Engine, threads: Int) {
+    /// `lineReader` reads wide marks as numbers (none: marks are cut into digits by the classifier alone).
+    public init(engine: Engine, threads: Int, lineReader: LineReader? = nil) {
         self.engine = engine
         self.threads = max(1, threads)
         options = ScanOptions()
         options.cropSide = 96
         options.previewSide = 1600
         options.reader = { [engine] in try engine.probabilityRows($0, threads: 1) }
+        options.lineReader = lineReader?.lineRead
     }
 
     /// Where a run stands, after each chunk.
@@ -92,17 +97,25 @@ public struct ClassifyJob: Sendable {
 
     /// Decodes and scans one input; never throws: failures become the outcome's error.
     public func scan(_ entry: InputEntry) -> FileOutcome {
-        if let problem = entry.problem { return FileOutcome(path: entry.path, error: problem) }
+        if let problem = entry.problem { return FileOutcome(path: entry.name, error: problem) }
         do {
-            let image = try Decoder.load(entry.path, maxPixels: options.maxPixels)
+            let image: GrayImage
+            if entry.path == InputEntry.standardInput {
+                image = try Decoder.decode([UInt8](FileHandle.standardInput.readDataToEndOfFile()), name: entry.path,
+                                           maxPixels: options.maxPixels)
+            } else if let page = entry.page {
+                image = try Pages.load(entry.path, page: page, dpi: dpi, maxPixels: options.maxPixels)
+            } else {
+                image = try Decoder.load(entry.path, maxPixels: options.maxPixels)
+            }
             let result = try Pipeline.scanUpright(image, options: options) { try engine.probabilityRows($0, threads: 1) }
-            return FileOutcome(path: entry.path, result: result)
+            return FileOutcome(path: entry.name, result: result)
         } catch let e as ScanError {
             // The shim's message starts with the path; keep the reason alone.
             let text = e.description
-            return FileOutcome(path: entry.path, error: text.hasPrefix(entry.path + ": ") ? String(text.dropFirst(entry.path.count + 2)) : text)
+            return FileOutcome(path: entry.name, error: text.hasPrefix(entry.path + ": ") ? String(text.dropFirst(entry.path.count + 2)) : text)
         } catch {
-            return FileOutcome(path: entry.path, error: "\(error)")
+            return FileOutcome(path: entry.name, error: "\(error)")
         }
     }
 }

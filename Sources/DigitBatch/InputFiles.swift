@@ -1,4 +1,5 @@
 import DigitNet
+import DigitVision
 import Foundation
 
 /// An input found on the command line or inside a folder: a file to read, or an entry that cannot be read
@@ -6,8 +7,18 @@ import Foundation
 public struct InputEntry: Equatable, Sendable {
     public var path: String
     public var problem: String?
+    /// The page (from 1) of a PDF or a TIFF of several pages; nil for a file of one picture.
+    public var page: Int?
 
-    public init(path: String, problem: String? = nil) { self.path = path; self.problem = problem }
+    public init(path: String, problem: String? = nil, page: Int? = nil) {
+        self.path = path; self.problem = problem; self.page = page
+    }
+
+    /// How results name it: the path, and `#page=N` for a page (as PDF viewers open a page).
+    public var name: String { page.map { "\(path)#page=\($0)" } ?? path }
+
+    /// Standard input, named `-` on the command line.
+    public static let standardInput = "-"
 }
 
 /// Finds the inputs: named files as they are; folders searched recursively for image files (by extension,
@@ -24,6 +35,10 @@ public enum InputFiles {
         var visited = Set<String>()
         let fm = FileManager.default
         for path in paths {
+            if path == InputEntry.standardInput {
+                out.append(InputEntry(path: path))
+                continue
+            }
             var isDir: ObjCBool = false
             if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
                 walk(path, visited: &visited, into: &out)
@@ -34,8 +49,27 @@ public enum InputFiles {
         }
         var seen = Set<String>()
         return out.sorted { $0.path < $1.path }.filter { entry in
-            let real = entry.problem == nil ? URL(fileURLWithPath: entry.path).resolvingSymlinksInPath().standardizedFileURL.path : entry.path
+            let real = entry.problem == nil && entry.path != InputEntry.standardInput
+                ? URL(fileURLWithPath: entry.path).resolvingSymlinksInPath().standardizedFileURL.path : entry.path
             return seen.insert(real).inserted
+        }.flatMap(pages)
+    }
+
+    /// A PDF as its pages, a TIFF of several pages as its pages; any other entry as it is. A document whose
+    /// pages cannot be counted is an entry with the reason.
+    static func pages(_ entry: InputEntry) -> [InputEntry] {
+        guard entry.problem == nil, entry.path != InputEntry.standardInput else { return [entry] }
+        let pdf = Pages.isPDF(entry.path)
+        guard pdf || Pages.isTIFF(entry.path) else { return [entry] }
+        do {
+            let n = try Pages.count(entry.path)
+            if n == 0 { return [InputEntry(path: entry.path, problem: "the document has no pages")] }
+            return n == 1 && !pdf ? [entry] : (1...n).map { InputEntry(path: entry.path, page: $0) }
+        } catch let e as ScanError {
+            let text = e.description
+            return [InputEntry(path: entry.path, problem: text.hasPrefix(entry.path + ": ") ? String(text.dropFirst(entry.path.count + 2)) : text)]
+        } catch {
+            return [InputEntry(path: entry.path, problem: "\(error)")]
         }
     }
 
@@ -87,7 +121,7 @@ public enum InputFiles {
         let undecodable = undecodableArguments()
         var found = [String](), extra = [InputEntry](), missing = [String]()
         for path in paths {
-            if FileManager.default.fileExists(atPath: path) {
+            if path == InputEntry.standardInput || FileManager.default.fileExists(atPath: path) {
                 found.append(path)
             } else if let u = undecodable.first(where: { $0.seen == path }) {
                 extra.append(InputEntry(path: u.escaped, problem: notUTF8))
@@ -157,8 +191,8 @@ public enum InputFiles {
     /// By extension, or for files without a known one, by the first bytes (PNG, JPEG, BMP, TIFF, WebP).
     public static func isImage(_ path: String) -> Bool {
         let ext = (path as NSString).pathExtension.lowercased()
-        if imageExtensions.contains(ext) { return true }
-        if !ext.isEmpty && ext.count <= 4 && ["txt", "csv", "json", "md", "pdf", "zip", "gz"].contains(ext) { return false }
+        if imageExtensions.contains(ext) || ext == "pdf" { return true }
+        if !ext.isEmpty && ext.count <= 4 && ["txt", "csv", "json", "md", "zip", "gz"].contains(ext) { return false }
         guard let h = FileHandle(forReadingAtPath: path) else { return true }  // unreadable: report it later
         defer { try? h.close() }
         let b = [UInt8](h.readData(ofLength: 12))
@@ -166,6 +200,7 @@ public enum InputFiles {
         return b.starts(with: [0x89, 0x50, 0x4e, 0x47]) || b.starts(with: [0xff, 0xd8]) || b.starts(with: [0x42, 0x4d])
             || b.starts(with: [0x49, 0x49, 0x2a, 0]) || b.starts(with: [0x4d, 0x4d, 0, 0x2a])
             || (b.count >= 12 && b.starts(with: Array("RIFF".utf8)) && Array(b[8..<12]) == Array("WEBP".utf8))
+            || b.starts(with: Array("%PDF-".utf8))
     }
 
     /// The `index`-th (1-based) of `count` contiguous slices of the sorted inputs.

@@ -38,10 +38,15 @@ extension Network {
     /// Builds the network a file describes (metadata `architecture`) and loads its weights.
     static func loaded(from file: Safetensors, prefix: String, name: String) throws -> Network {
         guard let arch = file.metadata["architecture"] else { throw ModelFileError.notAModel(name, "no architecture in metadata") }
-        guard let a = Architecture(rawValue: arch) else { throw ModelFileError.unknownArchitecture(name, arch) }
-        let classes = Int(file.metadata["classes"] ?? "10") ?? 10
-        guard (2...64).contains(classes) else { throw ModelFileError.notAModel(name, "bad class count") }
-        var net = a.build(seed: 0, classes: classes)
+        var net: Network
+        if arch == LineReader.architecture {
+            net = LineReader.build(seed: 0)
+        } else {
+            guard let a = Architecture(rawValue: arch) else { throw ModelFileError.unknownArchitecture(name, arch) }
+            let classes = Int(file.metadata["classes"] ?? "10") ?? 10
+            guard (2...64).contains(classes) else { throw ModelFileError.notAModel(name, "bad class count") }
+            net = a.build(seed: 0, classes: classes)
+        }
         try net.load(from: file, prefix: prefix, name: name)
         if let m = file.metadata["normalization_mean"].flatMap(Float.init),
            let s = file.metadata["normalization_std"].flatMap(Float.init) {

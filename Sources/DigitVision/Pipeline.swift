@@ -21,6 +21,8 @@ public struct ScanOptions: Sendable {
     /// Reads samples during the scan, so that a mark holding several touching digits is read as several
     /// (`TouchingDigits`); without one every mark is one digit.
     public var reader: TouchingDigits.Reader? = nil
+    /// Reads wide marks as numbers (`LineReader`), so that touching digits need no cut; with `reader` only.
+    public var lineReader: TouchingDigits.LineRead? = nil
 
     public init() {}
 }
@@ -254,7 +256,7 @@ public enum Pipeline {
         var parts = [[TouchingDigits.Part]?](repeating: nil, count: regions.count)
         if let reader = options.reader, grid == nil {
             parts = try TouchingDigits.split(regions, samples: samples, lit: lit, labels: components.labels,
-                                             style: options.style, read: reader)
+                                             style: options.style, read: reader, readLine: options.lineReader)
         }
         clock.lap("touching")
         var digits = [ScannedDigit](), pageBoxes = [Box]()

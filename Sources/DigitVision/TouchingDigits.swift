@@ -10,6 +10,8 @@ import Foundation
 public enum TouchingDigits {
     /// Reads samples: class probabilities per sample (10 digits, and "not a digit" last if the model has it).
     public typealias Reader = @Sendable ([[Float]]) throws -> [[Float]]
+    /// Reads strips of marks as numbers (`LineReader`): the digits of each, with their frames.
+    public typealias LineRead = @Sendable ([LineStrip]) throws -> [[CTC.Label]]
 
     /// A mark at least this wide for its height may hold more than one digit.
     static let wideAspect = 0.6
@@ -50,15 +52,32 @@ public enum TouchingDigits {
     /// mark (one part, with what was read in it, where a wide mark stays whole; nil for the marks not looked at).
     /// `samples` are the marks' whole samples.
     static func split(_ regions: [DigitRegion], samples: [[Float]], lit: GrayImage, labels: [Int32],
-                      style: SampleStyle, read: Reader) throws -> [[Part]?] {
+                      style: SampleStyle, read: Reader, readLine: LineRead? = nil) throws -> [[Part]?] {
         var out = [[Part]?](repeating: nil, count: regions.count)
         let wide = regions.indices.filter { isWide(regions[$0].box) }
         guard !wide.isEmpty else { return out }
         let wholes = try read(wide.map { samples[$0] })
+        // The line reader's reading of each wide mark, where there is a reader.
+        var lines = [(line: [CTC.Label], strip: LineStrip)?](repeating: nil, count: wide.count)
+        if let readLine {
+            let strips = wide.map { LineStrip.make(regions[$0], lit: lit, labels: labels) }
+            let present = strips.indices.filter { strips[$0] != nil }
+            let read = try readLine(present.compactMap { strips[$0] })
+            for (k, r) in zip(present, read) { if let strip = strips[k] { lines[k] = (r, strip) } }
+        }
         for (k, i) in wide.enumerated() {
             let w = wholes[k], top = w.top.index
+            let veryWide = Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height)
             out[i] = [Part(box: regions[i].box, sample: samples[i], probabilities: w)]
-            switch decision(w, veryWide: Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height)) {
+            if let (line, strip) = lines[k] {
+                if let parts = try byLine(regions[i], whole: w, line: line, strip: strip, lit: lit, labels: labels, style: style) {
+                    out[i] = parts
+                    continue
+                }
+                // A word is not cut into digits when the reader reads no number in it.
+                if top == MarkClasses.notDigit { continue }
+            }
+            switch decision(w, veryWide: veryWide) {
             case .keep: continue
             case .split, .splitOrKeep:
                 if let parts = try best(regions[i], whole: w, lit: lit, labels: labels, style: style, read: read,
@@ -78,6 +97,43 @@ public enum TouchingDigits {
     }
 
     enum Decision { case keep, split, splitOrKeep, splitIfSure }
+
+    /// A reading from the line reader is taken over the whole mark read as one when it holds two digits or
+    /// more, each at least this surely, or when the mark read whole is no sure digit.
+    static let sureLine: Float = 0.9
+
+    /// The parts of a wide mark as the line reader read it, or nil to keep the mark whole: the reader decides
+    /// how many digits the mark holds, unless the classifier reads the whole mark surely as one digit and the
+    /// reader does not surely see several. Each digit's columns run from midway after the one before to
+    /// midway before the one after.
+    static func byLine(_ region: DigitRegion, whole: [Float], line: [CTC.Label], strip: LineStrip, lit: GrayImage,
+                       labels: [Int32], style: SampleStyle) throws -> [Part]? {
+        let top = whole.top.index
+        let sureOne = top < 10 && whole[top] >= sureAsOne
+        let least = line.map(\.probability).min() ?? 0
+        if line.isEmpty { return nil }
+        if sureOne && !(line.count >= 2 && least >= sureLine) { return nil }
+        if line.count == 1 && top < 10 { return nil }
+        if !sureOne && top == MarkClasses.notDigit && least < sureLine { return nil }
+        let centers = line.map { l -> Double in
+            let c = LineReader.columns(l.frames)
+            return Double(c.lowerBound + c.upperBound) / 2
+        }
+        var parts = [Part]()
+        for (k, l) in line.enumerated() {
+            let from = k == 0 ? 0 : Int((centers[k - 1] + centers[k]) / 2)
+            let to = k == line.count - 1 ? strip.width : Int((centers[k] + centers[k + 1]) / 2)
+            let page = strip.pageColumns(from..<to).clamped(to: region.box.x..<region.box.maxX)
+            guard let box = inkBox(region, columns: page, labels: labels, width: lit.width),
+                  let (sample, _) = try? Normalizer.sample(region, lit: lit, labels: labels, style: style, columns: page)
+            else { continue }
+            var row = [Float](repeating: (1 - l.probability) / 9, count: whole.count)
+            for c in 10..<whole.count { row[c] = 0 }
+            row[l.label] = l.probability
+            parts.append(Part(box: box, sample: sample, probabilities: row))
+        }
+        return parts.isEmpty ? nil : parts
+    }
 
     /// What to do with a wide mark read whole as `w`: a model that reads pages says whether it is several
     /// digits (split it), not a digit (keep it whole: a letter or a word is not cut into digits) or one digit

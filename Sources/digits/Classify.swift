@@ -8,7 +8,7 @@ struct Classify: ParsableCommand {
         abstract: "Read every digit in files and folders of scans; write predictions, pictures and a report.",
         discussion: "Exit status: 0 when every input was read, 1 when some failed (the run still completes), 2 for usage errors.")
 
-    @Argument(help: "Image files and folders (searched recursively).")
+    @Argument(help: "Image files, PDFs and folders (searched recursively); - reads one image from standard input.")
     var paths: [String]
 
     @OptionGroup var model: ModelOption
@@ -31,6 +31,9 @@ struct Classify: ParsableCommand {
     @Option(help: "Inference engine: digits (the Swift CNN) or opencv (the model exported to ONNX, run by OpenCV's dnn).")
     var engine: EngineKind = .digits
 
+    @Option(help: "Resolution to rasterise PDF pages at, in dots per inch.")
+    var dpi: Double = 300
+
     @Option(help: "How each file's reading is printed on standard output: text, tsv or jsonl.")
     var format: FileReading.Format = .text
 
@@ -40,6 +43,7 @@ struct Classify: ParsableCommand {
     func validate() throws {
         if labels != nil && labelsFromNames { throw ValidationError("--labels and --labels-from-names exclude each other") }
         if let p = rejectBelow, !(0...1).contains(p) { throw ValidationError("--reject-below must be between 0 and 1") }
+        guard (10...1200).contains(dpi) else { throw ValidationError("--dpi must be between 10 and 1200") }
     }
 
     func run() throws {
@@ -63,7 +67,8 @@ struct Classify: ParsableCommand {
 
         var line = ProgressLine()
         installInterruptHandler()
-        let job = ClassifyJob(engine: network, threads: threads.threads, lineReader: try model.lineReader())
+        var job = ClassifyJob(engine: network, threads: threads.threads, lineReader: try model.lineReader())
+        job.dpi = dpi
         let done = job.run(entries, into: results, progress: { p in
             guard !quiet else { return }
             let elapsed = Date().timeIntervalSince(start), fraction = Double(p.files) / Double(max(1, p.total))

@@ -17,7 +17,7 @@ struct Digits: AsyncParsableCommand {
             """,
         version: "digits 0.3.0",
         subcommands: [Classify.self, MergeCommand.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self,
-                      Export.self, EnsembleCommand.self, Calibrate.self, DataCommand.self, Synth.self]
+                      Export.self, EnsembleCommand.self, Calibrate.self, TrainReader.self, DataCommand.self, Synth.self]
     )
 
     static func main() async {

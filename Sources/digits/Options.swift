@@ -8,8 +8,14 @@ struct ModelOption: ParsableArguments {
     @Option(help: "Model file (default: the bundled pretrained model).")
     var model: String?
 
+    @Option(help: "Line reader for numbers whose digits touch (default: the bundled one; none: cut marks into digits with the model alone).")
+    var reader: String?
+
     /// The model and the file it came from; exit 2 when it cannot be loaded.
     func load() throws -> (Classifier, String) { try Failure.setUp { try loadClassifier(model) } }
+
+    /// The line reader; exit 2 when it cannot be loaded.
+    func lineReader() throws -> LineReader? { try Failure.setUp { try loadLineReader(reader) } }
 }
 
 /// `--data DIR`: where the MNIST IDX files are.

@@ -10,7 +10,7 @@ import Foundation
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make synthetic data from MNIST: the benchmark of handwritten numbers, or training marks to look at.",
-        subcommands: [Benchmark.self, Marks.self])
+        subcommands: [Benchmark.self, Marks.self, Strips.self])
 
     struct Benchmark: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -75,6 +75,35 @@ struct Synth: ParsableCommand {
                 try GrayImage.tiled(samples).writePNG(to: out + "/marks.png")
             }
             print("\(out): \(marks.count) marks")
+        }
+    }
+
+    struct Strips: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Training strips as `digits train-reader` makes them: a picture of them, one a row, and their digits.")
+
+        @OptionGroup var data: DataOption
+
+        @Option(help: "Output folder.")
+        var out: String
+
+        @Option(help: "Number of strips.")
+        var count = 40
+
+        @Option(help: "Random seed.")
+        var seed: UInt64 = 1
+
+        func run() throws {
+            let train = try Failure.setUp { try DataSet.resolve(data.data).training() }
+            var source = LineSamples(digits: train, seed: seed)
+            let strips = (0..<count).map { _ in source.next() }
+            try Failure.working {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try LineStrip.picture(strips.map(\.strip)).writePNG(to: out + "/strips.png")
+                try strips.map { $0.digits.map(String.init).joined() }.joined(separator: "\n")
+                    .write(toFile: out + "/strips.txt", atomically: true, encoding: .utf8)
+            }
+            print("\(out): \(count) strips")
         }
     }
 }

@@ -28,6 +28,27 @@ final class InputFilesTests: FolderTestCase {
         XCTAssertTrue(entries[3].problem?.hasPrefix("symlink loop") == true)
     }
 
+    /// A TIFF of several pages comes out as one entry a page, named with its page; a PDF that cannot be
+    /// opened is an entry with the reason; standard input is `-`.
+    func testPagesAreEntries() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        // Two 2x1 uncompressed gray pages.
+        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 255), UInt8(v >> 8)] }
+        func u32(_ v: Int) -> [UInt8] { u16(v & 0xffff) + u16(v >> 16) }
+        var tiff: [UInt8] = [0x49, 0x49, 42, 0, 8, 0, 0, 0]
+        for k in 0..<2 {
+            let pixels = tiff.count + 2 + 8 * 12 + 4
+            func entry(_ tag: Int, _ value: Int) -> [UInt8] { u16(tag) + u16(4) + u32(1) + u32(value) }
+            tiff += u16(8) + entry(256, 2) + entry(257, 1) + entry(258, 8) + entry(259, 1) + entry(262, 1)
+            tiff += entry(273, pixels) + entry(278, 1) + entry(279, 2) + u32(k == 0 ? pixels + 2 : 0) + [9, 9]
+        }
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/in/scan.tif", contents: Data(tiff)))
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/in/doc.pdf", contents: Data("%PDF-1.4 cut".utf8)))
+        let entries = InputFiles.collect([dir + "/in", "-"])
+        XCTAssertEqual(entries.map { ($0.name as NSString).lastPathComponent }, ["-", "doc.pdf", "scan.tif#page=1", "scan.tif#page=2"])
+        XCTAssertTrue(entries[1].problem?.hasPrefix("not a PDF that can be read") == true)
+    }
+
     /// A FIFO in a folder is never opened (reading one blocks): one without an image's name is passed over,
     /// one named like an image, or named on the command line, is listed as not a regular file.
     func testFIFOsAreNeverOpened() throws {

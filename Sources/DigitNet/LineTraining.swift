@@ -1,0 +1,98 @@
+import Foundation
+
+/// Trains a `LineReader` with CTC on strips drawn from a source: Adam with a one-cycle schedule, a moving
+/// average of the weights for evaluation, and a checkpoint after every epoch that resumes exactly.
+public struct LineTraining: Sendable {
+    /// One strip (28 rows, ink bright) and the digits it reads.
+    public typealias Sample = (width: Int, pixels: [Float], digits: [Int])
+
+    public let epochs: Int, stepsPerEpoch: Int, batchSize: Int, maxRate: Float, threads: Int, seed: UInt64
+    public private(set) var network: Network
+    public private(set) var optimizer = Optimizer(.adam(weightDecay: 0))
+    public private(set) var average: WeightAverage
+    /// Epochs completed.
+    public private(set) var epoch = 0
+
+    public init(epochs: Int, stepsPerEpoch: Int, batchSize: Int = 32, maxRate: Float = 2e-3, threads: Int = 1, seed: UInt64 = 1) {
+        self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batchSize = batchSize
+        self.maxRate = maxRate; self.threads = threads; self.seed = seed
+        network = LineReader.build(seed: seed)
+        average = WeightAverage(decay: 0.999, of: network)
+    }
+
+    /// The reader to evaluate and ship: the moving average of the weights.
+    public var reader: LineReader {
+        LineReader(network: average.applied(to: network), metadata: ["epoch": String(epoch)])
+    }
+
+    /// A batch as one tensor: the strips padded on the right with blank columns to the widest.
+    public static func batch(_ samples: [Sample]) -> Tensor {
+        let w = max(28, samples.map(\.width).max() ?? 28)
+        var x = [Float](repeating: 0, count: samples.count * 28 * w)
+        for (k, s) in samples.enumerated() {
+            for y in 0..<28 { for c in 0..<s.width { x[k * 28 * w + y * w + c] = s.pixels[y * s.width + c] } }
+        }
+        return Tensor(shape: [samples.count, 1, 28, w], data: x)
+    }
+
+    /// Trains one epoch on `stepsPerEpoch` batches from `next`; returns the mean loss, or nil when
+    /// `shouldStop` turned true (the state is then that of the last whole epoch only in the checkpoint).
+    public mutating func trainEpoch(next: () -> Sample, progress: (Int, Double) -> Void = { _, _ in },
+                                    shouldStop: () -> Bool = { false }) -> Double? {
+        var lossSum = 0.0
+        for b in 0..<stepsPerEpoch {
+            if shouldStop() { return nil }
+            let samples = (0..<batchSize).map { _ in next() }
+            let step = UInt64(optimizer.step + 1)
+            let ctx = PassContext(training: true, threads: threads, seed: seed &* 0x2545_F491_4F6C_DD1D &+ step)
+            let logits = network.forward(Self.batch(samples), ctx)
+            let (loss, grad, _) = CTC.lossAndGradient(logits, targets: samples.map(\.digits))
+            network.backward(grad, ctx)
+            let rate = LRSchedule.oneCycle(maxRate: maxRate).rate(progress: Double(epoch) + Double(b) / Double(stepsPerEpoch),
+                                                                  totalEpochs: epochs)
+            optimizer.update(&network, rate: rate, threads: threads)
+            average.update(from: &network, step: optimizer.step)
+            lossSum += loss
+            progress(b + 1, lossSum / Double(b + 1))
+        }
+        epoch += 1
+        return lossSum / Double(stepsPerEpoch)
+    }
+
+    /// Everything needed to continue where this epoch ended.
+    public func checkpoint() -> Safetensors {
+        var tensors = network.namedTensors
+        for (i, m) in optimizer.first.enumerated() { tensors.append(("optimizer.first.\(i)", Tensor(shape: [m.count], data: m))) }
+        for (i, v) in optimizer.second.enumerated() { tensors.append(("optimizer.second.\(i)", Tensor(shape: [v.count], data: v))) }
+        for (i, t) in average.values.enumerated() { tensors.append(("ema.\(i)", t)) }
+        return Safetensors(tensors: tensors, metadata: [
+            "format": "digits-checkpoint", "architecture": LineReader.architecture,
+            "epoch": String(epoch), "step": String(optimizer.step), "seed": String(seed),
+        ])
+    }
+
+    /// Restores the state saved by `checkpoint()`; `name` is used in errors.
+    public mutating func restore(from file: Safetensors, name: String) throws {
+        guard file.metadata["format"] == "digits-checkpoint", file.metadata["architecture"] == LineReader.architecture else {
+            throw ModelFileError.notAModel(name, "not a line reader's training checkpoint")
+        }
+        guard let e = file.metadata["epoch"].flatMap(Int.init), let s = file.metadata["step"].flatMap(Int.init), e >= 0, s >= 0 else {
+            throw ModelFileError.notAModel(name, "checkpoint has no valid epoch and step")
+        }
+        try network.load(from: file, prefix: "", name: name)
+        var opt = Optimizer(.adam(weightDecay: 0))
+        opt.step = s
+        var i = 0
+        while let t = file.tensors["optimizer.first.\(i)"] { opt.first.append(t.data); i += 1 }
+        i = 0
+        while let t = file.tensors["optimizer.second.\(i)"] { opt.second.append(t.data); i += 1 }
+        optimizer = opt
+        for k in average.values.indices {
+            guard let t = file.tensors["ema.\(k)"], t.shape == average.values[k].shape else {
+                throw SafetensorsError.missingTensor(name, "ema.\(k)")
+            }
+            average.values[k] = t
+        }
+        epoch = e
+    }
+}

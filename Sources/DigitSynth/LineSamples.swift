@@ -1,0 +1,84 @@
+import DigitImage
+import DigitNet
+import DigitVision
+
+/// Training strips for the line reader (`LineReader`), each with the digits it reads: numbers of one to eight
+/// MNIST training digits, half of them touching, some with the dots, dashes, `=` and underlines that amounts
+/// carry; and marks that read as nothing — words, letters and symbols in handwriting fonts, and strokes.
+public struct LineSamples {
+    var notDigits: NotDigits
+    var rng: RandomSource
+
+    /// Draws digits from `digits` (MNIST training images, ink bright).
+    public init(digits: LabeledImages, seed: UInt64) {
+        notDigits = NotDigits(digits: digits, seed: seed &+ 1)
+        rng = RandomSource(seed: seed, 7)
+    }
+
+    /// The next strip and its digits.
+    public mutating func next() -> (strip: LineStrip, digits: [Int]) {
+        while true {
+            let k = rng.uniform()
+            var picture: GrayImage, digits = [Int]()
+            if k < 0.72 {
+                let r = rng.uniform()
+                let n = r < 0.1 ? 1 : r < 0.3 ? 2 : r < 0.5 ? 3 : 4 + Int(rng.next() % 5)
+                let indices = (0..<n).map { _ in Int(rng.next() % UInt64(notDigits.digits.count)) }
+                let s = DigitString.make(indices, of: notDigits.digits, touching: rng.uniform() < 0.5, rng: &rng)
+                picture = s.picture
+                if rng.uniform() < 0.35 { marks(&picture, spans: s.spans) }
+                digits = indices.map { Int(notDigits.digits.labels[$0]) }
+            } else if k < 0.94 {
+                picture = notDigits.glyphs()
+            } else {
+                picture = notDigits.strokes()
+            }
+            let height = Double(rng.uniform(17, 22)), lift = Double(rng.uniform(-1.5, 1.5))
+            guard let strip = LineStrip.make(ofInk: picture, inkHeight: height, lift: lift),
+                  LineReader.frames(width: strip.width) >= 2 * digits.count + 1 else { continue }
+            return (strip, digits)
+        }
+    }
+
+    /// Marks that go with a written amount and are not digits: a dot or comma between two digits, a dash or
+    /// `=` after the last, a rule under them.
+    mutating func marks(_ picture: inout GrayImage, spans: [Range<Int>]) {
+        var bottom = 0, top = picture.height
+        for y in 0..<picture.height {
+            for x in 0..<picture.width where picture[x, y] < 128 { bottom = max(bottom, y); top = min(top, y); break }
+        }
+        let h = Double(max(1, bottom - top)), pen = max(1.5, h / 12)
+        switch rng.next() % 4 {
+        case 0 where spans.count >= 2:
+            let k = 1 + Int(rng.next() % UInt64(spans.count - 1))
+            let x = Double(spans[k - 1].upperBound + spans[k].lowerBound) / 2
+            dab(&picture, x, Double(bottom) - pen, radius: pen * 0.8)
+        case 1:
+            let x = Double(spans.last?.upperBound ?? 0) + h * 0.25
+            let y = Double(top) + h * Double(rng.uniform(0.45, 0.6))
+            rule(&picture, x, x + h * Double(rng.uniform(0.3, 0.6)), y, pen: pen)
+            if rng.uniform() < 0.5 { rule(&picture, x, x + h * 0.5, y + h * 0.2, pen: pen) }
+        case 2:
+            let y = Double(bottom) + pen * Double(rng.uniform(-0.5, 1.5))
+            rule(&picture, Double(spans.first?.lowerBound ?? 0), Double(spans.last?.upperBound ?? 0), y, pen: pen)
+        default:
+            break
+        }
+    }
+
+    private func dab(_ p: inout GrayImage, _ cx: Double, _ cy: Double, radius r: Double) {
+        for y in max(0, Int(cy - r))...min(p.height - 1, Int(cy + r)) {
+            for x in max(0, Int(cx - r))...min(p.width - 1, Int(cx + r)) where (Double(x) - cx) * (Double(x) - cx) + (Double(y) - cy) * (Double(y) - cy) <= r * r {
+                p[x, y] = 0
+            }
+        }
+    }
+
+    private func rule(_ p: inout GrayImage, _ x0: Double, _ x1: Double, _ y: Double, pen: Double) {
+        let ya = max(0, Int(y - pen / 2)), yb = min(p.height - 1, Int(y + pen / 2))
+        guard ya <= yb else { return }
+        for yy in ya...yb {
+            for x in max(0, Int(x0))..<min(p.width, max(Int(x0) + 1, Int(x1))) { p[x, yy] = 0 }
+        }
+    }
+}
