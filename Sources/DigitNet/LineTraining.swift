@@ -20,6 +20,13 @@ public struct LineTraining: Sendable {
         average = WeightAverage(decay: 0.999, of: network)
     }
 
+    /// Starts from a trained reader's weights instead of the seed's (before the first epoch).
+    public mutating func start(from trained: LineReader) {
+        precondition(epoch == 0, "start(from:) after training began")
+        network = trained.network
+        average = WeightAverage(decay: 0.999, of: network)
+    }
+
     /// The reader to evaluate and ship: the moving average of the weights.
     public var reader: LineReader {
         LineReader(network: average.applied(to: network), metadata: ["epoch": String(epoch)])

@@ -5,6 +5,8 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
     case unreadable(String, String)
     case truncated(String)
     case badHeader(String, String)
+    /// Not safetensors at all; what it looks like instead, if known.
+    case notSafetensors(String, String?)
     case missingTensor(String, String)
     case shapeMismatch(String, String, expected: [Int], found: [Int])
 
@@ -13,6 +15,9 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
         case let .unreadable(f, why): return "\(f): cannot read: \(why)"
         case let .truncated(f): return "\(f): truncated safetensors file"
         case let .badHeader(f, why): return "\(f): not a valid safetensors file: \(why)"
+        case let .notSafetensors(f, kind):
+            return "\(f): not a model file digits reads" + (kind.map { " (it looks like \($0))" } ?? "")
+                + "; digits runs the .safetensors models that `digits train` writes"
         case let .missingTensor(f, n): return "\(f): tensor '\(n)' is missing"
         case let .shapeMismatch(f, n, e, found):
             return "\(f): tensor '\(n)' has shape \(found), expected \(e) (a file for another architecture?)"
@@ -74,9 +79,27 @@ public struct Safetensors: Sendable {
         try self.init(data: data, name: name)
     }
 
+    /// What a file that is not safetensors looks like, from its first bytes.
+    static func kind(_ data: Data) -> String? {
+        let b = [UInt8](data.prefix(8))
+        if b.starts(with: [0x89, 0x50, 0x4e, 0x47]) { return "a PNG image" }
+        if b.starts(with: [0xff, 0xd8]) { return "a JPEG image" }
+        if b.starts(with: [0x1f, 0x8b]) { return "a gzip file" }
+        if b.starts(with: Array("%PDF".utf8)) { return "a PDF" }
+        if b.starts(with: Array("PK".utf8)) { return "a zip file, as PyTorch and Keras save models" }
+        if b.starts(with: [0x89, 0x48, 0x44, 0x46]) { return "an HDF5 file, as Keras saves models" }
+        // ONNX: a protobuf ModelProto, whose first field is ir_version (field 1, varint).
+        if b.first == 0x08 { return "an ONNX model, as `digits export` writes" }
+        return nil
+    }
+
     /// Parses and validates bytes; `name` is used in errors.
     public init(data: Data, name: String) throws {
         guard data.count >= 8 else { throw SafetensorsError.truncated(name) }
+        // A safetensors header is JSON right after its 8-byte length; say what the file is instead, if known.
+        guard data.count > 8, data[data.startIndex + 8] == UInt8(ascii: "{") else {
+            throw SafetensorsError.notSafetensors(name, Self.kind(data))
+        }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= 100_000_000 else { throw SafetensorsError.badHeader(name, "header length \(headerLength) is absurd") }
         guard UInt64(data.count) >= 8 + headerLength else { throw SafetensorsError.truncated(name) }

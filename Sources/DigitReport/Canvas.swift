@@ -74,9 +74,11 @@ public final class Canvas {
     }
 
     /// A polyline through points; nil points break it (skipped values).
-    public func polyline(_ points: [(Double, Double)?], color: Color, width: Double = 2) {
+    public func polyline(_ points: [(Double, Double)?], color: Color, width: Double = 2, dash: [Double] = []) {
         set(color)
         cairo_set_line_width(cr, width)
+        cairo_set_dash(cr, dash, Int32(dash.count), 0)
+        defer { cairo_set_dash(cr, nil, 0, 0) }
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         var drawing = false
         for p in points {

@@ -68,7 +68,7 @@ public struct LineChart: Sendable {
                 guard p.x.isFinite, p.y.isFinite, !yAxis.logarithmic || p.y > 0 else { return nil }
                 return (px(p.x), py(p.y))
             }
-            c.polyline(points, color: line.color, width: 2.5 * s)
+            c.polyline(points, color: line.color, width: 2.5 * s, dash: line.dashed ? [7 * s, 5 * s] : [])
             if line.points.count <= 60 {
                 for case let (px, py)? in points { c.circle(px, py, radius: 3 * s, color: line.color) }
             }
@@ -77,7 +77,7 @@ public struct LineChart: Sendable {
         var ly = top + 12 * s
         let lx = right + 16 * s
         for line in series {
-            c.line(lx, ly - 4 * s, lx + 24 * s, ly - 4 * s, color: line.color, width: 3 * s)
+            c.line(lx, ly - 4 * s, lx + 24 * s, ly - 4 * s, color: line.color, width: 3 * s, dash: line.dashed ? [6 * s, 4 * s] : [])
             c.text(line.name, x: lx + 30 * s, y: ly, size: 12 * s)
             ly += 18 * s
         }

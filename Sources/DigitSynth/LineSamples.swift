@@ -1,6 +1,7 @@
 import DigitImage
 import DigitNet
 import DigitVision
+import Foundation
 
 /// Training strips for the line reader (`LineReader`), each with the digits it reads: numbers of one to eight
 /// MNIST training digits, half of them touching, some with the dots, dashes, `=` and underlines that amounts
@@ -26,6 +27,7 @@ public struct LineSamples {
                 let indices = (0..<n).map { _ in Int(rng.next() % UInt64(notDigits.digits.count)) }
                 let s = DigitString.make(indices, of: notDigits.digits, touching: rng.uniform() < 0.5, rng: &rng)
                 picture = s.picture
+                if !s.touching && rng.uniform() < 0.3 { joinUp(&picture, spans: s.spans) }
                 if rng.uniform() < 0.35 { marks(&picture, spans: s.spans) }
                 digits = indices.map { Int(notDigits.digits.labels[$0]) }
             } else if k < 0.94 {
@@ -33,6 +35,9 @@ public struct LineSamples {
             } else {
                 picture = notDigits.strokes()
             }
+            if rng.uniform() < 0.5 { picture = Self.sheared(picture, by: Double(rng.uniform(-0.35, 0.35))) }
+            let bold = rng.uniform()
+            if bold < 0.25 { picture = Self.bolder(picture, times: bold < 0.08 ? 3 : bold < 0.16 ? 2 : 1) }
             let height = Double(rng.uniform(17, 22)), lift = Double(rng.uniform(-1.5, 1.5))
             guard let strip = LineStrip.make(ofInk: picture, inkHeight: height, lift: lift),
                   LineReader.frames(width: strip.width) >= 2 * digits.count + 1 else { continue }
@@ -66,9 +71,68 @@ public struct LineSamples {
         }
     }
 
+    /// Joined-up writing: a thin stroke from the foot of each digit to the next one's side, as a pen that is
+    /// not lifted leaves between digits.
+    mutating func joinUp(_ picture: inout GrayImage, spans: [Range<Int>]) {
+        func rows(_ span: Range<Int>) -> (top: Int, bottom: Int)? {
+            var top = Int.max, bottom = -1
+            for y in 0..<picture.height {
+                for x in span where x < picture.width && picture[x, y] < 128 { top = min(top, y); bottom = max(bottom, y); break }
+            }
+            return bottom >= 0 ? (top, bottom) : nil
+        }
+        for k in 1..<max(1, spans.count) {
+            guard let a = rows(spans[k - 1]), let b = rows(spans[k]) else { continue }
+            let h = Double(a.bottom - a.top)
+            let x0 = Double(spans[k - 1].upperBound) - h * 0.08, y0 = Double(a.bottom) - h * Double(rng.uniform(0, 0.3))
+            let x1 = Double(spans[k].lowerBound) + h * 0.08, y1 = Double(b.top) + Double(b.bottom - b.top) * Double(rng.uniform(0.2, 0.7))
+            let pen = max(1.5, h / 14)
+            let steps = Int(max(abs(x1 - x0), abs(y1 - y0))) + 1
+            for i in 0...steps {
+                let t = Double(i) / Double(steps)
+                // A shallow curve: the stroke dips before it rises into the next digit.
+                let x = x0 + (x1 - x0) * t, y = y0 + (y1 - y0) * t + h * 0.15 * sin(Double.pi * t)
+                dab(&picture, x, y, radius: pen / 2)
+            }
+        }
+    }
+
+    /// The picture slanted: each row shifted by `shear` times its height above the middle.
+    static func sheared(_ p: GrayImage, by shear: Double) -> GrayImage {
+        let extra = Int((abs(shear) * Double(p.height)).rounded(.up))
+        var out = GrayImage(width: p.width + extra, height: p.height, value: 255)
+        for y in 0..<p.height {
+            let shift = Int((shear * Double(p.height / 2 - y)).rounded()) + extra / 2
+            for x in 0..<p.width where x + shift >= 0 && x + shift < out.width { out[x + shift, y] = p[x, y] }
+        }
+        return out
+    }
+
+    /// Strokes widened by a pixel on every side, `times` times: a broader pen.
+    static func bolder(_ p: GrayImage, times: Int) -> GrayImage {
+        var cur = p
+        for _ in 0..<times {
+            var out = cur
+            for y in 0..<cur.height {
+                for x in 0..<cur.width {
+                    var m = cur[x, y]
+                    if x > 0 { m = min(m, cur[x - 1, y]) }
+                    if x + 1 < cur.width { m = min(m, cur[x + 1, y]) }
+                    if y > 0 { m = min(m, cur[x, y - 1]) }
+                    if y + 1 < cur.height { m = min(m, cur[x, y + 1]) }
+                    out[x, y] = m
+                }
+            }
+            cur = out
+        }
+        return cur
+    }
+
     private func dab(_ p: inout GrayImage, _ cx: Double, _ cy: Double, radius r: Double) {
-        for y in max(0, Int(cy - r))...min(p.height - 1, Int(cy + r)) {
-            for x in max(0, Int(cx - r))...min(p.width - 1, Int(cx + r)) where (Double(x) - cx) * (Double(x) - cx) + (Double(y) - cy) * (Double(y) - cy) <= r * r {
+        let ya = max(0, Int(cy - r)), yb = min(p.height - 1, Int(cy + r)), xa = max(0, Int(cx - r)), xb = min(p.width - 1, Int(cx + r))
+        guard ya <= yb, xa <= xb else { return }
+        for y in ya...yb {
+            for x in xa...xb where (Double(x) - cx) * (Double(x) - cx) + (Double(y) - cy) * (Double(y) - cy) <= r * r {
                 p[x, y] = 0
             }
         }

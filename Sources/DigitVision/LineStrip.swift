@@ -117,8 +117,9 @@ extension LineStrip {
             }
         }
         guard x1 >= 0 else { return nil }
+        // Ink as a page's threshold finds it: the pale rim of a stroke is paper.
         return make(image, box: Box(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1), inkHeight: inkHeight,
-                    lift: lift) { _, _ in true }
+                    lift: lift) { x, y in image.pixels[y * image.width + x] < 128 }
     }
 }
 

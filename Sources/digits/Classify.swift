@@ -12,6 +12,7 @@ struct Classify: ParsableCommand {
     var paths: [String]
 
     @OptionGroup var model: ModelOption
+    @OptionGroup var reader: ReaderOption
     @OptionGroup var output: OutputOptions
 
     @Option(help: "CSV of file,label (a digit, or a page's digits in reading order).")
@@ -67,7 +68,7 @@ struct Classify: ParsableCommand {
 
         var line = ProgressLine()
         installInterruptHandler()
-        var job = ClassifyJob(engine: network, threads: threads.threads, lineReader: try model.lineReader())
+        var job = ClassifyJob(engine: network, threads: threads.threads, lineReader: try reader.load())
         job.dpi = dpi
         let done = job.run(entries, into: results, progress: { p in
             guard !quiet else { return }

@@ -8,14 +8,17 @@ struct ModelOption: ParsableArguments {
     @Option(help: "Model file (default: the bundled pretrained model).")
     var model: String?
 
+    /// The model and the file it came from; exit 2 when it cannot be loaded.
+    func load() throws -> (Classifier, String) { try Failure.setUp { try loadClassifier(model) } }
+}
+
+/// `--reader FILE|none`: the line reader for wide marks; the bundled one when absent.
+struct ReaderOption: ParsableArguments {
     @Option(help: "Line reader for numbers whose digits touch (default: the bundled one; none: cut marks into digits with the model alone).")
     var reader: String?
 
-    /// The model and the file it came from; exit 2 when it cannot be loaded.
-    func load() throws -> (Classifier, String) { try Failure.setUp { try loadClassifier(model) } }
-
     /// The line reader; exit 2 when it cannot be loaded.
-    func lineReader() throws -> LineReader? { try Failure.setUp { try loadLineReader(reader) } }
+    func load() throws -> LineReader? { try Failure.setUp { try loadLineReader(reader) } }
 }
 
 /// `--data DIR`: where the MNIST IDX files are.

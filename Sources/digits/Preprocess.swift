@@ -15,6 +15,7 @@ struct Preprocess: ParsableCommand {
     var out: String
 
     @OptionGroup var model: ModelOption
+    @OptionGroup var reader: ReaderOption
 
     func run() throws {
         useSingleThreadedBLAS()
@@ -23,7 +24,7 @@ struct Preprocess: ParsableCommand {
         let (classifier, _) = try model.load()
         let engine = Engine.digits(classifier)
         options.reader = { try engine.probabilityRows($0, threads: 1) }
-        options.lineReader = try model.lineReader()?.lineRead
+        options.lineReader = try reader.load()?.lineRead
         let image = try Failure.setUp { try Decoder.load(file) }
         let result = try Failure.working { try Pipeline.scanUpright(image, options: options) { try engine.probabilityRows($0, threads: 1) } }
         let predictions = try Failure.working { try engine.probabilityRows(result.digits.map(\.sample), threads: 1).map { $0.top.index } }

@@ -27,6 +27,9 @@ struct TrainReader: ParsableCommand {
     @Option(help: "Random seed: strips and initial weights.")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("init"), help: "Start from this reader's weights instead of random ones.")
+    var initial: String?
+
     @Flag(help: "Continue the run in --out from its last checkpoint.")
     var resume = false
 
@@ -45,7 +48,11 @@ struct TrainReader: ParsableCommand {
         var training = LineTraining(epochs: epochs, stepsPerEpoch: steps, maxRate: learningRate, threads: threads.threads, seed: seed)
         try Failure.setUp {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            if resume { try training.restore(from: Safetensors(contentsOf: checkpoint), name: checkpoint.path) }
+            if resume {
+                try training.restore(from: Safetensors(contentsOf: checkpoint), name: checkpoint.path)
+            } else if let initial {
+                try training.start(from: LineReader(Classifier(contentsOf: URL(fileURLWithPath: initial)), name: initial))
+            }
         }
         print("training the line reader (\(training.network.parameterCount) parameters) on \(steps * 32) strips an epoch, \(threads.threads) thread(s)")
         installInterruptHandler()

@@ -69,6 +69,10 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertThrowsError(try Safetensors(data: garbage, name: "m")) { error in
             XCTAssertTrue("\(error)".contains("not a valid safetensors file"), "\(error)")
         }
+        // Another kind of model file is named as what it is.
+        XCTAssertThrowsError(try Safetensors(data: Data([0x08, 0x07, 0x12, 0x05]) + Data("digits".utf8), name: "m.onnx")) { error in
+            XCTAssertEqual("\(error)", "m.onnx: not a model file digits reads (it looks like an ONNX model, as `digits export` writes); digits runs the .safetensors models that `digits train` writes")
+        }
         var huge = Data(repeating: 0xff, count: 8)
         huge.append(bytes.suffix(from: 8))
         XCTAssertThrowsError(try Safetensors(data: huge, name: "m")) { error in

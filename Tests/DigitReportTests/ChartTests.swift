@@ -46,6 +46,27 @@ final class ChartTests: XCTestCase {
         XCTAssertFalse(TrainingPlots.accuracy(history(30)).isLogarithmic)
     }
 
+    /// Several runs on one chart: a colour a run, validation solid and training dashed (a dashed line leaves
+    /// fewer pixels of its colour than a solid one of the same course).
+    func testRunsAreCompared() throws {
+        let a = history(10), b = history(10).map { p -> EpochPoint in var q = p; q.trainLoss *= 3; q.validationLoss *= 3; return q }
+        try TrainingPlots.write([(name: "a", history: a), (name: "b", history: b)], to: dir)
+        let chart = TrainingPlots.compared([(name: "a", history: a), (name: "b", history: b)], title: "Loss", yLabel: "loss",
+                                           \.trainLoss, \.validationLoss)
+        XCTAssertEqual(chart.series.map(\.name), ["a validation", "a train", "b validation", "b train"])
+        XCTAssertEqual(chart.series.map(\.dashed), [false, true, false, true])
+        let png = PNGImage(dir + "/loss.png")
+        XCTAssertGreaterThan(png.count(Palette.series[0], tolerance: 10), 100, "first run")
+        XCTAssertGreaterThan(png.count(Palette.series[1], tolerance: 10), 100, "second run")
+        let solid = LineChart(title: "", xLabel: "", yLabel: "", series: [Series(name: "s", points: a.map { ($0.epoch, $0.trainLoss) }, color: Palette.blue)])
+        var dashed = solid
+        dashed.series[0].dashed = true
+        try solid.writePNG(to: dir + "/solid.png")
+        try dashed.writePNG(to: dir + "/dashed.png")
+        XCTAssertLessThan(PNGImage(dir + "/dashed.png").count(Palette.blue, tolerance: 10),
+                          PNGImage(dir + "/solid.png").count(Palette.blue, tolerance: 10) * 9 / 10)
+    }
+
     /// NaN and infinite values are skipped: the chart still shows the finite points, nothing crashes.
     func testNonFiniteValuesAreSkipped() throws {
         var h = history(20)
