@@ -36,6 +36,9 @@ public final class BatchResults: @unchecked Sendable {
     /// Every input that could not be read, and every picture that could not be written: (file, reason).
     public internal(set) var errors = [(String, String)]()
     var tiles = [DigitTile](), mistakes = [DigitTile]()
+    /// Which marks the predictions grid shows, in which order; and how many it would show without its bound.
+    public var grid = GridChoice()
+    var gridEligible = 0
     /// The first few page overlays, kept for the PDF.
     var overlayViews = [PageOverlay]()
     private var usedPageNames = Set<String>()
@@ -119,7 +122,17 @@ public final class BatchResults: @unchecked Sendable {
         let tile = DigitTile(sample: GrayImage(width: 28, height: 28, pixels: sample), predicted: predicted,
                              confidence: row.confidence ?? 0, truth: truth, status: status, crop: crop,
                              caption: multiDigit ? "\(name) #\(row.index ?? 0)" : name)
-        if tiles.count < Self.maxTiles { tiles.append(tile) }
+        if grid.shows(tile) {
+            gridEligible += 1
+            switch grid.order {
+            case .input:
+                if tiles.count < Self.maxTiles { tiles.append(tile) }
+            case .confidence:
+                // The least sure so far, kept bounded: trimmed to the bound whenever it doubles.
+                tiles.append(tile)
+                if tiles.count >= 2 * Self.maxTiles { tiles = Array(GridChoice.leastSureFirst(tiles).prefix(Self.maxTiles)) }
+            }
+        }
         if tile.status == .wrong && mistakes.count < Self.maxMistakes { mistakes.append(tile) }
         return tile
     }
@@ -198,3 +211,54 @@ public final class BatchResults: @unchecked Sendable {
         return name
     }
 }
+
+/// What the predictions grid of a run shows (`--grid`) and in which order (`--grid-order`).
+public struct GridChoice: Sendable {
+    public enum Marks: String, CaseIterable, Sendable {
+        /// Every mark, digits and marks that are not digits.
+        case all
+        /// Digits held for review, and digits read wrong.
+        case review
+        /// Digits read wrong (needs labels).
+        case wrong
+    }
+
+    public enum Order: String, CaseIterable, Sendable {
+        /// As the files and their marks come.
+        case input
+        /// Least sure first.
+        case confidence
+    }
+
+    public var marks = Marks.all
+    public var order = Order.input
+
+    public init(marks: Marks = .all, order: Order = .input) { self.marks = marks; self.order = order }
+
+    func shows(_ tile: DigitTile) -> Bool {
+        switch marks {
+        case .all: return true
+        case .review: return tile.status == .review || tile.status == .wrong
+        case .wrong: return tile.status == .wrong
+        }
+    }
+
+    /// Tiles by confidence, least sure first; input order among equals.
+    static func leastSureFirst(_ tiles: [DigitTile]) -> [DigitTile] {
+        tiles.enumerated().sorted { ($0.element.confidence, $0.offset) < ($1.element.confidence, $1.offset) }.map(\.element)
+    }
+
+    /// The grid's title for `shown` of `eligible` marks.
+    func title(shown: Int, eligible: Int) -> String {
+        let what: String
+        switch marks {
+        case .all: what = "Predictions"
+        case .review: what = "Held for review or read wrong"
+        case .wrong: what = "Read wrong"
+        }
+        let order = self.order == .confidence ? ", least sure first" : ""
+        let count = shown < eligible ? " (\(shown) of \(eligible); every mark is in predictions.csv)" : ""
+        return what + order + count
+    }
+}
+

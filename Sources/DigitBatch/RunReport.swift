@@ -13,7 +13,8 @@ extension BatchResults {
         try readings.commit()
         try writeSamplesIDX()
 
-        let grid = DigitGrid(title: "Predictions" + (tiles.count < digits ? " (first \(tiles.count) of \(digits) digits)" : ""), tiles: tiles)
+        let shown = self.grid.order == .confidence ? Array(GridChoice.leastSureFirst(tiles).prefix(Self.maxTiles)) : tiles
+        let grid = DigitGrid(title: self.grid.title(shown: shown.count, eligible: gridEligible), tiles: shown)
         try grid.writePNGs(directory: folder.path, base: "predictions", perPage: 200)
         var sections: [Report.Section] = grid.pages(perPage: 200).prefix(5).map { .grid($0) }
         if labelled > 0 {

@@ -32,6 +32,12 @@ struct Classify: ParsableCommand {
     @Option(help: "Inference engine: digits (the Swift CNN) or opencv (the model exported to ONNX, run by OpenCV's dnn).")
     var engine: EngineKind = .digits
 
+    @Option(help: "Marks in the predictions grid: all, review (held for review or read wrong) or wrong.")
+    var grid: GridChoice.Marks = .all
+
+    @Option(help: "Order of the predictions grid: input, or confidence (least sure first).")
+    var gridOrder: GridChoice.Order = .input
+
     @Option(help: "Resolution to rasterise PDF pages at, in dots per inch.")
     var dpi: Double = 300
 
@@ -64,6 +70,7 @@ struct Classify: ParsableCommand {
         let folder = try output.folder()
         let results = try Failure.setUp { try BatchResults(folder: folder, labels: truth, rejectBelow: rejectBelow) }
         let format = self.format
+        results.grid = GridChoice(marks: grid, order: gridOrder)
         results.onReading = { print($0.line(format)) }
 
         var line = ProgressLine()

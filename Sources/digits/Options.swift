@@ -56,6 +56,8 @@ struct OutputOptions: ParsableArguments {
 extension Architecture: ExpressibleByArgument {}
 extension EngineKind: ExpressibleByArgument {}
 extension FileReading.Format: ExpressibleByArgument {}
+extension GridChoice.Marks: ExpressibleByArgument {}
+extension GridChoice.Order: ExpressibleByArgument {}
 
 extension Shard: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
