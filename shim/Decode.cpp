@@ -223,6 +223,38 @@ int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_e
     });
 }
 
+int32_t ds_count_pages(const char *path, int32_t *count, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        std::string name = path ? path : "";
+        size_t n = 0;
+        {
+            SilentStderr quiet;
+            n = cv::imcount(name, cv::IMREAD_UNCHANGED);
+        }
+        if (n == 0) return ds::fail(err, DS_ERR_DECODE, name + ": no page can be read");
+        *count = (int32_t)std::min<size_t>(n, INT32_MAX);
+        return DS_OK;
+    });
+}
+
+int32_t ds_decode_page(const char *path, int32_t page, int64_t max_pixels, ds_image *out, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        std::string name = path ? path : "";
+        std::vector<cv::Mat> mats;
+        {
+            SilentStderr quiet;
+            cv::imreadmulti(name, mats, page, 1, cv::IMREAD_UNCHANGED);
+        }
+        if (mats.empty() || mats[0].empty())
+            return ds::fail(err, DS_ERR_DECODE, name + ": page " + std::to_string(page + 1) + " is truncated or corrupt");
+        if ((int64_t)mats[0].cols * mats[0].rows > max_pixels)
+            return ds::fail(err, DS_ERR_TOO_LARGE, name + ": page " + std::to_string(page + 1) + " of " +
+                                                       std::to_string(mats[0].cols) + "x" + std::to_string(mats[0].rows) +
+                                                       " pixels is over the limit of " + std::to_string(max_pixels));
+        return ds::give(toGray8(mats[0]), out, err);
+    });
+}
+
 int32_t ds_console_fd(void) {
     static int fd = dup(2);
     return fd >= 0 ? fd : 2;

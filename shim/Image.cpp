@@ -32,6 +32,22 @@ int32_t ds::give(const cv::Mat &m, ds_image *out, ds_error *err) {
     return DS_OK;
 }
 
+int32_t ds_encode_jpeg(const uint8_t *pixels, int32_t width, int32_t height, int32_t quality, uint8_t **bytes,
+                       size_t *count, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        if (!pixels || width <= 0 || height <= 0 || !bytes || !count) return ds::fail(err, DS_ERR_ARGUMENT, "bad image to encode");
+        cv::Mat m(height, width, CV_8UC1, const_cast<uint8_t *>(pixels));
+        std::vector<uint8_t> out;
+        if (!cv::imencode(".jpg", m, out, {cv::IMWRITE_JPEG_QUALITY, std::max(1, std::min(100, (int)quality))}))
+            return ds::fail(err, DS_ERR_IO, "cannot encode JPEG");
+        *bytes = static_cast<uint8_t *>(std::malloc(out.size()));
+        if (!*bytes) return ds::fail(err, DS_ERR_IO, "out of memory");
+        std::memcpy(*bytes, out.data(), out.size());
+        *count = out.size();
+        return DS_OK;
+    });
+}
+
 int32_t ds_write_image(const char *path, const uint8_t *pixels, int32_t width, int32_t height, int32_t channels,
                      ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {

@@ -194,7 +194,11 @@ public final class BatchResults: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: folder.file("pages"), withIntermediateDirectories: true)
             try overlay.writePNG(to: folder.file("pages/\(name).png"))
-            if overlayViews.count < 10 { overlayViews.append(overlay) }
+            if overlayViews.count < 10 {
+                var kept = overlay
+                kept.jpeg = try? preview.jpegData()
+                overlayViews.append(kept)
+            }
         } catch {
             errors.append((path, "overlay not written: \(error)"))
         }

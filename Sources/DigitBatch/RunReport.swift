@@ -30,7 +30,8 @@ extension BatchResults {
                                          ("not digits", String(notDigits))]
         if let a = accuracy { lines.append(("accuracy", String(format: "%.2f%% of %d labelled digits", 100 * a, labelled))) }
         lines.append(("time", String(format: "%.2f s", seconds)))
-        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { lines.append((k.replacingOccurrences(of: "_", with: " "), "\(v)")) }
+        // The full path and checksum stay in summary.json; the page names the model by file and short checksum.
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) where !["model_path", "model_sha256"].contains(k) { lines.append((k.replacingOccurrences(of: "_", with: " "), "\(v)")) }
         sections = [readingTable()] + sections + overlayViews.map { .page($0) }
         try Report(title: "digits classify", summary: lines, notes: errors.map { "\($0.0): \($0.1)" }, sections: sections)
             .writePDF(to: folder.file("report.pdf"))

@@ -124,7 +124,8 @@ public final class Canvas {
     }
 
     /// Draws a gray picture into (x, y, w, h); `smooth` false keeps pixels square (thumbnails of samples).
-    public func image(_ r: GrayImage, x: Double, y: Double, w: Double, h: Double, smooth: Bool = true) {
+    /// `jpeg`, the same picture encoded as JPEG, is what a PDF embeds instead of the pixels.
+    public func image(_ r: GrayImage, x: Double, y: Double, w: Double, h: Double, smooth: Bool = true, jpeg: [UInt8]? = nil) {
         guard r.width > 0, r.height > 0 else { return }
         let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(r.width)))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(r.width), Int32(r.height)) else { return }
@@ -140,6 +141,12 @@ public final class Canvas {
             }
         }
         cairo_surface_mark_dirty(surface)
+        if let jpeg, !jpeg.isEmpty, let copy = malloc(jpeg.count) {
+            jpeg.withUnsafeBytes { if let base = $0.baseAddress { _ = memcpy(copy, base, jpeg.count) } }
+            // Cairo frees the copy with the surface.
+            cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy.assumingMemoryBound(to: UInt8.self),
+                                        UInt(jpeg.count), { free($0) }, copy)
+        }
         cairo_save(cr)
         cairo_rectangle(cr, x, y, w, h)
         cairo_clip(cr)

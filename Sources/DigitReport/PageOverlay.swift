@@ -19,8 +19,12 @@ public struct PageOverlay: Sendable {
     public var page: GrayImage
     public var marks: [PageMark]
     public var title: String
+    /// The page encoded as JPEG, embedded in PDFs in place of its pixels (nil: embedded losslessly).
+    public var jpeg: [UInt8]?
 
-    public init(page: GrayImage, marks: [PageMark], title: String) { self.page = page; self.marks = marks; self.title = title }
+    public init(page: GrayImage, marks: [PageMark], title: String, jpeg: [UInt8]? = nil) {
+        self.page = page; self.marks = marks; self.title = title; self.jpeg = jpeg
+    }
 
     /// The page is drawn at most this wide.
     public var naturalWidth: Int { min(1600, max(400, page.width)) }
@@ -35,7 +39,7 @@ public struct PageOverlay: Sendable {
         while shown.count > 8 && c.textWidth(shown, size: 16 * k, bold: true) > w - 16 * k { shown = String(shown.dropLast(4)) + "…" }
         c.text(shown, x: x + 8 * k, y: y + 26 * k, size: 16 * k, bold: true)
         let top = y + 40 * k
-        c.image(page, x: x, y: top, w: Double(page.width) * s, h: Double(page.height) * s)
+        c.image(page, x: x, y: top, w: Double(page.width) * s, h: Double(page.height) * s, jpeg: jpeg)
         // Labels scale with the digits, within readable bounds.
         let typical = marks.map { Double($0.height) * s }.sorted()
         let size = max(9 * k, min(28 * k, (typical.isEmpty ? 20 : typical[typical.count / 2]) * 0.35))

@@ -1,5 +1,6 @@
 import DigitImage
 import DigitShim
+import Foundation
 
 /// The shim's image operations on `GrayImage`: borrowed views, adopted results, geometry and PNG output.
 extension GrayImage {
@@ -61,6 +62,15 @@ extension GrayImage {
         let code = withView { ds_shrink($0, Int32(factor), &out, &err) }
         try ScanError.check(code, err)
         return GrayImage.adopt(&out)
+    }
+
+    /// The image as JPEG bytes: how pictures of noisy paper go into a PDF at a tenth of their lossless size.
+    public func jpegData(quality: Int = 80) throws -> [UInt8] {
+        var bytes: UnsafeMutablePointer<UInt8>?, count = 0, err = ds_error()
+        let code = pixels.withUnsafeBufferPointer { ds_encode_jpeg($0.baseAddress, Int32(width), Int32(height), Int32(quality), &bytes, &count, &err) }
+        try ScanError.check(code, err)
+        defer { free(bytes) }
+        return bytes.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
     }
 
     /// Writes the image as PNG (or the format the extension names).

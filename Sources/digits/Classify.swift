@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigitBatch
+import DigitData
 import DigitNet
 import Foundation
 
@@ -89,7 +90,10 @@ struct Classify: ParsableCommand {
             throw Failure.interrupted("interrupted after \(done) of \(entries.count) files; no results were written")
         }
         let seconds = Date().timeIntervalSince(start)
-        var extra: [String: any Sendable] = ["model": modelPath, "engine": engine.rawValue]
+        // The model by name and checksum: a path says little once the report leaves this machine.
+        let modelSum = (try? Data(contentsOf: URL(fileURLWithPath: modelPath))).map { SHA256.hex($0) } ?? "?"
+        var extra: [String: any Sendable] = ["model": (modelPath as NSString).lastPathComponent + " (sha256 " + modelSum.prefix(16) + "…)",
+                                             "model_path": modelPath, "model_sha256": modelSum, "engine": engine.rawValue]
         if let rejectBelow { extra["reject_below"] = rejectBelow }
         if let shard { extra["shard"] = shard.description }
         try Failure.working { try results.finish(seconds: seconds, extra: extra) }

@@ -68,6 +68,12 @@ int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_e
 int32_t ds_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels, const char *name, ds_image *out,
                          ds_error *err);
 
+/* Pages in a file of a multi-page format (TIFF): 1 for other images. DS_ERR_DECODE when none can be read. */
+int32_t ds_count_pages(const char *path, int32_t *count, ds_error *err);
+
+/* Page `page` (from 0) of a multi-page file, to 8-bit gray as ds_decode_file does. */
+int32_t ds_decode_page(const char *path, int32_t page, int64_t max_pixels, ds_image *out, ds_error *err);
+
 /* The shim's own PNG decoder, which ds_decode_* try first: 8-bit, non-interlaced gray, gray+alpha, RGB or RGBA
  * without a tRNS chunk, inflated by libdeflate (about twice zlib's speed). Returns DS_ERR_DECODE for any other
  * file, damaged ones included (ds_decode_* then hand it to OpenCV). Same output as ds_decode_memory. */
@@ -142,6 +148,10 @@ int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x
 
 /* Writes an 8-bit gray image, a BGR image (channels = 3) or a BGRA one (4), in the format the path's extension
  * names (.png, .jpg, ...). */
+/* A gray image as JPEG bytes at `quality` (1–100), in a buffer the caller frees with free(). */
+int32_t ds_encode_jpeg(const uint8_t *pixels, int32_t width, int32_t height, int32_t quality, uint8_t **bytes,
+                       size_t *count, ds_error *err);
+
 int32_t ds_write_image(const char *path, const uint8_t *pixels, int32_t width, int32_t height, int32_t channels,
                      ds_error *err);
 
