@@ -140,9 +140,10 @@ public struct LineSamples {
 
     private func rule(_ p: inout GrayImage, _ x0: Double, _ x1: Double, _ y: Double, pen: Double) {
         let ya = max(0, Int(y - pen / 2)), yb = min(p.height - 1, Int(y + pen / 2))
-        guard ya <= yb else { return }
+        let xa = max(0, Int(x0)), xb = min(p.width, max(Int(x0) + 1, Int(x1)))
+        guard ya <= yb, xa < xb else { return }
         for yy in ya...yb {
-            for x in max(0, Int(x0))..<min(p.width, max(Int(x0) + 1, Int(x1))) { p[x, yy] = 0 }
+            for x in xa..<xb { p[x, yy] = 0 }
         }
     }
 }
