@@ -42,7 +42,11 @@ public struct ClassifyJob: Sendable {
         var done = 0, digitsRead = 0
         while done < entries.count && !shouldStop() {
             let chunk = Array(entries[done..<min(entries.count, done + chunkSize)])
-            let outcomes = scan(chunk)
+            // Progress as each file is scanned: a chunk of large pages takes many seconds.
+            let before = done, readSoFar = digitsRead
+            let outcomes = withoutActuallyEscaping(progress) { progress in
+                scan(chunk) { scanned, digits in progress(Progress(files: before + scanned, total: entries.count, digits: readSoFar + digits)) }
+            }
             waiting.wait()
             // The last chunk has the cores to itself.
             let readThreads = done + chunk.count >= entries.count ? threads : 1
@@ -60,14 +64,22 @@ public struct ClassifyJob: Sendable {
         return done
     }
 
-    /// Scans `chunk` on the workers; outcomes in input order.
-    func scan(_ chunk: [InputEntry]) -> [FileOutcome] {
+    /// Scans `chunk` on the workers; outcomes in input order. `scanned` hears, one call at a time, how many
+    /// files of the chunk are done and how many digits they held.
+    func scan(_ chunk: [InputEntry], scanned: (Int, Int) -> Void = { _, _ in }) -> [FileOutcome] {
         var outcomes = [FileOutcome](repeating: FileOutcome(path: ""), count: chunk.count)
-        let next = NextIndex()
-        outcomes.withUnsafeMutableBufferPointer { buf in
-            let out = UnsafeOutcomes(buf)
-            DispatchQueue.concurrentPerform(iterations: min(threads, chunk.count)) { _ in
-                while let k = next.take(below: chunk.count) { out[k] = scan(chunk[k]) }
+        let next = NextIndex(), tally = Tally()
+        withoutActuallyEscaping(scanned) { scanned in
+            let report = UncheckedSendable(scanned)
+            outcomes.withUnsafeMutableBufferPointer { buf in
+                let out = UnsafeOutcomes(buf)
+                DispatchQueue.concurrentPerform(iterations: min(threads, chunk.count)) { _ in
+                    while let k = next.take(below: chunk.count) {
+                        let o = scan(chunk[k])
+                        out[k] = o
+                        tally.add(digits: o.result?.digits.count ?? 0) { report.value($0, $1) }
+                    }
+                }
             }
         }
         return outcomes
@@ -118,6 +130,26 @@ public struct ClassifyJob: Sendable {
             return FileOutcome(path: entry.name, error: "\(error)")
         }
     }
+}
+
+/// Counts files and digits as workers finish them, and reports each new count under one lock.
+final class Tally: @unchecked Sendable {
+    private var files = 0, digits = 0
+    private let lock = NSLock()
+
+    func add(digits d: Int, report: (Int, Int) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        files += 1
+        digits += d
+        report(files, digits)
+    }
+}
+
+/// A value handed to concurrent workers that the caller guarantees is used safely (here: only under a lock).
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Hands out 0, 1, 2, … to concurrent workers.
