@@ -2,7 +2,8 @@
 
 Usage: python check-safetensors.py MODEL.safetensors
 The values are compared with the bytes of the file parsed independently (JSON header + raw little-endian
-float32), and the names and shapes with what the `default` architecture must hold.
+float32), and the names and shapes with what the architecture must hold: `default` (the classifier) or
+`line` (the line reader, LineReader.swift).
 """
 import hashlib
 import json
@@ -23,24 +24,40 @@ body = raw[8 + n :]
 # Outputs: the ten digits, and for a model that reads pages "not a digit" and "several digits" too.
 classes = int(meta.get("classes", "10"))
 
-# The default architecture: conv weights, BatchNorm statistics, dense layers (see Architecture.swift).
-convs = {0: (32, 1, 3, 3), 3: (32, 32, 3, 3), 6: (32, 32, 5, 5), 10: (64, 32, 3, 3), 13: (64, 64, 3, 3), 16: (64, 64, 5, 5)}
+architecture = meta.get("architecture")
 expected = {}
-for i, shape in convs.items():
+
+
+def conv_bn(i, shape):
+    """A convolution at layer i and its BatchNorm at i + 1."""
     expected[f"layers.{i}.weight"] = shape
     for name in ("weight", "bias", "running_mean", "running_var"):
         expected[f"layers.{i + 1}.{name}"] = (shape[0],)
-expected["layers.21.weight"] = (128, 1024)
-for name in ("weight", "bias", "running_mean", "running_var"):
-    expected[f"layers.22.{name}"] = (128,)
-expected["layers.25.weight"] = (classes, 128)
-expected["layers.25.bias"] = (classes,)
+
 
 problems = []
-if classes not in (10, 12):
-    problems.append(f"classes is {classes}")
-if meta.get("architecture") != "default":
-    problems.append(f"architecture is {meta.get('architecture')!r}")
+if architecture == "line":
+    # 3x3 32, pool, 3x3 64, pool, 3x3 64, 3x3 64, 7x7 128 (each with BatchNorm), then a 1x1 convolution to
+    # the ten digits and blank.
+    for i, shape in {0: (32, 1, 3, 3), 4: (64, 32, 3, 3), 8: (64, 64, 3, 3), 11: (64, 64, 3, 3), 14: (128, 64, 7, 7)}.items():
+        conv_bn(i, shape)
+    expected["layers.18.weight"] = (11, 128, 1, 1)
+    expected["layers.18.bias"] = (11,)
+    if classes != 11:
+        problems.append(f"classes is {classes}")
+else:
+    # The default architecture: conv weights, BatchNorm statistics, dense layers (see Architecture.swift).
+    for i, shape in {0: (32, 1, 3, 3), 3: (32, 32, 3, 3), 6: (32, 32, 5, 5), 10: (64, 32, 3, 3), 13: (64, 64, 3, 3), 16: (64, 64, 5, 5)}.items():
+        conv_bn(i, shape)
+    expected["layers.21.weight"] = (128, 1024)
+    for name in ("weight", "bias", "running_mean", "running_var"):
+        expected[f"layers.22.{name}"] = (128,)
+    expected["layers.25.weight"] = (classes, 128)
+    expected["layers.25.bias"] = (classes,)
+    if classes not in (10, 12):
+        problems.append(f"classes is {classes}")
+    if architecture != "default":
+        problems.append(f"architecture is {architecture!r}")
 members = int(meta.get("members", "1"))
 names = set(tensors)
 want = {(f"member{k}." if members > 1 else "") + key: shape for k in range(members) for key, shape in expected.items()}
