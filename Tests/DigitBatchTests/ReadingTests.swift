@@ -12,8 +12,8 @@ import XCTest
 /// a frame. These are the behaviours a page of real paperwork needs.
 final class ReadingTests: XCTestCase {
     static let job: ClassifyJob? = {
-        guard let (classifier, _) = try? loadClassifier(nil) else { return nil }
-        return ClassifyJob(engine: .digits(classifier), threads: 1)
+        guard let (classifier, _) = try? loadClassifier(nil), let reader = try? loadLineReader(nil) else { return nil }
+        return ClassifyJob(engine: .digits(classifier), threads: 1, lineReader: reader)
     }()
 
     /// Reads one picture as `digits classify` does: the marks, and what each was read as (nil: not a digit).
