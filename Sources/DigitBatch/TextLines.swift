@@ -4,8 +4,9 @@ import DigitVision
 
 /// Lines of writing that are words rather than numbers. A letter alone can pass for a digit (l and 1, o and 0,
 /// S and 5), a line of them rarely: words mix short letters sitting on the line (a, e, o, r) with tall ones
-/// (b, d, h, l, t), while the digits of a number stand about equally tall; and a line whose marks are mostly
-/// read as no digit is no number either. Every mark of such a line is taken as no digit.
+/// (b, d, h, l, t), while the digits of a number stand about equally tall (but for zeros, which many people
+/// write small); and a line whose marks are mostly read as no digit is no number either. Every mark of such a
+/// line is taken as no digit.
 public enum TextLines {
     /// Which marks of a scan are no digit. A mark read as not a digit, or as digits run together that could
     /// not be split, is none; in a form's cell, which is there for a digit, only when the network is sure of
@@ -15,7 +16,10 @@ public enum TextLines {
             MarkClasses.reading(p) >= MarkClasses.digits && (result.grid == nil || p.top.value >= 0.95)
         }
         guard result.grid == nil else { return others }
-        let text = find(result.digits.indices.map { Mark(line: result.digits[$0].line, box: result.digits[$0].box, other: others[$0]) })
+        let text = find(result.digits.indices.map { k in
+            Mark(line: result.digits[k].line, box: result.digits[k].box, other: others[k],
+                 zero: !others[k] && MarkClasses.reading(probabilities[k]) == 0)
+        })
         return result.digits.indices.map { others[$0] || text.contains(result.digits[$0].line) }
     }
 
@@ -24,6 +28,8 @@ public enum TextLines {
         var line: Int
         var box: Box
         var other: Bool
+        /// Read as a 0: short on the line, and still a digit.
+        var zero = false
     }
 
     /// The lines of `marks` that are text.
@@ -39,7 +45,7 @@ public enum TextLines {
             let baseline = bottoms[bottoms.count / 2]
             func short(_ below: Double) -> Double {
                 Double(sized.filter { m in
-                    Double(m.box.height) <= below * tall && abs(Double(m.box.maxY) - baseline) <= 0.12 * tall
+                    !m.zero && Double(m.box.height) <= below * tall && abs(Double(m.box.maxY) - baseline) <= 0.12 * tall
                 }.count) / Double(sized.count)
             }
             let others = Double(sized.filter(\.other).count) / Double(sized.count)

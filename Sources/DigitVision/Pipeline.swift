@@ -151,8 +151,14 @@ public enum Pipeline {
             return try run(decoded, options: o)
         }
         if sideways {
+            // Wide marks may be a page turned by a quarter, or numbers whose digits touch: the page stays as it
+            // is unless a quarter turn reads clearly surer and finds about as many marks (a number turned on
+            // its side merges into a mark or two read surely as something).
             let a = try turned(1), b = try turned(3)
-            return try withViews(sureness(a, digitsOnly: true) >= sureness(b, digitsOnly: true) ? a : b, decoded, options)
+            let sa = try sureness(a, digitsOnly: true), sb = try sureness(b, digitsOnly: true)
+            let (best, sure) = sa >= sb ? (a, sa) : (b, sb)
+            let turn = sure > (try sureness(first, digitsOnly: true)) + 0.1 && 5 * best.digits.count >= 4 * first.digits.count
+            return try withViews(turn ? best : first, decoded, options)
         }
         let over = try turned(2)
         return try withViews(sureness(over, digitsOnly: false) > sureness(first, digitsOnly: false) + 0.1 ? over : first,

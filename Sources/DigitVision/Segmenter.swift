@@ -35,17 +35,21 @@ public enum Segmenter {
         // the largest mark (which may itself be a shadow, so it only sets a low bar).
         let largest = groups.map(\.box.maxSide).max() ?? 0
         let floor = max(0.02 * Double(min(width, height)), 0.1 * Double(largest))
-        let sides = groups.map(\.box.maxSide).filter { Double($0) >= floor }.sorted()
+        // A digit's size is its longer side; a mark wider than tall may be a number written joined up, whose
+        // digits are as tall as it is.
+        func size(_ b: Box) -> Int { b.width > b.height ? b.height : b.maxSide }
+        let sides = groups.map { size($0.box) }.filter { Double($0) >= floor }.sorted()
         guard !sides.isEmpty else { return Outcome(regions: [], rejected: rejected) }
-        let reference = Double(sides[sides.count / 2])
-        let sized = groups.filter { Double($0.box.maxSide) >= 0.3 * reference }  // specks, dots, stray marks
+        let reference = Double(sides[(sides.count - 1) / 2])
+        let sized = groups.filter { Double(size($0.box)) >= 0.3 * reference }  // specks, dots, stray marks
         let kept = sized.filter { g in
             let side = Double(g.box.maxSide), thin = Double(min(g.box.width, g.box.height))
             if side > 1.5 * reference && side > 6 * thin { return false }  // long lines
             let borders = [g.box.x <= 0, g.box.y <= 0, g.box.maxX >= width, g.box.maxY >= height].filter { $0 }.count
             let fill = Double(g.area) / Double(max(1, g.box.width * g.box.height))
-            if borders > 0 && side > 2 * reference { return false }  // page edges, shadows at the border
-            if borders >= 2 && sized.count > 1 { return false }  // a dark page corner
+            if borders > 0 && Double(size(g.box)) > 2 * reference { return false }  // page edges, shadows at the border
+            // A dark page corner: solid or large. A digit of a tightly cropped number may touch two edges.
+            if borders >= 2 && sized.count > 1 && (fill >= 0.6 || Double(size(g.box)) > 1.5 * reference) { return false }
             if borders > 0 && fill >= 0.5 && sized.count >= 3 { return false }  // a solid blot at the edge
             if borders > 0 && side < 0.6 * reference && sized.count >= 3 { return false }  // a scrap cut by the edge
             return true

@@ -101,20 +101,33 @@ public enum TouchingDigits {
     /// A reading from the line reader is taken over the whole mark read as one when it holds two digits or
     /// more, each at least this surely, or when the mark read whole is no sure digit.
     static let sureLine: Float = 0.9
+    /// A mark the page model reads as no digit is read as a number when the reader sees two digits or more
+    /// this surely on average (a word's columns look like no digit to it).
+    static let sureNumber: Float = 0.8
+    /// A digit at either end of a reading of three or more that the reader is this unsure of is the sign that
+    /// ends or starts an amount (`=`, `-`, `.-`), not a digit.
+    static let unsureEnd: Float = 0.6
 
     /// The parts of a wide mark as the line reader read it, or nil to keep the mark whole: the reader decides
     /// how many digits the mark holds, unless the classifier reads the whole mark surely as one digit and the
-    /// reader does not surely see several. Each digit's columns run from midway after the one before to
-    /// midway before the one after.
+    /// reader does not surely see several, or reads it as no digit and the reader is unsure. Each digit's
+    /// columns run from midway after the one before to midway before the one after.
     static func byLine(_ region: DigitRegion, whole: [Float], line: [CTC.Label], strip: LineStrip, lit: GrayImage,
                        labels: [Int32], style: SampleStyle) throws -> [Part]? {
         let top = whole.top.index
         let sureOne = top < 10 && whole[top] >= sureAsOne
-        let least = line.map(\.probability).min() ?? 0
+        let probabilities = line.map(\.probability)
+        let least = probabilities.min() ?? 0, mean = probabilities.reduce(0, +) / Float(max(1, line.count))
         if line.isEmpty { return nil }
         if sureOne && !(line.count >= 2 && least >= sureLine) { return nil }
         if line.count == 1 && top < 10 { return nil }
-        if !sureOne && top == MarkClasses.notDigit && least < sureLine { return nil }
+        if !sureOne && top == MarkClasses.notDigit && least < sureLine && !(line.count >= 2 && mean >= sureNumber) { return nil }
+        // Unsure ends of a longer reading are signs, kept as marks that are not digits.
+        var sign = [Bool](repeating: false, count: line.count)
+        if line.count >= 3 {
+            if line[0].probability < unsureEnd { sign[0] = true }
+            if line[line.count - 1].probability < unsureEnd { sign[line.count - 1] = true }
+        }
         let centers = line.map { l -> Double in
             let c = LineReader.columns(l.frames)
             return Double(c.lowerBound + c.upperBound) / 2
@@ -130,6 +143,10 @@ public enum TouchingDigits {
             var row = [Float](repeating: (1 - l.probability) / 9, count: whole.count)
             for c in 10..<whole.count { row[c] = 0 }
             row[l.label] = l.probability
+            if sign[k] && whole.count > MarkClasses.notDigit {
+                row = row.map { $0 / 2 }
+                row[MarkClasses.notDigit] = 0.5 + (1 - l.probability) / 2
+            }
             parts.append(Part(box: box, sample: sample, probabilities: row))
         }
         return parts.isEmpty ? nil : parts
