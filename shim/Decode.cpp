@@ -62,6 +62,26 @@ bool peek(const uint8_t *b, size_t n, int64_t &w, int64_t &h) {
         }
         return false;
     }
+    if (n >= 8 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0) || (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42))) {
+        // TIFF: the first directory's ImageWidth (256) and ImageLength (257), SHORT or LONG.
+        bool little = b[0] == 'I';
+        auto u16 = [&](size_t i) -> uint32_t { return little ? (b[i] | b[i + 1] << 8) : (b[i] << 8 | b[i + 1]); };
+        auto u32 = [&](size_t i) -> uint32_t { return little ? (u16(i) | u16(i + 2) << 16) : (u16(i) << 16 | u16(i + 2)); };
+        size_t ifd = u32(4);
+        if (ifd + 2 > n) return false;
+        uint32_t count = u16(ifd);
+        int64_t tw = -1, th = -1;
+        for (uint32_t k = 0; k < count && ifd + 2 + 12 * (k + 1) <= n; k++) {
+            size_t e = ifd + 2 + 12 * k;
+            uint32_t tag = u16(e), type = u16(e + 2);
+            int64_t v = type == 3 ? u16(e + 8) : type == 4 ? u32(e + 8) : -1;
+            if (tag == 256) tw = v;
+            if (tag == 257) th = v;
+        }
+        if (tw < 0 || th < 0) return false;
+        w = tw; h = th;
+        return true;
+    }
     if (n >= 26 && b[0] == 'B' && b[1] == 'M') {
         w = (int32_t)le32(b + 18); h = (int32_t)le32(b + 22);
         if (h < 0) h = -h;
@@ -241,9 +261,13 @@ int32_t ds_decode_page(const char *path, int32_t page, int64_t max_pixels, ds_im
     return ds::guarded(err, [&]() -> int32_t {
         std::string name = path ? path : "";
         std::vector<cv::Mat> mats;
-        {
+        try {
             SilentStderr quiet;
             cv::imreadmulti(name, mats, page, 1, cv::IMREAD_UNCHANGED);
+        } catch (const cv::Exception &) {
+            // OpenCV refuses a page over its own pixel limit, or data it cannot follow, by throwing.
+            return ds::fail(err, DS_ERR_DECODE, name + ": page " + std::to_string(page + 1) +
+                                                    " is too large or corrupt to decode");
         }
         if (mats.empty() || mats[0].empty())
             return ds::fail(err, DS_ERR_DECODE, name + ": page " + std::to_string(page + 1) + " is truncated or corrupt");
