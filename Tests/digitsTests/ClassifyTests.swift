@@ -1,8 +1,10 @@
 import Foundation
 import XCTest
 
-/// Runs the `digits` binary built beside this test bundle.
-func runDigits(_ arguments: [String], in directory: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Runs the `digits` binary built beside this test bundle. Every case has a time limit: a run that has not
+/// finished by then is killed and the test fails (a hang is a failure, never a stuck suite).
+func runDigits(_ arguments: [String], in directory: String? = nil,
+               timeLimit: Double = 300) throws -> (status: Int32, stdout: String, stderr: String) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("digits")
     let p = Process()
     p.executableURL = binary
@@ -11,10 +13,28 @@ func runDigits(_ arguments: [String], in directory: String? = nil) throws -> (st
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
+    let finished = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in finished.signal() }
     try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    let collected = Collected()
+    let readers = DispatchGroup()
+    DispatchQueue.global().async(group: readers) { collected.set(out: out.fileHandleForReading.readDataToEndOfFile()) }
+    DispatchQueue.global().async(group: readers) { collected.set(err: err.fileHandleForReading.readDataToEndOfFile()) }
+    if finished.wait(timeout: .now() + timeLimit) == .timedOut {
+        kill(p.processIdentifier, SIGKILL)
+        finished.wait()
+        XCTFail("digits \(arguments.joined(separator: " ")) did not finish within \(Int(timeLimit)) s")
+    }
+    readers.wait()
+    return (p.terminationStatus, String(decoding: collected.out, as: UTF8.self), String(decoding: collected.err, as: UTF8.self))
+}
+
+/// What a child process wrote, gathered by two readers.
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var out = Data(), err = Data()
+    func set(out data: Data) { lock.lock(); out = data; lock.unlock() }
+    func set(err data: Data) { lock.lock(); err = data; lock.unlock() }
 }
 
 /// The repository's samples/ folder.
@@ -156,5 +176,19 @@ final class ClassifyTests: XCTestCase {
         let rows = try rows(dir + "/out")
         XCTAssertEqual(rows.map { $0[0] }, ["bad\\xff\\xfe.png", "ok.png"])
         XCTAssertEqual(rows.map { $0[10] }, ["error", "ok"])
+    }
+
+    /// A device and FIFOs, named or inside a folder, are never opened (reading one could block for ever): the
+    /// run finishes within its time limit and lists each one it was asked to read as an error.
+    func testDevicesAndFIFOsNeverHang() throws {
+        try FileManager.default.copyItem(atPath: samplesFolder + "/digit_3.png", toPath: dir + "/in/ok.png")
+        XCTAssertEqual(mkfifo(dir + "/in/pipe", 0o644), 0)
+        XCTAssertEqual(mkfifo(dir + "/in/pipe.png", 0o644), 0)
+        let r = try runDigits(["classify", dir + "/in", "/dev/null", "--out", dir + "/out", "--quiet"], timeLimit: 60)
+        XCTAssertEqual(r.status, 1)
+        let rows = try rows(dir + "/out")
+        XCTAssertEqual(rows.map { ($0[0] as NSString).lastPathComponent }, ["null", "ok.png", "pipe.png"])
+        XCTAssertEqual(rows.map { $0[10] }, ["error", "ok", "error"])
+        XCTAssertTrue(rows[0].last?.contains("a device") == true, rows[0].joined(separator: ","))
     }
 }
