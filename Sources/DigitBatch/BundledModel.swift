@@ -2,16 +2,16 @@ import DigitNet
 import DigitVision
 import Foundation
 
+/// The file at `path`, else the resource `bundled` shipped with the tool; `missing` says what to do without it.
+func modelURL(_ path: String?, bundled: String, missing: String) throws -> URL {
+    if let path { return URL(fileURLWithPath: path) }
+    guard let url = Bundle.module.url(forResource: bundled, withExtension: "safetensors") else { throw BatchError.model(missing) }
+    return url
+}
+
 /// The model at `path`, else the pretrained default shipped with the tool; and the file it came from.
 public func loadClassifier(_ path: String?) throws -> (Classifier, String) {
-    let url: URL
-    if let path {
-        url = URL(fileURLWithPath: path)
-    } else if let bundled = Bundle.module.url(forResource: "default", withExtension: "safetensors") {
-        url = bundled
-    } else {
-        throw BatchError.model("the bundled model is missing from this build; pass --model FILE")
-    }
+    let url = try modelURL(path, bundled: "default", missing: "the bundled model is missing from this build; pass --model FILE")
     return (try Classifier(contentsOf: url), url.path)
 }
 
@@ -19,14 +19,8 @@ public func loadClassifier(_ path: String?) throws -> (Classifier, String) {
 /// nil for `none` (marks are then cut into digits by the classifier alone).
 public func loadLineReader(_ path: String?) throws -> LineReader? {
     if path == "none" { return nil }
-    let url: URL
-    if let path {
-        url = URL(fileURLWithPath: path)
-    } else if let bundled = Bundle.module.url(forResource: "reader", withExtension: "safetensors") {
-        url = bundled
-    } else {
-        throw BatchError.model("the bundled line reader is missing from this build; pass --reader FILE or --reader none")
-    }
+    let url = try modelURL(path, bundled: "reader",
+                           missing: "the bundled line reader is missing from this build; pass --reader FILE or --reader none")
     return try LineReader(Classifier(contentsOf: url), name: url.path)
 }
 

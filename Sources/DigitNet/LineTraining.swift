@@ -68,10 +68,7 @@ public struct LineTraining: Sendable {
 
     /// Everything needed to continue where this epoch ended.
     public func checkpoint() -> Safetensors {
-        var tensors = network.namedTensors
-        for (i, m) in optimizer.first.enumerated() { tensors.append(("optimizer.first.\(i)", Tensor(shape: [m.count], data: m))) }
-        for (i, v) in optimizer.second.enumerated() { tensors.append(("optimizer.second.\(i)", Tensor(shape: [v.count], data: v))) }
-        for (i, t) in average.values.enumerated() { tensors.append(("ema.\(i)", t)) }
+        let tensors = network.namedTensors + optimizer.checkpointTensors + average.checkpointTensors
         return Safetensors(tensors: tensors, metadata: [
             "format": "digits-checkpoint", "architecture": LineReader.architecture,
             "epoch": String(epoch), "step": String(optimizer.step), "seed": String(seed),
@@ -87,19 +84,8 @@ public struct LineTraining: Sendable {
             throw ModelFileError.notAModel(name, "checkpoint has no valid epoch and step")
         }
         try network.load(from: file, prefix: "", name: name)
-        var opt = Optimizer(.adam(weightDecay: 0))
-        opt.step = s
-        var i = 0
-        while let t = file.tensors["optimizer.first.\(i)"] { opt.first.append(t.data); i += 1 }
-        i = 0
-        while let t = file.tensors["optimizer.second.\(i)"] { opt.second.append(t.data); i += 1 }
-        optimizer = opt
-        for k in average.values.indices {
-            guard let t = file.tensors["ema.\(k)"], t.shape == average.values[k].shape else {
-                throw SafetensorsError.missingTensor(name, "ema.\(k)")
-            }
-            average.values[k] = t
-        }
+        optimizer = Optimizer(.adam(weightDecay: 0), step: s, checkpoint: file)
+        try average.restore(from: file, name: name)
         epoch = e
     }
 }

@@ -104,3 +104,22 @@ public struct Optimizer: Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension Optimizer {
+    /// The optimiser's state as checkpoint tensors, "optimizer.first.K" and "optimizer.second.K".
+    public var checkpointTensors: [(String, Tensor)] {
+        first.enumerated().map { ("optimizer.first.\($0.offset)", Tensor(shape: [$0.element.count], data: $0.element)) }
+            + second.enumerated().map { ("optimizer.second.\($0.offset)", Tensor(shape: [$0.element.count], data: $0.element)) }
+    }
+
+    /// An optimiser of `kind` after `step` steps, with the state a checkpoint holds.
+    public init(_ kind: OptimizerKind, step: Int, checkpoint file: Safetensors) {
+        self.init(kind)
+        self.step = step
+        var i = 0
+        while let t = file.tensors["optimizer.first.\(i)"] { first.append(t.data); i += 1 }
+        i = 0
+        while let t = file.tensors["optimizer.second.\(i)"] { second.append(t.data); i += 1 }
+    }
+}
+

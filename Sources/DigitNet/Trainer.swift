@@ -186,10 +186,7 @@ public struct Trainer: Sendable {
 
     /// Everything needed to continue exactly where this epoch ended.
     public func checkpoint() -> Safetensors {
-        var tensors = network.namedTensors
-        for (i, m) in optimizer.first.enumerated() { tensors.append(("optimizer.first.\(i)", Tensor(shape: [m.count], data: m))) }
-        for (i, v) in optimizer.second.enumerated() { tensors.append(("optimizer.second.\(i)", Tensor(shape: [v.count], data: v))) }
-        if let average { for (i, t) in average.values.enumerated() { tensors.append(("ema.\(i)", t)) } }
+        let tensors = network.namedTensors + optimizer.checkpointTensors + (average?.checkpointTensors ?? [])
         return Safetensors(tensors: tensors, metadata: [
             "format": "digits-checkpoint", "architecture": options.architecture.rawValue,
             "epoch": String(epoch), "step": String(optimizer.step), "seed": String(options.seed),
@@ -213,20 +210,9 @@ public struct Trainer: Sendable {
             throw ModelFileError.notAModel(name, "checkpoint has epoch \(e) and step \(s); neither can be negative")
         }
         try network.load(from: file, prefix: "", name: name)
-        var opt = Optimizer(options.recipe.optimizer)
-        opt.step = s
-        var i = 0
-        while let t = file.tensors["optimizer.first.\(i)"] { opt.first.append(t.data); i += 1 }
-        i = 0
-        while let t = file.tensors["optimizer.second.\(i)"] { opt.second.append(t.data); i += 1 }
-        optimizer = opt
+        optimizer = Optimizer(options.recipe.optimizer, step: s, checkpoint: file)
         if var avg = average {
-            for k in avg.values.indices {
-                guard let t = file.tensors["ema.\(k)"], t.shape == avg.values[k].shape else {
-                    throw SafetensorsError.missingTensor(name, "ema.\(k)")
-                }
-                avg.values[k] = t
-            }
+            try avg.restore(from: file, name: name)
             average = avg
         }
         epoch = e

@@ -35,4 +35,17 @@ public struct WeightAverage: Sendable {
         copy.visitParameters { _, p in p.value = values[i]; i += 1 }
         return copy
     }
+
+    /// The average as checkpoint tensors, "ema.K".
+    public var checkpointTensors: [(String, Tensor)] { values.enumerated().map { ("ema.\($0.offset)", $0.element) } }
+
+    /// Takes the average back from a checkpoint; `name` is used in errors.
+    public mutating func restore(from file: Safetensors, name: String) throws {
+        for k in values.indices {
+            guard let t = file.tensors["ema.\(k)"], t.shape == values[k].shape else {
+                throw SafetensorsError.missingTensor(name, "ema.\(k)")
+            }
+            values[k] = t
+        }
+    }
 }
