@@ -135,7 +135,14 @@ public enum Pipeline {
                                    read: ([[Float]]) throws -> [[Float]]) throws -> ScanResult {
         /// Mean over the marks of the likeliest digit's probability, or of the likeliest class's.
         func sureness(_ r: ScanResult, digitsOnly: Bool) throws -> Double {
-            let rows = try read(r.digits.map(\.sample))
+            // What the scan read already (the line reader's digits, marks read whole) counts as it was read.
+            let fresh = try read(r.digits.filter { $0.probabilities == nil }.map(\.sample))
+            var next = 0
+            let rows = r.digits.map { d -> [Float] in
+                if let p = d.probabilities { return p }
+                next += 1
+                return fresh[next - 1]
+            }
             guard !rows.isEmpty else { return 0 }
             return rows.reduce(0.0) { $0 + Double(digitsOnly ? MarkClasses.likeliestDigit($1).value : $1.top.value) } / Double(rows.count)
         }
