@@ -5,7 +5,8 @@ import DigitVision
 /// Lines of writing that are words rather than numbers. A letter alone can pass for a digit (l and 1, o and 0,
 /// S and 5), a line of them rarely: words mix short letters sitting on the line (a, e, o, r) with tall ones
 /// (b, d, h, l, t), while the digits of a number stand about equally tall (but for zeros, which many people
-/// write small); and a line whose marks are mostly read as no digit is no number either. Every mark of such a
+/// write small, where no mark of the line reads as a letter); and a line whose marks are mostly read as no digit
+/// is no number either. Every mark of such a
 /// line is taken as no digit.
 public enum TextLines {
     /// Which marks of a scan are no digit. A mark read as not a digit, or as digits run together that could
@@ -41,11 +42,13 @@ public enum TextLines {
             // Dots, commas and dashes say nothing either way.
             let sized = members.filter { Double($0.box.height) >= 0.3 * tall }
             guard sized.count >= 3 else { continue }
+            // A small zero is a digit's, unless letters stand beside it (an o among them).
+            let letters = sized.contains(where: \.other)
             let bottoms = sized.map { Double($0.box.maxY) }.sorted()
             let baseline = bottoms[bottoms.count / 2]
             func short(_ below: Double) -> Double {
                 Double(sized.filter { m in
-                    !m.zero && Double(m.box.height) <= below * tall && abs(Double(m.box.maxY) - baseline) <= 0.12 * tall
+                    (!m.zero || letters) && Double(m.box.height) <= below * tall && abs(Double(m.box.maxY) - baseline) <= 0.12 * tall
                 }.count) / Double(sized.count)
             }
             let others = Double(sized.filter(\.other).count) / Double(sized.count)
