@@ -3,8 +3,8 @@ import DigitNet
 import DigitReport
 import Foundation
 
-/// The pictures and PDF of `digits evaluate`: confusion matrix, misclassified digits worst first, and the
-/// first 200 predictions.
+/// The pictures and PDF of `digits evaluate`: confusion matrix, the per-class and reject-threshold tables the
+/// terminal shows, misclassified digits worst first, and the first 200 predictions.
 public enum EvaluationReport {
     /// Writes confusion.png, misclassified*.png, predictions.png and report.pdf into `dir`.
     public static func write(to dir: String, classifier: Classifier, modelPath: String, test: LabeledImages,
@@ -33,7 +33,27 @@ public enum EvaluationReport {
             ("model", name), ("architecture", classifier.architecture + (classifier.members.count > 1 ? " × \(classifier.members.count)" : "")),
             ("images", String(c.total)), ("accuracy", accuracy), ("mistakes", String(c.total - c.correct)),
             ("mean loss", String(format: "%.4f", result.loss)),
-        ], sections: [.confusion(confusion)] + mistakes.pages(perPage: 60).map { .grid($0) } + [.grid(sample)])
+        ], sections: [.confusion(confusion), perClass(c), rejects(result.probabilities, labels: test.labels)]
+            + mistakes.pages(perPage: 60).map { .grid($0) } + [.grid(sample)])
         try doc.writePDF(to: dir + "/report.pdf")
     }
+
+    /// Precision, recall and count of each digit.
+    static func perClass(_ c: ConfusionMatrix) -> Report.Section {
+        .table(title: "Per class", columns: ["class", "precision", "recall", "count"], widths: [0.25, 0.25, 0.25, 0.25],
+               rows: (0..<min(c.classes, MarkClasses.digits)).map { k in
+                   [String(k), String(format: "%.2f %%", 100 * c.precision(k)), String(format: "%.2f %%", 100 * c.recall(k)),
+                    String(c.counts[k].reduce(0, +))]
+               })
+    }
+
+    /// What each --reject-below threshold would hold back, and the error rate of the rest.
+    static func rejects(_ p: Tensor, labels: [UInt8]) -> Report.Section {
+        .table(title: "--reject-below", columns: ["threshold", "held for review", "error rate of the rest"], widths: [0.3, 0.35, 0.35],
+               rows: RejectRow.table(probabilities: p, labels: labels).map { r in
+                   [String(format: "%g", r.threshold), String(format: "%.2f %%", 100 * r.heldFraction),
+                    String(format: "%.3f %%", 100 * r.acceptedErrorRate)]
+               })
+    }
 }
+
