@@ -104,6 +104,9 @@ struct Classify: ParsableCommand {
             if results.failed > 0 { text += ", \(results.failed) failed" }
             line.finish(text + String(format: " in %.1fs → %@", seconds, output.out))
         }
+        if results.countMismatches > 0 {
+            printError("\(results.countMismatches) labelled file(s) read as a different number of digits than their label has: their digits are left out of accuracy (readings.csv shows which)")
+        }
         if labelsFromNames && results.filesLabelled == 0 {
             printError("--labels-from-names: no file name starts with a digit (7_anything.png), so nothing was scored")
         }
