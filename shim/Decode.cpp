@@ -1,5 +1,6 @@
 // Stage 1: any image file OpenCV reads → 8-bit gray, with size limits checked before full decoding.
 #include "Guard.hpp"
+#include "GIF.hpp"
 #include "PNG.hpp"
 #include <cerrno>
 #include <cstdio>
@@ -153,6 +154,16 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
         if (w * h > maxPixels)
             return ds::fail(err, DS_ERR_TOO_LARGE, name + ": " + std::to_string(w) + "x" + std::to_string(h) +
                                                        " pixels is over the limit of " + std::to_string(maxPixels));
+    }
+    {
+        cv::Mat gif;
+        switch (ds::decodeGIF(bytes, count, maxPixels, gif)) {
+        case ds::GIFResult::ok: return ds::give(gif, out, err);
+        case ds::GIFResult::corrupt: return ds::fail(err, DS_ERR_DECODE, name + ": GIF data is truncated or corrupt");
+        case ds::GIFResult::tooLarge:
+            return ds::fail(err, DS_ERR_TOO_LARGE, name + ": GIF over the limit of " + std::to_string(maxPixels) + " pixels");
+        case ds::GIFResult::notGIF: break;
+        }
     }
     bool jpeg = count >= 2 && bytes[0] == 0xff && bytes[1] == 0xd8;
     // libjpeg fills a JPEG that ends early with gray and only warns: the picture would be read as if whole.

@@ -26,7 +26,7 @@ public struct InputEntry: Equatable, Sendable {
 /// The result is sorted by path, so runs and shards are deterministic.
 public enum InputFiles {
     public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "jpe", "bmp", "dib", "tif", "tiff", "webp", "pbm",
-                                               "pgm", "ppm", "pnm", "pxm", "sr", "ras", "jp2", "hdr", "pic", "exr"]
+                                               "pgm", "ppm", "pnm", "pxm", "sr", "ras", "jp2", "hdr", "pic", "exr", "gif"]
 
     /// Every input under `paths`, sorted by path, each once: one file named by two spellings of its path
     /// (`a/x.png`, `./a/../a/x.png`, a symbolic link to it) is read once, under the first spelling in order.
@@ -186,7 +186,7 @@ public enum InputFiles {
     }
 
     /// Picture formats that digits does not read: listed with the reason, never skipped.
-    public static let unreadableExtensions: Set<String> = ["gif", "heic", "heif", "avif", "svg", "jxl"]
+    public static let unreadableExtensions: Set<String> = ["heic", "heif", "avif", "svg", "jxl"]
 
     /// By extension, or for files without a known one, by the first bytes (PNG, JPEG, BMP, TIFF, WebP).
     public static func isImage(_ path: String) -> Bool {
@@ -200,7 +200,7 @@ public enum InputFiles {
         return b.starts(with: [0x89, 0x50, 0x4e, 0x47]) || b.starts(with: [0xff, 0xd8]) || b.starts(with: [0x42, 0x4d])
             || b.starts(with: [0x49, 0x49, 0x2a, 0]) || b.starts(with: [0x4d, 0x4d, 0, 0x2a])
             || (b.count >= 12 && b.starts(with: Array("RIFF".utf8)) && Array(b[8..<12]) == Array("WEBP".utf8))
-            || b.starts(with: Array("%PDF-".utf8))
+            || b.starts(with: Array("%PDF-".utf8)) || b.starts(with: Array("GIF8".utf8))
     }
 
     /// The `index`-th (1-based) of `count` contiguous slices of the sorted inputs.

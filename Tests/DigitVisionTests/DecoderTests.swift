@@ -163,4 +163,22 @@ final class DecoderTests: XCTestCase {
             XCTAssertEqual("\($0)", "cut.tif: image data is truncated or corrupt")
         }
     }
+
+    /// A 16x8 GIF (written by OpenCV 5's GIF encoder, with its 256-colour palette, loop and graphic control
+    /// blocks): left half black, right half white, one gray pixel.
+    static let gif = Data(base64Encoded: "R0lGODlhEAAIAPcAAAAAAAAAVQAAqgAA/wAkAAAkVQAkqgAk/wBIAABIVQBIqgBI/wBsAABsVQBsqgBs/wCQAACQVQCQqgCQ/wC0AAC0VQC0qgC0/wDYAADYVQDYqgDY/wD8AAD8VQD8qgD8/yQAACQAVSQAqiQA/yQkACQkVSQkqiQk/yRIACRIVSRIqiRI/yRsACRsVSRsqiRs/ySQACSQVSSQqiSQ/yS0ACS0VSS0qiS0/yTYACTYVSTYqiTY/yT8ACT8VST8qiT8/0gAAEgAVUgAqkgA/0gkAEgkVUgkqkgk/0hIAEhIVUhIqkhI/0hsAEhsVUhsqkhs/0iQAEiQVUiQqkiQ/0i0AEi0VUi0qki0/0jYAEjYVUjYqkjY/0j8AEj8VUj8qkj8/2wAAGwAVWwAqmwA/2wkAGwkVWwkqmwk/2xIAGxIVWxIqmxI/2xsAGxsVWxsqmxs/2yQAGyQVWyQqmyQ/2y0AGy0VWy0qmy0/2zYAGzYVWzYqmzY/2z8AGz8VWz8qmz8/5AAAJAAVZAAqpAA/5AkAJAkVZAkqpAk/5BIAJBIVZBIqpBI/5BsAJBsVZBsqpBs/5CQAJCQVZCQqpCQ/5C0AJC0VZC0qpC0/5DYAJDYVZDYqpDY/5D8AJD8VZD8qpD8/7QAALQAVbQAqrQA/7QkALQkVbQkqrQk/7RIALRIVbRIqrRI/7RsALRsVbRsqrRs/7SQALSQVbSQqrSQ/7S0ALS0VbS0qrS0/7TYALTYVbTYqrTY/7T8ALT8VbT8qrT8/9gAANgAVdgAqtgA/9gkANgkVdgkqtgk/9hIANhIVdhIqthI/9hsANhsVdhsqths/9iQANiQVdiQqtiQ/9i0ANi0Vdi0qti0/9jYANjYVdjYqtjY/9j8ANj8Vdj8qtj8//wAAPwAVfwAqvwA//wkAPwkVfwkqvwk//xIAPxIVfxIqvxI//xsAPxsVfxsqvxs//yQAPyQVfyQqvyQ//y0APy0Vfy0qvy0//zYAPzYVfzYqvzY//z8APz8Vfz8qvz8/yH/C05FVFNDQVBFMi4wAwEAAAAh+QQMZAAAACwAAAAAEAAIAAcIJwABCBwo8J/BgwYJEkSIUOFAhJIOOizIMOHEihYdYvw3EcDGjhsDAgA7")!
+
+    /// GIFs are decoded (the first image, palette to gray); one cut short says so.
+    func testGIFIsDecoded() throws {
+        let image = try Decoder.decode([UInt8](Self.gif), name: "t.gif")
+        XCTAssertEqual([image.width, image.height], [16, 8])
+        XCTAssertEqual(image[0, 0], 0)
+        XCTAssertEqual(image[7, 7], 0)
+        XCTAssertGreaterThanOrEqual(image[8, 0], 250)
+        XCTAssertGreaterThanOrEqual(image[15, 7], 250)
+        XCTAssertTrue((100...160).contains(image[12, 2]), "gray pixel: \(image[12, 2])")
+        XCTAssertThrowsError(try Decoder.decode([UInt8](Self.gif.prefix(Self.gif.count - 20)), name: "cut.gif")) {
+            XCTAssertEqual("\($0)", "cut.gif: GIF data is truncated or corrupt")
+        }
+    }
 }

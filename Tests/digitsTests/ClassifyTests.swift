@@ -139,7 +139,7 @@ final class ClassifyTests: XCTestCase {
     }
 
     /// A path that does not exist, or folders with no image file, stop the run before anything is written
-    /// (exit 2); a GIF is listed with the reason it is not read.
+    /// (exit 2); a broken GIF is listed with the reason it is not read.
     func testNothingToReadWritesNothing() throws {
         let missing = try runDigits(["classify", dir + "/nowhere", "--out", dir + "/out1"])
         XCTAssertEqual(missing.status, 2)
