@@ -110,7 +110,7 @@ final class DecoderTests: XCTestCase {
     /// Thousands of random and mutated inputs: each either decodes or fails with an error; nothing crashes.
     func testFuzzedBytesNeverCrash() throws {
         let seeds = [try samplePNG(), try SyntheticPage(width: 32, height: 32).encoded(ext: "jpg"),
-                     try SyntheticPage(width: 20, height: 10).encoded(ext: "bmp")]
+                     try SyntheticPage(width: 20, height: 10).encoded(ext: "bmp"), [UInt8](Self.gif)]
         var state: UInt64 = 12345
         func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
         var decoded = 0, refused = 0
