@@ -123,6 +123,33 @@ final class ClassifyTests: XCTestCase {
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/s").filter { $0.contains("partial") }
         XCTAssertEqual(leftovers, [])
+        try checkReport(dir + "/s/report.pdf")
+    }
+
+    /// The report, read back by poppler's own tools: a summary naming the model by file and checksum, the
+    /// table of readings, the confusion matrix and the pages; a few hundred KB (pages embedded as JPEG).
+    func checkReport(_ pdf: String) throws {
+        func tool(_ name: String, _ arguments: [String]) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
+            p.arguments = arguments
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else { throw XCTSkip("poppler-utils not installed") }
+        let text = try tool("pdftotext", ["-layout", pdf, "-"])
+        for expected in ["digits classify", "default.safetensors (sha256 ", "Readings", "samples/row.png", "31415926",
+                         "Confusion matrix", "row.png: 31415926"] {
+            XCTAssertTrue(text.contains(expected), "report.pdf lacks \(expected)")
+        }
+        let pages = try tool("pdfinfo", [pdf]).split(separator: "\n").first { $0.hasPrefix("Pages:") }
+        XCTAssertGreaterThanOrEqual(Int(pages?.split(separator: " ").last ?? "") ?? 0, 8)
+        let size = try FileManager.default.attributesOfItem(atPath: pdf)[.size] as? Int ?? 0
+        XCTAssertLessThan(size, 500_000, "report.pdf is \(size) bytes")
     }
 
     /// Two shards merged give the same predictions as one run.
