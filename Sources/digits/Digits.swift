@@ -15,7 +15,7 @@ struct Digits: AsyncParsableCommand {
               2    nothing was done: bad options, or a model, data set, labels file or output folder that cannot be used
               130  interrupted (Ctrl-C); nothing half-written is left in place
             """,
-        version: "digits 0.3.0",
+        version: "digits 0.4.0",
         subcommands: [Classify.self, MergeCommand.self, Train.self, Evaluate.self, Bench.self, Preprocess.self, Plot.self,
                       Export.self, EnsembleCommand.self, Calibrate.self, TrainReader.self, DataCommand.self, Synth.self]
     )
