@@ -40,6 +40,8 @@ public enum Pages {
     public static func load(_ path: String, page: Int, dpi: Double = defaultDPI,
                             maxPixels: Int = Decoder.defaultMaxPixels) throws -> GrayImage {
         if isPDF(path) { return try PDFDocument(path).render(page: page, dpi: dpi, maxPixels: maxPixels) }
+        let pages = try count(path)
+        guard (1...pages).contains(page) else { throw ScanError.notAnImage("\(path): has no page \(page) (it has \(pages))") }
         var out = ds_image(), err = ds_error()
         ds_quiet()
         try ScanError.check(ds_decode_page(path, Int32(page - 1), Int64(maxPixels), &out, &err), err)

@@ -8,8 +8,19 @@ struct Preprocess: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the scan pipeline on one image and write every stage as PNG, with the digits read.")
 
-    @Argument(help: "The image.")
+    @Argument(help: "The image (or a PDF or TIFF: see --page).")
     var file: String
+
+    @Option(help: "The page of a PDF or of a TIFF of several pages (from 1).")
+    var page: Int?
+
+    @Option(help: "Resolution to rasterise a PDF page at, in dots per inch.")
+    var dpi: Double = 300
+
+    func validate() throws {
+        if let page, page < 1 { throw ValidationError("--page must be at least 1") }
+        guard (10...1200).contains(dpi) else { throw ValidationError("--dpi must be between 10 and 1200") }
+    }
 
     @Option(help: "Folder for the stage images.")
     var out: String
@@ -25,7 +36,9 @@ struct Preprocess: ParsableCommand {
         let engine = Engine.digits(classifier)
         options.reader = { try engine.probabilityRows($0, threads: 1) }
         options.lineReader = try reader.load()?.lineRead
-        let image = try Failure.setUp { try Decoder.load(file) }
+        let image = try Failure.setUp {
+            try page != nil || Pages.isPDF(file) ? Pages.load(file, page: page ?? 1, dpi: dpi) : Decoder.load(file)
+        }
         let result = try Failure.working { try Pipeline.scanUpright(image, options: options) { try engine.probabilityRows($0, threads: 1) } }
         let predictions = try Failure.working { try engine.probabilityRows(result.digits.map(\.sample), threads: 1).map { $0.top.index } }
         try Failure.working {

@@ -75,6 +75,7 @@ final class PagesTests: XCTestCase {
         XCTAssertEqual([second.width, second.height], [24, 50])
         XCTAssertEqual(Set(second.pixels), [10])
         XCTAssertEqual(try Pages.load(path, page: 1).pixels.first, 200)
+        XCTAssertThrowsError(try Pages.load(path, page: 3)) { XCTAssertTrue("\($0)".hasSuffix("has no page 3 (it has 2)")) }
     }
 
     /// A file that says it is a PDF and is not fails with a reason naming it.
