@@ -34,7 +34,7 @@ struct Calibrate: ParsableCommand {
             held = data.slice((data.count - count)..<data.count)
         }
         classifier.temperature = 1
-        let p = classifier.probabilities(held.allPixels, batchSize: 500, threads: threads.threads)
+        let p = classifier.probabilities(held.allPixels, batchSize: 500, threads: threads.threads, allMembers: true)
         let t = Calibration.temperature(p, labels: held.labels)
         let before = Calibration.loss(p, labels: held.labels, temperature: 1), after = Calibration.loss(p, labels: held.labels, temperature: t)
         classifier.temperature = t

@@ -23,6 +23,31 @@ final class ModelFileTests: XCTestCase {
         for i in p.data.indices { XCTAssertEqual(p.data[i], (pa.data[i] + pb.data[i]) / 2, accuracy: 1e-6) }
     }
 
+    /// Three members: rows the first two read alike and surely are the mean of those two, the others the mean of
+    /// all three; no row's likeliest class differs from what all three members read.
+    func testSureRowsSkipTheThirdMember() throws {
+        var a = Architecture.mlp.build(seed: 1)
+        // Peaky outputs: the last layer's weights scaled up, so many rows are read at 0.99 or more.
+        a.visitParameters { name, p in if name.hasPrefix("layers.7.") { p.value.data = p.value.data.map { $0 * 60 } } }
+        let c = Architecture.mlp.build(seed: 3)
+        let x = GradientCheck.random([40, 1, 28, 28], seed: 6)
+        let ensemble = Classifier(members: [a, a, c])
+        let fast = ensemble.probabilities(x), full = ensemble.probabilities(x, allMembers: true)
+        let pa = a.probabilities(x), pc = c.probabilities(x)
+        var skipped = 0
+        for i in 0..<40 {
+            XCTAssertEqual(fast.row(i).top.index, full.row(i).top.index, "row \(i)")
+            if pa.row(i).top.value >= Classifier.agreement {
+                skipped += 1
+                for j in 0..<10 { XCTAssertEqual(fast.data[i * 10 + j], pa.data[i * 10 + j], accuracy: 1e-6) }
+            } else {
+                for j in 0..<10 { XCTAssertEqual(fast.data[i * 10 + j], (2 * pa.data[i * 10 + j] + pc.data[i * 10 + j]) / 3, accuracy: 1e-6) }
+            }
+        }
+        XCTAssertGreaterThan(skipped, 10)
+        XCTAssertLessThan(skipped, 40)
+    }
+
     /// Joining models flattens their members in order; another architecture or normalisation is refused,
     /// naming the file.
     func testJoiningModelsIntoAnEnsemble() throws {
