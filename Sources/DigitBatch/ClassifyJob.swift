@@ -113,8 +113,12 @@ public struct ClassifyJob: Sendable {
         do {
             let image: GrayImage
             if entry.path == InputEntry.standardInput {
-                image = try Decoder.decode([UInt8](FileHandle.standardInput.readDataToEndOfFile()), name: entry.path,
-                                           maxPixels: options.maxPixels)
+                let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+                // A PDF's pages are counted from its file; from a pipe there is no file to count them in.
+                if bytes.starts(with: Array("%PDF-".utf8)) {
+                    throw ScanError.notAnImage("-: a PDF on standard input is not read; name the PDF file instead")
+                }
+                image = try Decoder.decode(bytes, name: entry.path, maxPixels: options.maxPixels)
             } else if let page = entry.page {
                 image = try Pages.load(entry.path, page: page, dpi: dpi, maxPixels: options.maxPixels)
             } else {
