@@ -101,8 +101,9 @@ public enum TouchingDigits {
     /// A reading from the line reader is taken over the whole mark read as one when it holds two digits or
     /// more, each at least this surely, or when the mark read whole is no sure digit.
     static let sureLine: Float = 0.9
-    /// A mark the page model reads as no digit is read as a number when the reader sees two digits or more
-    /// this surely on average (a word's columns look like no digit to it).
+    /// A mark the page model reads as no digit is read as a number when the reader sees every digit surely, or
+    /// three digits or more this surely on average (a word's columns look like no digit to it; a wide letter,
+    /// an m or an r, may look like two unsure ones).
     static let sureNumber: Float = 0.8
     /// A digit at either end of a reading of three or more that the reader is this unsure of is the sign that
     /// ends or starts an amount (`=`, `-`, `.-`), not a digit.
@@ -121,7 +122,7 @@ public enum TouchingDigits {
         if line.isEmpty { return nil }
         if sureOne && !(line.count >= 2 && least >= sureLine) { return nil }
         if line.count == 1 && top < 10 { return nil }
-        if !sureOne && top == MarkClasses.notDigit && least < sureLine && !(line.count >= 2 && mean >= sureNumber) { return nil }
+        if !sureOne && top == MarkClasses.notDigit && least < sureLine && !(line.count >= 3 && mean >= sureNumber) { return nil }
         // Unsure ends of a longer reading are signs, kept as marks that are not digits.
         var sign = [Bool](repeating: false, count: line.count)
         if line.count >= 3 {
