@@ -4,16 +4,42 @@ import DigitVision
 import Foundation
 
 /// Training strips for the line reader (`LineReader`), each with the digits it reads: numbers of one to eight
-/// MNIST training digits, half of them touching, some with the dots, dashes, `=` and underlines that amounts
+/// MNIST training digits (a quarter of the longer ones ending in zeros, some with a digit written twice), half
+/// of them touching, some with the dots, dashes, `=` and underlines that amounts
 /// carry; and marks that read as nothing — words, letters and symbols in handwriting fonts, and strokes.
 public struct LineSamples {
     var notDigits: NotDigits
     var rng: RandomSource
+    /// The images of each digit, for numbers that end in zeros or repeat a digit.
+    let byDigit: [[Int]]
 
     /// Draws digits from `digits` (MNIST training images, ink bright).
     public init(digits: LabeledImages, seed: UInt64) {
         notDigits = NotDigits(digits: digits, seed: seed &+ 1)
         rng = RandomSource(seed: seed, 7)
+        var byDigit = [[Int]](repeating: [], count: 10)
+        for i in 0..<digits.count where digits.labels[i] < 10 { byDigit[Int(digits.labels[i])].append(i) }
+        self.byDigit = byDigit
+    }
+
+    /// An image of digit `d`, or of any digit when there is none of it.
+    mutating func image(of d: Int) -> Int {
+        byDigit[d].isEmpty ? Int(rng.next() % UInt64(notDigits.digits.count)) : byDigit[d][Int(rng.next() % UInt64(byDigit[d].count))]
+    }
+
+    /// The images of a number of `n` digits: any digits; or, as amounts are written, ending in zeros; or with
+    /// one digit written twice in a row (repeats are the hardest to read run together).
+    mutating func number(_ n: Int) -> [Int] {
+        var indices = (0..<n).map { _ in Int(rng.next() % UInt64(notDigits.digits.count)) }
+        let r = rng.uniform()
+        if n >= 3 && r < 0.25 {
+            let zeros = 1 + Int(rng.next() % UInt64(min(4, n - 1)))
+            for k in (n - zeros)..<n { indices[k] = image(of: 0) }
+        } else if n >= 2 && r < 0.4 {
+            let k = Int(rng.next() % UInt64(n - 1))
+            indices[k + 1] = image(of: Int(notDigits.digits.labels[indices[k]]))
+        }
+        return indices
     }
 
     /// The next strip and its digits.
@@ -24,7 +50,7 @@ public struct LineSamples {
             if k < 0.72 {
                 let r = rng.uniform()
                 let n = r < 0.1 ? 1 : r < 0.3 ? 2 : r < 0.5 ? 3 : 4 + Int(rng.next() % 5)
-                let indices = (0..<n).map { _ in Int(rng.next() % UInt64(notDigits.digits.count)) }
+                let indices = number(n)
                 let s = DigitString.make(indices, of: notDigits.digits, touching: rng.uniform() < 0.5, rng: &rng)
                 picture = s.picture
                 if !s.touching && rng.uniform() < 0.3 { joinUp(&picture, spans: s.spans) }
