@@ -85,17 +85,10 @@ public struct LineSamples {
             let x = Double(spans[k - 1].upperBound + spans[k].lowerBound) / 2
             dab(&picture, x, Double(bottom) - pen, radius: pen * 0.8)
         case 1:
-            // A dash or `=` closing the amount, written fast: near or touching the last digit, sloped, bowed.
-            let x = Double(spans.last?.upperBound ?? 0) + h * Double(rng.uniform(-0.05, 0.3))
-            let y = Double(top) + h * Double(rng.uniform(0.4, 0.65))
-            let length = h * Double(rng.uniform(0.3, 0.9)), slope = Double(rng.uniform(-0.25, 0.1))
-            let bow = h * Double(rng.uniform(-0.08, 0.08))
-            stroke(&picture, from: (x, y), length: length, slope: slope, bow: bow, pen: pen)
-            if rng.uniform() < 0.5 {
-                let gap = h * Double(rng.uniform(0.15, 0.3))
-                stroke(&picture, from: (x + h * Double(rng.uniform(-0.1, 0.1)), y + gap), length: length * Double(rng.uniform(0.8, 1.2)),
-                       slope: slope, bow: bow, pen: pen)
-            }
+            let x = Double(spans.last?.upperBound ?? 0) + h * 0.25
+            let y = Double(top) + h * Double(rng.uniform(0.45, 0.6))
+            rule(&picture, x, x + h * Double(rng.uniform(0.3, 0.6)), y, pen: pen)
+            if rng.uniform() < 0.5 { rule(&picture, x, x + h * 0.5, y + h * 0.2, pen: pen) }
         case 2:
             let y = Double(bottom) + pen * Double(rng.uniform(-0.5, 1.5))
             rule(&picture, Double(spans.first?.lowerBound ?? 0), Double(spans.last?.upperBound ?? 0), y, pen: pen)
@@ -127,15 +120,6 @@ public struct LineSamples {
                 let x = x0 + (x1 - x0) * t, y = y0 + (y1 - y0) * t + h * 0.15 * sin(Double.pi * t)
                 dab(&picture, x, y, radius: pen / 2)
             }
-        }
-    }
-
-    /// A stroke from `from`, `length` long, rising `slope` per unit across and bowed by `bow` at its middle.
-    mutating func stroke(_ picture: inout GrayImage, from: (Double, Double), length: Double, slope: Double, bow: Double, pen: Double) {
-        let steps = max(1, Int(length))
-        for i in 0...steps {
-            let t = Double(i) / Double(steps)
-            dab(&picture, from.0 + length * t, from.1 + slope * length * t + bow * sin(Double.pi * t), radius: pen / 2)
         }
     }
 
