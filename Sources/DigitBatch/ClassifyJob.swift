@@ -128,8 +128,7 @@ public struct ClassifyJob: Sendable {
             return FileOutcome(path: entry.name, result: result)
         } catch let e as ScanError {
             // The shim's message starts with the path; keep the reason alone.
-            let text = e.description
-            return FileOutcome(path: entry.name, error: text.hasPrefix(entry.path + ": ") ? String(text.dropFirst(entry.path.count + 2)) : text)
+            return FileOutcome(path: entry.name, error: e.reason(for: entry.path))
         } catch {
             return FileOutcome(path: entry.name, error: "\(error)")
         }

@@ -66,8 +66,7 @@ public enum InputFiles {
             if n == 0 { return [InputEntry(path: entry.path, problem: "the document has no pages")] }
             return n == 1 && !pdf ? [entry] : (1...n).map { InputEntry(path: entry.path, page: $0) }
         } catch let e as ScanError {
-            let text = e.description
-            return [InputEntry(path: entry.path, problem: text.hasPrefix(entry.path + ": ") ? String(text.dropFirst(entry.path.count + 2)) : text)]
+            return [InputEntry(path: entry.path, problem: e.reason(for: entry.path))]
         } catch {
             return [InputEntry(path: entry.path, problem: "\(error)")]
         }

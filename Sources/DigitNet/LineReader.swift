@@ -63,15 +63,8 @@ public struct LineReader: Sendable {
             var end = start + 1
             let narrowest = strips[order[start]].width
             while end < order.count && end - start < 64 && strips[order[end]].width <= narrowest * 5 / 4 + 8 { end += 1 }
-            let w = max(28, strips[order[end - 1]].width)
-            var x = [Float](repeating: 0, count: (end - start) * 28 * w)
-            for (k, i) in order[start..<end].enumerated() {
-                let s = strips[i]
-                for y in 0..<28 {
-                    for c in 0..<s.width { x[k * 28 * w + y * w + c] = s.pixels[y * s.width + c] }
-                }
-            }
-            let logits = net.forward(Tensor(shape: [end - start, 1, 28, w], data: x), PassContext(training: false, threads: threads))
+            let x = Self.batch(order[start..<end].map { strips[$0] })
+            let logits = net.forward(x, PassContext(training: false, threads: threads))
             let p = CTC.probabilities(logits)
             let t = logits.shape[3], c = logits.shape[1]
             for (k, i) in order[start..<end].enumerated() {
@@ -83,6 +76,18 @@ public struct LineReader: Sendable {
             start = end
         }
         return out
+    }
+}
+
+extension LineReader {
+    /// Strips as one batch [N, 1, 28, W]: padded on the right with blank columns to the widest (at least 28).
+    public static func batch(_ strips: [(width: Int, pixels: [Float])]) -> Tensor {
+        let w = max(28, strips.map(\.width).max() ?? 28)
+        var x = [Float](repeating: 0, count: strips.count * 28 * w)
+        for (k, s) in strips.enumerated() {
+            for y in 0..<28 { for c in 0..<s.width { x[k * 28 * w + y * w + c] = s.pixels[y * s.width + c] } }
+        }
+        return Tensor(shape: [strips.count, 1, 28, w], data: x)
     }
 }
 

@@ -32,16 +32,6 @@ public struct LineTraining: Sendable {
         LineReader(network: average.applied(to: network), metadata: ["epoch": String(epoch)])
     }
 
-    /// A batch as one tensor: the strips padded on the right with blank columns to the widest.
-    public static func batch(_ samples: [Sample]) -> Tensor {
-        let w = max(28, samples.map(\.width).max() ?? 28)
-        var x = [Float](repeating: 0, count: samples.count * 28 * w)
-        for (k, s) in samples.enumerated() {
-            for y in 0..<28 { for c in 0..<s.width { x[k * 28 * w + y * w + c] = s.pixels[y * s.width + c] } }
-        }
-        return Tensor(shape: [samples.count, 1, 28, w], data: x)
-    }
-
     /// Trains one epoch on `stepsPerEpoch` batches from `next`; returns the mean loss, or nil when
     /// `shouldStop` turned true (the state is then that of the last whole epoch only in the checkpoint).
     public mutating func trainEpoch(next: () -> Sample, progress: (Int, Double) -> Void = { _, _ in },
@@ -52,7 +42,7 @@ public struct LineTraining: Sendable {
             let samples = (0..<batchSize).map { _ in next() }
             let step = UInt64(optimizer.step + 1)
             let ctx = PassContext(training: true, threads: threads, seed: seed &* 0x2545_F491_4F6C_DD1D &+ step)
-            let logits = network.forward(Self.batch(samples), ctx)
+            let logits = network.forward(LineReader.batch(samples.map { ($0.width, $0.pixels) }), ctx)
             let (loss, grad, _) = CTC.lossAndGradient(logits, targets: samples.map(\.digits))
             network.backward(grad, ctx)
             let rate = LRSchedule.oneCycle(maxRate: maxRate).rate(progress: Double(epoch) + Double(b) / Double(stepsPerEpoch),

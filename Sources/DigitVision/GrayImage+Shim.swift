@@ -95,6 +95,11 @@ public enum ScanError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// The message without its leading "PATH: " when it names `path`: the reason alone, for a row of that file.
+    public func reason(for path: String) -> String {
+        description.hasPrefix(path + ": ") ? String(description.dropFirst(path.count + 2)) : description
+    }
+
     /// Short status word for reports: unreadable, empty, not-an-image, too-large, failed.
     public var kind: String {
         switch self {

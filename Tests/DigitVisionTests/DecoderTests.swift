@@ -140,17 +140,7 @@ final class DecoderTests: XCTestCase {
         XCTAssertGreaterThan(decoded, 100, "mutations that keep an image readable still decode")
     }
 
-    /// An uncompressed 8-bit gray TIFF whose header says `width` x `height`, with `stored` bytes of pixels.
-    func tiff(width: Int, height: Int, stored: Int) -> [UInt8] {
-        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 255), UInt8(v >> 8 & 255)] }
-        func u32(_ v: Int) -> [UInt8] { u16(v & 0xffff) + u16(v >> 16) }
-        func entry(_ tag: Int, _ value: Int) -> [UInt8] { u16(tag) + u16(4) + u32(1) + u32(value) }
-        let pixels = 8 + 2 + 8 * 12 + 4
-        var b: [UInt8] = [0x49, 0x49, 42, 0] + u32(8) + u16(8)
-        b += entry(256, width) + entry(257, height) + entry(258, 8) + entry(259, 1) + entry(262, 1)
-        b += entry(273, pixels) + entry(278, height) + entry(279, width * height) + u32(0)
-        return b + [UInt8](repeating: 200, count: stored)
-    }
+    func tiff(width: Int, height: Int, stored: Int) -> [UInt8] { grayTIFF([(width, height, 200, stored)]) }
 
     /// A TIFF's size is read from its header: one over the pixel limit is refused before decoding, and one cut
     /// short is called truncated, not an unknown format.

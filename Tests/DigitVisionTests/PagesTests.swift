@@ -32,25 +32,6 @@ final class PagesTests: XCTestCase {
         return Data(text.utf8)
     }
 
-    /// An uncompressed 8-bit gray TIFF holding `pages`, each (width, height, value).
-    func tiff(_ pages: [(Int, Int, UInt8)]) -> Data {
-        var bytes: [UInt8] = [0x49, 0x49, 42, 0, 8, 0, 0, 0]
-        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 255), UInt8(v >> 8 & 255)] }
-        func u32(_ v: Int) -> [UInt8] { u16(v & 0xffff) + u16(v >> 16) }
-        for (k, (w, h, value)) in pages.enumerated() {
-            let ifd = bytes.count, entries = 8
-            let pixels = ifd + 2 + entries * 12 + 4
-            let next = k == pages.count - 1 ? 0 : pixels + w * h
-            func entry(_ tag: Int, _ type: Int, _ value: Int) -> [UInt8] { u16(tag) + u16(type) + u32(1) + (type == 3 ? u16(value) + [0, 0] : u32(value)) }
-            bytes += u16(entries)
-            bytes += entry(256, 4, w) + entry(257, 4, h) + entry(258, 3, 8) + entry(259, 3, 1) + entry(262, 3, 1)
-            bytes += entry(273, 4, pixels) + entry(278, 4, h) + entry(279, 4, w * h)
-            bytes += u32(next)
-            bytes += [UInt8](repeating: value, count: w * h)
-        }
-        return Data(bytes)
-    }
-
     /// Each page of a PDF is counted and drawn at the resolution asked for, on white.
     func testPDFPagesAreRasterised() throws {
         let path = dir + "/doc.pdf"
@@ -69,7 +50,7 @@ final class PagesTests: XCTestCase {
     /// Every page of a TIFF is read, each with its own size.
     func testTIFFPagesAreRead() throws {
         let path = dir + "/scan.tif"
-        try tiff([(40, 30, 200), (24, 50, 10)]).write(to: URL(fileURLWithPath: path))
+        try Data(grayTIFF([(40, 30, 200, nil), (24, 50, 10, nil)])).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(try Pages.count(path), 2)
         let second = try Pages.load(path, page: 2)
         XCTAssertEqual([second.width, second.height], [24, 50])
