@@ -51,7 +51,8 @@ public struct LineSamples {
                 let r = rng.uniform()
                 let n = r < 0.1 ? 1 : r < 0.3 ? 2 : r < 0.5 ? 3 : 4 + Int(rng.next() % 5)
                 let indices = number(n)
-                let s = DigitString.make(indices, of: notDigits.digits, touching: rng.uniform() < 0.5, rng: &rng)
+                let s = DigitString.make(indices, of: notDigits.digits, touching: rng.uniform() < 0.5,
+                                         slashedZeros: rng.uniform() < 0.1 ? 0.8 : 0, rng: &rng)
                 picture = s.picture
                 if !s.touching && rng.uniform() < 0.3 { joinUp(&picture, spans: s.spans) }
                 if rng.uniform() < 0.35 { marks(&picture, spans: s.spans) }
@@ -61,9 +62,9 @@ public struct LineSamples {
             } else {
                 picture = notDigits.strokes()
             }
-            if rng.uniform() < 0.5 { picture = Self.sheared(picture, by: Double(rng.uniform(-0.35, 0.35))) }
+            if rng.uniform() < 0.5 { picture = picture.sheared(by: Double(rng.uniform(-0.35, 0.35))) }
             let bold = rng.uniform()
-            if bold < 0.25 { picture = Self.bolder(picture, times: bold < 0.08 ? 3 : bold < 0.16 ? 2 : 1) }
+            if bold < 0.25 { picture = picture.bolder(times: bold < 0.08 ? 3 : bold < 0.16 ? 2 : 1) }
             let height = Double(rng.uniform(17, 22)), lift = Double(rng.uniform(-1.5, 1.5))
             guard let strip = LineStrip.make(ofInk: picture, inkHeight: height, lift: lift),
                   LineReader.frames(width: strip.width) >= 2 * digits.count + 1 else { continue }
@@ -121,37 +122,6 @@ public struct LineSamples {
                 dab(&picture, x, y, radius: pen / 2)
             }
         }
-    }
-
-    /// The picture slanted: each row shifted by `shear` times its height above the middle.
-    static func sheared(_ p: GrayImage, by shear: Double) -> GrayImage {
-        let extra = Int((abs(shear) * Double(p.height)).rounded(.up))
-        var out = GrayImage(width: p.width + extra, height: p.height, value: 255)
-        for y in 0..<p.height {
-            let shift = Int((shear * Double(p.height / 2 - y)).rounded()) + extra / 2
-            for x in 0..<p.width where x + shift >= 0 && x + shift < out.width { out[x + shift, y] = p[x, y] }
-        }
-        return out
-    }
-
-    /// Strokes widened by a pixel on every side, `times` times: a broader pen.
-    static func bolder(_ p: GrayImage, times: Int) -> GrayImage {
-        var cur = p
-        for _ in 0..<times {
-            var out = cur
-            for y in 0..<cur.height {
-                for x in 0..<cur.width {
-                    var m = cur[x, y]
-                    if x > 0 { m = min(m, cur[x - 1, y]) }
-                    if x + 1 < cur.width { m = min(m, cur[x + 1, y]) }
-                    if y > 0 { m = min(m, cur[x, y - 1]) }
-                    if y + 1 < cur.height { m = min(m, cur[x, y + 1]) }
-                    out[x, y] = m
-                }
-            }
-            cur = out
-        }
-        return cur
     }
 
     private func dab(_ p: inout GrayImage, _ cx: Double, _ cy: Double, radius r: Double) {

@@ -1,0 +1,37 @@
+import DigitImage
+
+/// The ways one writer's pen differs from another's, applied to a rendered picture (dark ink on white): a
+/// slant and a broader nib. Training marks of every kind get them, so that fonts stand in for handwriting.
+extension GrayImage {
+    /// The picture slanted: each row shifted by `shear` times its height above the middle.
+    func sheared(by shear: Double) -> GrayImage {
+        let p = self
+        let extra = Int((abs(shear) * Double(p.height)).rounded(.up))
+        var out = GrayImage(width: p.width + extra, height: p.height, value: 255)
+        for y in 0..<p.height {
+            let shift = Int((shear * Double(p.height / 2 - y)).rounded()) + extra / 2
+            for x in 0..<p.width where x + shift >= 0 && x + shift < out.width { out[x + shift, y] = p[x, y] }
+        }
+        return out
+    }
+
+    /// Strokes widened by a pixel on every side, `times` times: a broader pen.
+    func bolder(times: Int) -> GrayImage {
+        var cur = self
+        for _ in 0..<times {
+            var out = cur
+            for y in 0..<cur.height {
+                for x in 0..<cur.width {
+                    var m = cur[x, y]
+                    if x > 0 { m = min(m, cur[x - 1, y]) }
+                    if x + 1 < cur.width { m = min(m, cur[x + 1, y]) }
+                    if y > 0 { m = min(m, cur[x, y - 1]) }
+                    if y + 1 < cur.height { m = min(m, cur[x, y + 1]) }
+                    out[x, y] = m
+                }
+            }
+            cur = out
+        }
+        return cur
+    }
+}
