@@ -13,10 +13,9 @@ public struct NotDigits {
     public static let fonts = ["DkgHandwriting", "Humor Sans", "Breip", "Klee One", "femkeklaver", "Rufscript", "Because We Build",
                                "Because We Connect", "Because We Create", "Because We Learn", "Because We Mentor",
                                "Because We Organize", "Dancing Script", "Ecolier_court", "Comic Neue", "DejaVu Sans"]
-    /// Letters that no one could tell from a digit on their own (O and 0, I and 1, S and 5, Z and 2, B and 8, g
-    /// and 9, …) are left out as single letters; they appear inside words. Those a careful reader tells apart by a
-    /// stroke (b's straight stem, D's flat side, G's bar, Q's tail, j's dot) are in.
-    static let letters = Array("ACDEFGHJKLMNPQRTUVWXYabcdefhjkmnprtuvwxy")
+    /// Letters that no one could tell from a digit on their own (O and 0, I and 1, S and 5, Z and 2, B and 8, …)
+    /// are left out as single letters; they appear inside words.
+    static let letters = Array("ACEFHKLMNPRUVWXYacdefhkmnprtuvwxy")
     static let symbols = ["+", "−", "×", "÷", "=", "%", "(", ")", "→", "←", "↑", "*", "#", "&", "@", "?", "<", ">", "~", "−−", "+−", "€"]
     static let words = ["the", "and", "Name", "Date", "total", "sum", "page", "from", "March", "June", "Mr", "km", "kg",
                         "Yes", "No", "Paid", "Box", "Street", "cash", "net", "tax", "amount", "signed", "Mon", "Dec",
@@ -44,7 +43,7 @@ public struct NotDigits {
             } else if k < 0.43 {
                 (picture, columns) = piece()
             } else if k < 0.8 {
-                (picture, columns) = (written(glyphs()), nil)
+                (picture, columns) = (glyphs(), nil)
             } else {
                 (picture, columns) = (strokes(), nil)
             }
@@ -97,15 +96,6 @@ public struct NotDigits {
             c.fill(.white)
             c.text(text, x: size * 0.4, y: size * 1.3, size: size, color: .black, font: font)
         }
-    }
-
-    /// A rendered picture as a writer's pen might have made it: slanted either way, and sometimes broader.
-    mutating func written(_ picture: GrayImage) -> GrayImage {
-        var p = picture
-        if rng.uniform() < 0.6 { p = p.sheared(by: Double(rng.uniform(-0.4, 0.4))) }
-        let bold = rng.uniform()
-        if bold < 0.3 { p = p.bolder(times: bold < 0.1 ? 3 : bold < 0.2 ? 2 : 1) }
-        return p
     }
 
     /// Strokes that are not writing: dashes, dots, scribbles, frames, crosses, stains, noise.

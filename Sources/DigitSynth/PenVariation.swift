@@ -1,7 +1,7 @@
 import DigitImage
 
 /// The ways one writer's pen differs from another's, applied to a rendered picture (dark ink on white): a
-/// slant and a broader nib. Training marks of every kind get them, so that fonts stand in for handwriting.
+/// slant and a broader nib, so that fonts and MNIST digits stand in for many hands.
 extension GrayImage {
     /// The picture slanted: each row shifted by `shear` times its height above the middle.
     func sheared(by shear: Double) -> GrayImage {

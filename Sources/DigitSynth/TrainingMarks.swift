@@ -19,7 +19,7 @@ public enum TrainingMarks {
         while labels.count < notDigits + cutDigits {
             let n = 2 + Int(rng.next() % 4)
             let indices = (0..<n).map { _ in Int(rng.next() % UInt64(digits.count)) }
-            let s = DigitString.make(indices, of: digits, touching: rng.uniform() < 0.7, slashedZeros: 0.25, rng: &rng)
+            let s = DigitString.make(indices, of: digits, touching: rng.uniform() < 0.7, rng: &rng)
             guard s.spans.count == n else { continue }
             let k = Int(rng.next() % UInt64(n))
             // The cut between two digits: halfway across their overlap, or across the gap, give or take a little.
