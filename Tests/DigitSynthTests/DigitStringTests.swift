@@ -50,6 +50,32 @@ final class DigitStringTests: XCTestCase {
         }
     }
 
+    /// A slashed zero carries a stroke from below its lower left to above its upper right: more ink, taller
+    /// than the zero alone; other digits are never struck through.
+    func testSlashedZerosAreStruckThrough() {
+        var digits = bars(2)
+        // Class 0 as a ring, so that the slash crosses its empty middle.
+        for y in 0..<28 { for x in 0..<28 {
+            let d = ((Double(x) - 13.5) * (Double(x) - 13.5) + (Double(y) - 13.5) * (Double(y) - 13.5)).squareRoot()
+            digits.pixels[y * 28 + x] = d > 6 && d < 9 ? 255 : 0
+        } }
+        var a = RandomSource(seed: 3), b = RandomSource(seed: 3)
+        let plain = DigitString.make([0, 1], of: digits, touching: false, rng: &a)
+        let slashed = DigitString.make([0, 1], of: digits, touching: false, slashedZeros: 1, rng: &b)
+        func ink(_ g: GrayImage, _ columns: Range<Int>) -> Int {
+            columns.reduce(0) { n, x in n + (0..<g.height).filter { g[x, $0] < 128 }.count }
+        }
+        XCTAssertEqual(slashed.label, "01")
+        XCTAssertGreaterThan(ink(slashed.picture, slashed.spans[0]), ink(plain.picture, plain.spans[0]) + 20)
+        // Down the middle of the zero: its top and bottom strokes, and the slash between them.
+        func strokesDown(_ s: DigitString) -> Int {
+            let x = (s.spans[0].lowerBound + s.spans[0].upperBound) / 2, g = s.picture
+            return (0..<g.height).filter { y in g[x, y] < 128 && (y == 0 || g[x, y - 1] >= 128) }.count
+        }
+        XCTAssertEqual(strokesDown(plain), 2)
+        XCTAssertEqual(strokesDown(slashed), 3)
+    }
+
     /// Every training mark is a 28x28 sample with ink, class 10 or a digit.
     func testTrainingMarksAreSamples() {
         let m = TrainingMarks.make(from: bars(), notDigits: 30, cutDigits: 10, seed: 2)
