@@ -9,11 +9,22 @@ import Foundation
 // `make-samples DIR` renders samples/; `make-samples --scans N DIR` renders N single-digit 600x600 scans for
 // benchmarks (named LABEL_INDEX.png).
 var arguments = Array(CommandLine.arguments.dropFirst())
+let usage = "usage: make-samples [DIR]  (default samples)\n       make-samples --scans N DIR"
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("make-samples: \(message)\n\(usage)\n".utf8))
+    exit(2)
+}
+if arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
+    print(usage)
+    exit(0)
+}
 var scans = 0
-if arguments.first == "--scans", arguments.count >= 2, let n = Int(arguments[1]) {
+if arguments.first == "--scans" {
+    guard arguments.count >= 3, let n = Int(arguments[1]), n > 0 else { fail("--scans needs a count and a folder") }
     scans = n
     arguments.removeFirst(2)
 }
+if let flag = arguments.first(where: { $0.hasPrefix("-") }) { fail("unknown option \(flag)") }
 let out = arguments.first ?? "samples"
 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
 let fonts = ["Humor Sans", "DkgHandwriting", "Breip", "Klee One"]
