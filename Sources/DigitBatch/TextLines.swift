@@ -17,9 +17,13 @@ public enum TextLines {
             MarkClasses.reading(p) >= MarkClasses.digits && (result.grid == nil || p.top.value >= 0.95)
         }
         guard result.grid == nil else { return others }
-        let text = find(result.digits.indices.map { k in
-            Mark(line: result.digits[k].line, box: result.digits[k].box, other: others[k],
-                 zero: !others[k] && MarkClasses.reading(probabilities[k]) == 0)
+        // The digits read in one mark (a number whose digits touch) are one mark of the line: the heights of
+        // its parts are those of the columns each was given, not of letters.
+        let text = find(Dictionary(grouping: result.digits.indices, by: { result.digits[$0].mark }).values.map { parts in
+            let k = parts[0]
+            return Mark(line: result.digits[k].line, box: parts.dropFirst().reduce(result.digits[k].box) { $0.union(result.digits[$1].box) },
+                        other: parts.allSatisfy { others[$0] },
+                        zero: parts.count == 1 && !others[k] && MarkClasses.reading(probabilities[k]) == 0)
         })
         return result.digits.indices.map { others[$0] || text.contains(result.digits[$0].line) }
     }

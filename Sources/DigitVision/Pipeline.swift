@@ -42,6 +42,8 @@ public struct ScannedDigit: Sendable {
     public var crop: GrayImage? = nil
     /// What the network read in the sample, when the scan already asked it (a wide mark); nil otherwise.
     public var probabilities: [Float]? = nil
+    /// The mark of the page the digit was read in: the digits of one mark read as a number share it.
+    public var mark = 0
 }
 
 /// Intermediate images, kept when asked, so a user can see why a digit was read as it was.
@@ -279,7 +281,7 @@ public enum Pipeline {
                 let box = angle == 0 ? part.box
                     : originalBox(part.box, angle: angle, rotated: (lit.width, lit.height), original: (decoded.width, decoded.height))
                 digits.append(ScannedDigit(sample: part.sample, box: box, line: region.line, cell: region.cell, strokeWidth: strokes[k],
-                                           probabilities: part.probabilities))
+                                           probabilities: part.probabilities, mark: k))
                 pageBoxes.append(part.box)
             }
         }
