@@ -10,7 +10,9 @@
 ///     7x7 conv 128 (the whole height), BN, ReLU    → [N, 128, 1, W/4 − 6]
 ///     1x1 conv 11                                  → [N, 11, 1, T]   (T = W/4 − 6 frames, blank last)
 ///
-/// Frame f sees about 50 strip columns (two digits and more) and is centred on column 4f + 14.
+/// Frame f sees about 50 strip columns (two digits and more) and is centred on column 4f + 14. A reader trained
+/// on both phases (`frameStride` 2) also reads the strip without its first two columns and interleaves the two
+/// sequences: a frame every 2 columns, so that two thin digits side by side (11, 71) have a blank between them.
 public struct LineReader: Sendable {
     /// The name model files record for it.
     public static let architecture = "line"
@@ -43,12 +45,56 @@ public struct LineReader: Sendable {
                        layers: layers)
     }
 
-    /// Frames of a strip `width` columns wide.
+    /// Columns between the frames it reads by: 2 for a reader trained on both phases (metadata `frame_stride`),
+    /// else 4.
+    public var frameStride: Int { metadata["frame_stride"] == "2" ? 2 : Self.stride }
+
+    /// Frames of a strip `width` columns wide, one phase.
     public static func frames(width: Int) -> Int { width / 4 - 6 }
 
-    /// Strip columns of frames `frames`: from the first one's centre − 2 to the last one's centre + 2.
+    /// Strip columns of frames `frames` as `read` numbers them (one every 2 columns, whatever the reader's
+    /// stride): from the first one's centre − 2 to the last one's centre + 2.
     public static func columns(_ frames: Range<Int>) -> Range<Int> {
-        (firstCenter + stride * frames.lowerBound - stride / 2)..<(firstCenter + stride * (frames.upperBound - 1) + stride / 2)
+        (firstCenter + 2 * frames.lowerBound - 2)..<(firstCenter + 2 * (frames.upperBound - 1) + 2)
+    }
+
+    /// The strip without its first two columns: the second phase of the frames.
+    static func shifted(_ s: (width: Int, pixels: [Float])) -> (width: Int, pixels: [Float]) {
+        let w = max(1, s.width - 2)
+        var px = [Float](repeating: 0, count: 28 * w)
+        for y in 0..<28 { for x in 0..<w where x + 2 < s.width { px[y * w + x] = s.pixels[y * s.width + x + 2] } }
+        return (w, px)
+    }
+
+    /// The two phases of n strips, [2n, C, 1, T] (the shifted ones last), as n sequences of 2T frames,
+    /// [n, C, 1, 2T], alternating: frame 2f is the strip's frame f, 2f + 1 the shifted strip's.
+    static func interleaved(_ x: Tensor) -> Tensor {
+        let n = x.shape[0] / 2, c = x.shape[1], t = x.shape[3]
+        var out = Tensor(zeros: [n, c, 1, 2 * t])
+        for i in 0..<n {
+            for k in 0..<c {
+                for f in 0..<t {
+                    out.data[(i * c + k) * 2 * t + 2 * f] = x.data[(i * c + k) * t + f]
+                    out.data[(i * c + k) * 2 * t + 2 * f + 1] = x.data[((n + i) * c + k) * t + f]
+                }
+            }
+        }
+        return out
+    }
+
+    /// The inverse of `interleaved`: [n, C, 1, 2T] → [2n, C, 1, T].
+    static func deinterleaved(_ x: Tensor) -> Tensor {
+        let n = x.shape[0], c = x.shape[1], t = x.shape[3] / 2
+        var out = Tensor(zeros: [2 * n, c, 1, t])
+        for i in 0..<n {
+            for k in 0..<c {
+                for f in 0..<t {
+                    out.data[(i * c + k) * t + f] = x.data[(i * c + k) * 2 * t + 2 * f]
+                    out.data[((n + i) * c + k) * t + f] = x.data[(i * c + k) * 2 * t + 2 * f + 1]
+                }
+            }
+        }
+        return out
     }
 
     /// Reads strips (28 rows each, ink bright in [0, 1], of any widths ≥ 28): each batch is padded on the
@@ -57,21 +103,30 @@ public struct LineReader: Sendable {
         var out = [[CTC.Label]](repeating: [], count: strips.count)
         // Similar widths together: little padding.
         let order = strips.indices.sorted { strips[$0].width < strips[$1].width }
+        let both = frameStride == 2
         var net = network
         var start = 0
         while start < order.count {
             var end = start + 1
             let narrowest = strips[order[start]].width
             while end < order.count && end - start < 64 && strips[order[end]].width <= narrowest * 5 / 4 + 8 { end += 1 }
-            let x = Self.batch(order[start..<end].map { strips[$0] })
-            let logits = net.forward(x, PassContext(training: false, threads: threads))
+            let group = order[start..<end].map { strips[$0] }
+            var logits = net.forward(Self.batch(both ? group + group.map(Self.shifted) : group), PassContext(training: false, threads: threads))
+            if both { logits = Self.interleaved(logits) }
             let p = CTC.probabilities(logits)
             let t = logits.shape[3], c = logits.shape[1]
             for (k, i) in order[start..<end].enumerated() {
                 // Frames past the strip's own width see only padding.
-                let own = max(1, min(t, Self.frames(width: strips[i].width)))
+                let phase = Self.frames(width: strips[i].width)
+                let own = max(1, min(t, both ? phase + max(0, min(phase, Self.frames(width: strips[i].width - 2))) : phase))
                 let item = p.data[(k * c * t)..<((k + 1) * c * t)]
-                out[i] = CTC.greedy(Array(item).framesPrefix(own, of: t, classes: c)[...], classes: c, frames: own)
+                let labels = CTC.greedy(Array(item).framesPrefix(own, of: t, classes: c)[...], classes: c, frames: own)
+                // Frames numbered every 2 columns, as `columns` reads them.
+                out[i] = both ? labels : labels.map { l in
+                    var l = l
+                    l.frames = (2 * l.frames.lowerBound)..<(2 * (l.frames.upperBound - 1) + 1)
+                    return l
+                }
             }
             start = end
         }

@@ -29,7 +29,7 @@ public struct LineTraining: Sendable {
 
     /// The reader to evaluate and ship: the moving average of the weights.
     public var reader: LineReader {
-        LineReader(network: average.applied(to: network), metadata: ["epoch": String(epoch)])
+        LineReader(network: average.applied(to: network), metadata: ["epoch": String(epoch), "frame_stride": "2"])
     }
 
     /// Trains one epoch on `stepsPerEpoch` batches from `next`; returns the mean loss, or nil when
@@ -42,9 +42,11 @@ public struct LineTraining: Sendable {
             let samples = (0..<batchSize).map { _ in next() }
             let step = UInt64(optimizer.step + 1)
             let ctx = PassContext(training: true, threads: threads, seed: seed &* 0x2545_F491_4F6C_DD1D &+ step)
-            let logits = network.forward(LineReader.batch(samples.map { ($0.width, $0.pixels) }), ctx)
-            let (loss, grad, _) = CTC.lossAndGradient(logits, targets: samples.map(\.digits))
-            network.backward(grad, ctx)
+            // Both phases of every strip, read as one sequence of a frame every 2 columns.
+            let strips = samples.map { ($0.width, $0.pixels) }
+            let logits = network.forward(LineReader.batch(strips + strips.map(LineReader.shifted)), ctx)
+            let (loss, grad, _) = CTC.lossAndGradient(LineReader.interleaved(logits), targets: samples.map(\.digits))
+            network.backward(LineReader.deinterleaved(grad), ctx)
             let rate = LRSchedule.oneCycle(maxRate: maxRate).rate(progress: Double(epoch) + Double(b) / Double(stepsPerEpoch),
                                                                   totalEpochs: epochs)
             optimizer.update(&network, rate: rate, threads: threads)
