@@ -55,7 +55,7 @@ let package = Package(
         // The scan pipeline: image (or PDF page, rendered by poppler) → digits → MNIST-style samples.
         .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim", "DigitNet", "CPoppler"], exclude: ["README.md"]),
         // Pictures of the work: charts, image grids, page overlays, PDF reports. Cairo and plain data only.
-        .target(name: "DigitReport", dependencies: ["DigitImage", "CCairo"]),
+        .target(name: "DigitReport", dependencies: ["DigitImage", "CCairo", "CZlib"]),
         // The network: tensors, layers, optimisers, training. BLAS only.
         .target(name: "DigitNet", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: hostCPU),
         // Data sets on disk: IDX files (plain or gzip), download and verification.

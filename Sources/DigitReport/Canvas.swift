@@ -179,12 +179,11 @@ public func renderPNG(width: Int, height: Int, to path: String, _ draw: (Canvas)
 }
 
 private func writePNG(_ surface: OpaquePointer, to path: String) throws {
+    guard let bytes = PNGFile.encode(surface) else { throw ReportError.cairo(path, "the picture could not be encoded as PNG") }
     // Atomically: a temporary file beside the target, then a rename.
     let temporary = path + ".tmp-\(getpid())"
-    let status = cairo_surface_write_to_png(surface, temporary)
-    guard status == CAIRO_STATUS_SUCCESS else {
-        unlink(temporary)
-        throw ReportError.cairo(path, String(cString: cairo_status_to_string(status)))
+    guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
+        throw ReportError.cairo(path, String(cString: strerror(errno)))
     }
     guard rename(temporary, path) == 0 else { unlink(temporary); throw ReportError.cairo(path, String(cString: strerror(errno))) }
 }
