@@ -17,6 +17,8 @@ public enum TouchingDigits {
     static let wideAspect = 0.6
     /// A mark read as one digit at least this surely is left whole, unless it is very wide.
     static let sureAsOne: Float = 0.9
+    /// A mark narrower than tall read as one digit at least this surely is not read by the line reader.
+    static let surelyOne: Float = 0.99
     /// Pieces at most this wide (times the mark's height) are read as one digit; at least this narrow.
     static let widest = 1.25, narrowest = 0.08
     /// At most this many cuts are tried in one mark.
@@ -60,7 +62,13 @@ public enum TouchingDigits {
         // The line reader's reading of each wide mark, where there is a reader.
         var lines = [(line: [CTC.Label], strip: LineStrip)?](repeating: nil, count: wide.count)
         if let readLine {
-            let strips = wide.map { LineStrip.make(regions[$0], lit: lit, labels: labels) }
+            // A mark no wider than tall that the page model reads as one digit this surely is one digit: the
+            // reader is not asked (most single digits on a page).
+            let strips = wide.indices.map { k -> LineStrip? in
+                let w = wholes[k], top = w.top.index, box = regions[wide[k]].box
+                if top < MarkClasses.digits && w[top] >= surelyOne && box.width < box.height { return nil }
+                return LineStrip.make(regions[wide[k]], lit: lit, labels: labels)
+            }
             let present = strips.indices.filter { strips[$0] != nil }
             let read = try readLine(present.compactMap { strips[$0] })
             for (k, r) in zip(present, read) { if let strip = strips[k] { lines[k] = (r, strip) } }
