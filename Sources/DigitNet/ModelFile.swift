@@ -93,6 +93,8 @@ public struct Classifier: Sendable {
     /// members no third can change such a row's likeliest class (the pair gives it at least 2·0.99/3 = 0.66,
     /// any other class at most (2·0.01 + 1)/3 = 0.34), and most rows of a page are such rows.
     public static let agreement: Float = 0.99
+    /// A row the first member reads at least this surely is read by it alone.
+    public static let soleAt: Float = 0.9995
 
     /// Averaged class probabilities for pixels [N, 1, 28, 28] in [0, 1]. Rows that the first two members read
     /// alike and surely (`agreement`) are the mean of those two, where no other member could change their
@@ -100,20 +102,21 @@ public struct Classifier: Sendable {
     public func probabilities(_ pixels: Tensor, batchSize: Int = 256, threads: Int = 1, allMembers: Bool = false) -> Tensor {
         var sum = members[0].probabilities(pixels, batchSize: batchSize, threads: threads)
         guard members.count > 1 else { return temperature == 1 ? sum : Calibration.scaled(sum, temperature: temperature) }
-        let n = sum.shape[0], k = sum.shape[1], item = pixels.itemSize
-        let second = members[1].probabilities(pixels, batchSize: batchSize, threads: threads)
+        let n = sum.shape[0], k = sum.shape[1]
+        // Rows the first member reads all but certainly are its reading alone.
+        let sole = allMembers ? [] : (0..<n).filter { sum.row($0).top.value >= Self.soleAt }
+        let shared = sole.isEmpty ? Array(0..<n) : (0..<n).filter { sum.row($0).top.value < Self.soleAt }
+        let second = shared.isEmpty ? Tensor(zeros: [0, k]) : members[1].probabilities(pixels.items(shared), batchSize: batchSize, threads: threads)
         var rest = [Int]()
         let canExit = !allMembers && 2 * (2 * Self.agreement - 1) > Float(members.count - 2)
-        for i in 0..<n {
-            let a = sum.row(i).top, b = second.row(i).top
+        for (r, i) in shared.enumerated() {
+            let a = sum.row(i).top, b = second.row(r).top
             if !(canExit && a.index == b.index && a.value >= Self.agreement && b.value >= Self.agreement) { rest.append(i) }
-            for j in 0..<k { sum.data[i * k + j] += second.data[i * k + j] }
+            for j in 0..<k { sum.data[i * k + j] += second.data[r * k + j] }
         }
+        for i in sole { for j in 0..<k { sum.data[i * k + j] *= 2 } }
         if members.count > 2 && !rest.isEmpty {
-            var picked = [Float]()
-            picked.reserveCapacity(rest.count * item)
-            for i in rest { picked += pixels.data[(i * item)..<((i + 1) * item)] }
-            let sub = Tensor(shape: [rest.count] + pixels.shape.dropFirst(), data: picked)
+            let sub = pixels.items(rest)
             for net in members.dropFirst(2) {
                 let p = net.probabilities(sub, batchSize: batchSize, threads: threads)
                 for (r, i) in rest.enumerated() { for j in 0..<k { sum.data[i * k + j] += p.data[r * k + j] } }

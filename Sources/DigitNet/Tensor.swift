@@ -35,6 +35,15 @@ public struct Tensor: Equatable, Sendable {
     /// Values per item of the first axis.
     public var itemSize: Int { shape.isEmpty ? 0 : shape.dropFirst().reduce(1, *) }
 
+    /// The items (first-axis entries) at `indices`, in that order.
+    public func items(_ indices: [Int]) -> Tensor {
+        let item = itemSize
+        var picked = [Float]()
+        picked.reserveCapacity(indices.count * item)
+        for i in indices { picked += data[(i * item)..<((i + 1) * item)] }
+        return Tensor(shape: [indices.count] + shape.dropFirst(), data: picked)
+    }
+
     /// The same values under another shape with the same count.
     public func reshaped(_ newShape: [Int]) -> Tensor {
         Tensor(shape: newShape, data: data)
