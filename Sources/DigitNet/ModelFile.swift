@@ -93,12 +93,15 @@ public struct Classifier: Sendable {
     /// members no third can change such a row's likeliest class (the pair gives it at least 2·0.99/3 = 0.66,
     /// any other class at most (2·0.01 + 1)/3 = 0.34), and most rows of a page are such rows.
     public static let agreement: Float = 0.99
-    /// A row the first member reads at least this surely is read by it alone.
+    /// A row the first member reads at least this surely is read by it alone. Unlike `agreement` this is not a
+    /// bound: a second and third member could in principle outvote it; on MNIST's test set and every real set
+    /// the readings are the same with it as without, and most single digits on a page are such rows.
     public static let soleAt: Float = 0.9995
 
-    /// Averaged class probabilities for pixels [N, 1, 28, 28] in [0, 1]. Rows that the first two members read
-    /// alike and surely (`agreement`) are the mean of those two, where no other member could change their
-    /// likeliest class; `allMembers` reads every row with every member (fitting a temperature).
+    /// Averaged class probabilities for pixels [N, 1, 28, 28] in [0, 1]. Rows the first member reads all but
+    /// certainly (`soleAt`) are its reading; rows that the first two members read alike and surely
+    /// (`agreement`) are the mean of those two, where no other member could change their likeliest class;
+    /// `allMembers` reads every row with every member (fitting a temperature).
     public func probabilities(_ pixels: Tensor, batchSize: Int = 256, threads: Int = 1, allMembers: Bool = false) -> Tensor {
         var sum = members[0].probabilities(pixels, batchSize: batchSize, threads: threads)
         guard members.count > 1 else { return temperature == 1 ? sum : Calibration.scaled(sum, temperature: temperature) }
