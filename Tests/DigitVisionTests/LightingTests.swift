@@ -3,6 +3,18 @@ import DigitImage
 import XCTest
 
 final class LightingTests: XCTestCase {
+    /// The histogram counts every pixel once (any width, not only multiples of four); a large image counts
+    /// every other row and column.
+    func testHistogramCountsEveryPixel() {
+        for (w, h) in [(7, 5), (64, 3), (2001, 2001)] {
+            let image = GrayImage(width: w, height: h, pixels: (0..<(w * h)).map { i in UInt8((i &* 2_654_435_761 >> 9) % 7 * 37) })
+            var expected = [Int](repeating: 0, count: 256)
+            let step = w * h > 4_000_000 ? 2 : 1
+            for y in stride(from: 0, to: h, by: step) { for x in stride(from: 0, to: w, by: step) { expected[Int(image[x, y])] += 1 } }
+            XCTAssertEqual(Lighting.histogram(image), expected, "\(w)x\(h)")
+        }
+    }
+
     /// An image whose pixels are spread evenly between `low` and `high` around a mass at `mid`.
     func image(low: UInt8, mid: UInt8, high: UInt8) -> GrayImage {
         var pixels = [UInt8](repeating: mid, count: 10_000)
