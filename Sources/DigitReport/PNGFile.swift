@@ -12,8 +12,28 @@ enum PNGFile {
         let stride = Int(cairo_image_surface_get_stride(surface))
         guard width > 0, height > 0, let data = cairo_image_surface_get_data(surface) else { return nil }
         let rowBytes = 3 * width
-        var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * height)
+        // Row by row into the compressor: no copy of the whole picture besides the surface.
+        var stream = z_stream()
+        guard deflateInit_(&stream, Z_BEST_SPEED, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { deflateEnd(&stream) }
+        var compressed = [UInt8](), buffer = [UInt8](repeating: 0, count: 1 << 16)
         var previous = [UInt8](repeating: 0, count: rowBytes), row = [UInt8](repeating: 0, count: rowBytes)
+        var filtered = [UInt8](repeating: 2, count: rowBytes + 1)  // filter "Up" first, then the differences
+        // Deflates what `input` holds (nothing when finishing) into `compressed`.
+        func feed(_ input: UnsafeMutableBufferPointer<UInt8>?, finish: Bool) -> Bool {
+            stream.next_in = input?.baseAddress
+            stream.avail_in = uInt(input?.count ?? 0)
+            while true {
+                let status = buffer.withUnsafeMutableBufferPointer { c -> Int32 in
+                    stream.next_out = c.baseAddress
+                    stream.avail_out = uInt(c.count)
+                    return deflate(&stream, finish ? Z_FINISH : Z_NO_FLUSH)
+                }
+                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else { return false }
+                compressed += buffer[0..<(buffer.count - Int(stream.avail_out))]
+                if finish ? status == Z_STREAM_END : stream.avail_out != 0 { return true }
+            }
+        }
         for y in 0..<height {
             // RGB24 is one native-endian 32-bit word a pixel: 0x00RRGGBB.
             let words = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
@@ -21,14 +41,11 @@ enum PNGFile {
                 let p = words[x]
                 row[3 * x] = UInt8(p >> 16 & 255); row[3 * x + 1] = UInt8(p >> 8 & 255); row[3 * x + 2] = UInt8(p & 255)
             }
-            let base = y * (rowBytes + 1)
-            raw[base] = 2  // filter "Up"
-            for i in 0..<rowBytes { raw[base + 1 + i] = row[i] &- previous[i] }
+            for i in 0..<rowBytes { filtered[1 + i] = row[i] &- previous[i] }
             swap(&row, &previous)
+            guard filtered.withUnsafeMutableBufferPointer({ feed($0, finish: false) }) else { return nil }
         }
-        var size = compressBound(uLong(raw.count))
-        var compressed = [UInt8](repeating: 0, count: Int(size))
-        guard compress2(&compressed, &size, raw, uLong(raw.count), Z_BEST_SPEED) == Z_OK else { return nil }
+        guard feed(nil, finish: true) else { return nil }
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         func chunk(_ type: String, _ body: ArraySlice<UInt8>) {
             let typed = Array(type.utf8) + body
@@ -37,7 +54,7 @@ enum PNGFile {
         }
         // IHDR: width, height, 8 bits, colour type 2 (RGB), deflate, adaptive filtering, no interlace.
         chunk("IHDR", (bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 2, 0, 0, 0])[...])
-        chunk("IDAT", compressed[0..<Int(size)])
+        chunk("IDAT", compressed[...])
         chunk("IEND", [])
         return out
     }
