@@ -35,7 +35,8 @@ public struct ClassifyJob: Sendable {
     /// `entries.count` when `shouldStop` said so between two chunks.
     public func run(_ entries: [InputEntry], into results: BatchResults, progress: (Progress) -> Void,
                     shouldStop: () -> Bool) -> Int {
-        if threads > 1 { Pipeline.useOpenCVThreads(1) }
+        // One file has the cores to itself: OpenCV may spread its page operations over them.
+        if threads > 1 { Pipeline.useOpenCVThreads(entries.count == 1 ? threads : 1) }
         let chunkSize = max(threads * 16, 64)
         let writer = DispatchQueue(label: "digits.results")
         let waiting = DispatchSemaphore(value: 2)
