@@ -138,14 +138,30 @@ public struct DigitGrid: Sendable {
     /// Writes the grid as PNG pages: `base`.png, then `base`-2.png, ... Returns the paths.
     @discardableResult
     public func writePNGs(directory: String, base: String, perPage: Int = 200) throws -> [String] {
-        var paths = [String]()
-        for (k, page) in pages(perPage: perPage).enumerated() {
-            let path = directory + "/" + base + (k == 0 ? "" : "-\(k + 1)") + ".png"
-            try renderPNG(width: page.naturalWidth, height: page.naturalHeight, to: path) {
-                page.draw(on: $0, x: 0, y: 0, w: $0.width, h: $0.height)
+        let pages = self.pages(perPage: perPage)
+        let paths = pages.indices.map { k in directory + "/" + base + (k == 0 ? "" : "-\(k + 1)") + ".png" }
+        // The pages at once, each on a core of its own (drawing is quick; encoding the PNG is most of a page).
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: pages.count) { k in
+            do {
+                try renderPNG(width: pages[k].naturalWidth, height: pages[k].naturalHeight, to: paths[k]) {
+                    pages[k].draw(on: $0, x: 0, y: 0, w: $0.width, h: $0.height)
+                }
+            } catch {
+                failures.add(k, error)
             }
-            paths.append(path)
         }
+        if let first = failures.first { throw first }
         return paths
     }
+}
+
+/// The errors of work done concurrently, by index: the first in index order is the one reported.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors = [(Int, any Error)]()
+
+    func add(_ index: Int, _ error: any Error) { lock.lock(); errors.append((index, error)); lock.unlock() }
+
+    var first: (any Error)? { lock.lock(); defer { lock.unlock() }; return errors.min(by: { $0.0 < $1.0 })?.1 }
 }
