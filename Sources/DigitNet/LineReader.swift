@@ -117,8 +117,9 @@ public struct LineReader: Sendable {
             let t = logits.shape[3], c = logits.shape[1]
             for (k, i) in order[start..<end].enumerated() {
                 // Frames past the strip's own width see only padding.
+                // Both phases: the strip's own frames and the (as many or one fewer) of the shifted strip.
                 let phase = Self.frames(width: strips[i].width)
-                let own = max(1, min(t, both ? phase + max(0, min(phase, Self.frames(width: strips[i].width - 2))) : phase))
+                let own = max(1, min(t, both ? phase + max(0, Self.frames(width: strips[i].width - 2)) : phase))
                 let item = p.data[(k * c * t)..<((k + 1) * c * t)]
                 let labels = CTC.greedy(Array(item).framesPrefix(own, of: t, classes: c)[...], classes: c, frames: own)
                 // Frames numbered every 2 columns, as `columns` reads them.

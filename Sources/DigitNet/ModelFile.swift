@@ -107,8 +107,10 @@ public struct Classifier: Sendable {
         guard members.count > 1 else { return temperature == 1 ? sum : Calibration.scaled(sum, temperature: temperature) }
         let n = sum.shape[0], k = sum.shape[1]
         // Rows the first member reads all but certainly are its reading alone.
-        let sole = allMembers ? [] : (0..<n).filter { sum.row($0).top.value >= Self.soleAt }
-        let shared = sole.isEmpty ? Array(0..<n) : (0..<n).filter { sum.row($0).top.value < Self.soleAt }
+        var sole = [Int](), shared = [Int]()
+        for i in 0..<n {
+            if !allMembers && sum.row(i).top.value >= Self.soleAt { sole.append(i) } else { shared.append(i) }
+        }
         let second = shared.isEmpty ? Tensor(zeros: [0, k]) : members[1].probabilities(pixels.items(shared), batchSize: batchSize, threads: threads)
         var rest = [Int]()
         let canExit = !allMembers && 2 * (2 * Self.agreement - 1) > Float(members.count - 2)

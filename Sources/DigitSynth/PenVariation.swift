@@ -5,12 +5,11 @@ import DigitImage
 extension GrayImage {
     /// The picture slanted: each row shifted by `shear` times its height above the middle.
     func sheared(by shear: Double) -> GrayImage {
-        let p = self
-        let extra = Int((abs(shear) * Double(p.height)).rounded(.up))
-        var out = GrayImage(width: p.width + extra, height: p.height, value: 255)
-        for y in 0..<p.height {
-            let shift = Int((shear * Double(p.height / 2 - y)).rounded()) + extra / 2
-            for x in 0..<p.width where x + shift >= 0 && x + shift < out.width { out[x + shift, y] = p[x, y] }
+        let extra = Int((abs(shear) * Double(height)).rounded(.up))
+        var out = GrayImage(width: width + extra, height: height, value: 255)
+        for y in 0..<height {
+            let shift = Int((shear * Double(height / 2 - y)).rounded()) + extra / 2
+            for x in 0..<width where x + shift >= 0 && x + shift < out.width { out[x + shift, y] = self[x, y] }
         }
         return out
     }
