@@ -35,8 +35,11 @@ public struct ClassifyJob: Sendable {
     /// `entries.count` when `shouldStop` said so between two chunks.
     public func run(_ entries: [InputEntry], into results: BatchResults, progress: (Progress) -> Void,
                     shouldStop: () -> Bool) -> Int {
-        // One file has the cores to itself: OpenCV may spread its page operations over them.
+        // One file has the cores to itself: OpenCV may spread its page operations over them, and the page's
+        // marks are normalised on all of them.
         if threads > 1 { Pipeline.useOpenCVThreads(entries.count == 1 ? threads : 1) }
+        var job = self
+        job.options.threads = entries.count == 1 ? threads : 1
         let chunkSize = max(threads * 16, 64)
         let writer = DispatchQueue(label: "digits.results")
         let waiting = DispatchSemaphore(value: 2)
@@ -46,7 +49,7 @@ public struct ClassifyJob: Sendable {
             // Progress as each file is scanned: a chunk of large pages takes many seconds.
             let before = done, readSoFar = digitsRead
             let outcomes = withoutActuallyEscaping(progress) { progress in
-                scan(chunk) { scanned, digits in progress(Progress(files: before + scanned, total: entries.count, digits: readSoFar + digits)) }
+                job.scan(chunk) { scanned, digits in progress(Progress(files: before + scanned, total: entries.count, digits: readSoFar + digits)) }
             }
             waiting.wait()
             // The last chunk has the cores to itself.
@@ -73,7 +76,7 @@ public struct ClassifyJob: Sendable {
         withoutActuallyEscaping(scanned) { scanned in
             let report = UncheckedSendable(scanned)
             outcomes.withUnsafeMutableBufferPointer { buf in
-                let out = UnsafeOutcomes(buf)
+                let out = UnsafeSlots(buf)
                 DispatchQueue.concurrentPerform(iterations: min(threads, chunk.count)) { _ in
                     while let k = next.take(below: chunk.count) {
                         let o = scan(chunk[k])
@@ -167,15 +170,5 @@ final class NextIndex: @unchecked Sendable {
         guard value < limit else { return nil }
         value += 1
         return value - 1
-    }
-}
-
-/// The outcome buffer shared by the scan workers; each writes only the slots it took from `NextIndex`.
-struct UnsafeOutcomes: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<FileOutcome>
-    init(_ buffer: UnsafeMutableBufferPointer<FileOutcome>) { self.buffer = buffer }
-    subscript(i: Int) -> FileOutcome {
-        get { buffer[i] }
-        nonmutating set { buffer[i] = newValue }
     }
 }

@@ -5,12 +5,13 @@ import Foundation
 /// or less of what the CPU can do; and on some CPUs the AVX-512 kernels win while on others AVX2's do, so a
 /// machine-wide OPENBLAS_CORETYPE set for one CPU can halve the speed on another. `choose()` therefore times
 /// sgemm once per CPU with each set of kernels the CPU can run, an inherited OPENBLAS_CORETYPE among them,
-/// remembers the fastest in ~/.cache/digits/blas-kernels, and starts itself again with it. DIGITS_BLAS_KERNELS
+/// remembers the fastest in ~/.cache/digits/blas-kernels, and has OpenBLAS load it in place (or, where the
+/// library cannot, starts itself again with it). DIGITS_BLAS_KERNELS
 /// names the kernels outright; DIGITS_KEEP_BLAS=1 keeps what OpenBLAS would load (OPENBLAS_CORETYPE or its own pick).
 public enum BLASKernels {
     /// Set in the short-lived child processes that time one set of kernels.
     static let probeVariable = "DIGITS_BLAS_PROBE"
-    /// Set before the tool starts itself again with its choice, so that the new process keeps it.
+    /// Set with the choice, so that a process started again with it (or a child) keeps it.
     static let chosenVariable = "DIGITS_BLAS_CHOSEN"
 
     /// Call first thing in `main`: may start the process again (same arguments) with the chosen kernels.
@@ -45,10 +46,25 @@ public enum BLASKernels {
         guard let choice, choice != inherited else { return }
         setenv("OPENBLAS_CORETYPE", choice, 1)
         setenv(chosenVariable, "1", 1)
+        if reload(choice) { return }
         // The arguments as the process got them: bytes that are not UTF-8 stay as they were.
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // execv returns only on failure: carry on with the kernels already loaded.
         #endif
+    }
+
+    /// Has OpenBLAS choose its kernels again, in this process, from OPENBLAS_CORETYPE (set to `kernels`):
+    /// a library built for many CPUs (DYNAMIC_ARCH, as Debian's is) makes its choice in
+    /// `gotoblas_dynamic_init`, which does nothing while a choice stands and which `gotoblas_dynamic_quit`
+    /// clears. Call before any BLAS work. False when the library has no such functions or did not take the
+    /// kernels: then only a new process can change them.
+    static func reload(_ kernels: String) -> Bool {
+        typealias Hook = @convention(c) () -> Void
+        guard let quit = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "gotoblas_dynamic_quit"),
+              let start = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "gotoblas_dynamic_init") else { return false }
+        unsafeBitCast(quit, to: Hook.self)()
+        unsafeBitCast(start, to: Hook.self)()
+        return blasKernels.caseInsensitiveCompare(kernels) == .orderedSame
     }
 
     /// Told once, when the timing overrules an inherited OPENBLAS_CORETYPE.

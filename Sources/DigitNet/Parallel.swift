@@ -23,3 +23,13 @@ struct SharedPointer: @unchecked Sendable {
     let p: UnsafeMutablePointer<Float>
     init(_ p: UnsafeMutablePointer<Float>) { self.p = p }
 }
+
+/// A buffer of results shared by concurrent workers, each of which writes only the slots it was given.
+public struct UnsafeSlots<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    public init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+    public subscript(i: Int) -> T {
+        get { buffer[i] }
+        nonmutating set { buffer[i] = newValue }
+    }
+}

@@ -23,6 +23,9 @@ public struct ScanOptions: Sendable {
     public var reader: TouchingDigits.Reader? = nil
     /// Reads wide marks as numbers (`LineReader`), so that touching digits need no cut; with `reader` only.
     public var lineReader: TouchingDigits.LineRead? = nil
+    /// Threads a page's many marks are normalised on (a form of a thousand cells read alone; a run of many
+    /// files keeps one per file).
+    public var threads = 1
 
     public init() {}
 }
@@ -258,11 +261,12 @@ public enum Pipeline {
         clock.lap("segment")
         if outcome.regions.isEmpty { warnings.append("no digit found") }
         var regions = [DigitRegion](), samples = [[Float]](), strokes = [Double]()
-        for region in outcome.regions {
-            do {
-                let (sample, stroke) = try Normalizer.sample(region, lit: lit, labels: components.labels, style: options.style)
+        let normalised = normalise(outcome.regions, lit: lit, labels: components.labels, options: options)
+        for (region, made) in zip(outcome.regions, normalised) {
+            switch made {
+            case .success(let (sample, stroke)):
                 regions.append(region); samples.append(sample); strokes.append(stroke)
-            } catch {
+            case .failure(let error):
                 // One mark that cannot be normalised does not cost the page its other digits.
                 warnings.append("mark at \(region.box.x),\(region.box.y) skipped: \(error)")
             }
@@ -311,6 +315,23 @@ public enum Pipeline {
                           timings: clock.marks, markBoxes: regions.map(\.box), pageBoxes: pageBoxes)
     }
 
+    /// Each region's MNIST-style sample and stroke width, in order; a page of many marks is split over
+    /// `options.threads` (each mark is normalised on its own, so the split changes nothing but the time).
+    static func normalise(_ regions: [DigitRegion], lit: GrayImage, labels: [Int32],
+                          options: ScanOptions) -> [Result<([Float], Double), Error>] {
+        let one = { @Sendable (r: DigitRegion) in Result { try Normalizer.sample(r, lit: lit, labels: labels, style: options.style) } }
+        let threads = min(options.threads, regions.count / 32)
+        guard threads > 1 else { return regions.map(one) }
+        var out = [Result<([Float], Double), Error>](repeating: .success(([], 0)), count: regions.count)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let slots = UnsafeSlots(buffer)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                for k in slice(regions.count, part: t, of: threads) { slots[k] = one(regions[k]) }
+            }
+        }
+        return out
+    }
+
     /// Maps a box on the straightened canvas back to the original image: the canvas was made by rotating
     /// the original by −angle about its centre and enlarging it.
     static func originalBox(_ b: Box, angle: Double, rotated: (Int, Int), original: (Int, Int)) -> Box {
@@ -328,3 +349,4 @@ public enum Pipeline {
         return Box(x: x0, y: y0, width: max(1, x1 - x0), height: max(1, y1 - y0))
     }
 }
+

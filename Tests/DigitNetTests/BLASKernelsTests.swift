@@ -43,4 +43,35 @@ final class BLASKernelsTests: XCTestCase {
         XCTAssertEqual(BLASKernels.cached(in: file, signature: b), "SkylakeX")
         XCTAssertEqual(try String(contentsOf: file, encoding: .utf8).split(separator: "\n").count, 2)
     }
+
+    /// OpenBLAS takes other kernels in place: the library names them afterwards, and products come out right
+    /// with them (each set is restored at the end).
+    func testKernelsReloadInPlace() throws {
+        #if arch(x86_64) && os(Linux)
+        let before = blasKernels, saved = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
+        defer {
+            setenv("OPENBLAS_CORETYPE", before, 1)
+            _ = BLASKernels.reload(before)
+            if let saved { setenv("OPENBLAS_CORETYPE", saved, 1) } else { unsetenv("OPENBLAS_CORETYPE") }
+        }
+        // Prescott's kernels (SSE3) run on every x86-64 CPU.
+        let other = before.caseInsensitiveCompare("Prescott") == .orderedSame ? "Nehalem" : "Prescott"
+        guard dlsym(nil, "gotoblas_dynamic_init") != nil else {
+            throw XCTSkip("this OpenBLAS is built for one CPU: its kernels are chosen when it is built")
+        }
+        setenv("OPENBLAS_CORETYPE", other, 1)
+        XCTAssertTrue(BLASKernels.reload(other))
+        XCTAssertEqual(blasKernels.lowercased(), other.lowercased())
+        let (m, n, k) = (37, 29, 53)
+        let a = (0..<(m * k)).map { Float(($0 * 7) % 11) - 5 }, b = (0..<(k * n)).map { Float(($0 * 5) % 13) - 6 }
+        var c = [Float](repeating: 0, count: m * n)
+        gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n)
+        for i in 0..<m {
+            for j in 0..<n {
+                let want = (0..<k).reduce(Float(0)) { $0 + a[i * k + $1] * b[$1 * n + j] }
+                XCTAssertEqual(c[i * n + j], want, "row \(i), column \(j)")
+            }
+        }
+        #endif
+    }
 }
