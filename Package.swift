@@ -28,7 +28,8 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
 
-        // The C++ OpenCV shim behind a plain C header; links only the OpenCV libraries it uses.
+        // The C++ OpenCV shim behind a plain C header; links only the OpenCV libraries it uses (the image codecs
+        // are loaded when a file needs them: shim/Codecs.hpp).
         .target(
             name: "DigitShim",
             path: "shim",
@@ -36,7 +37,7 @@ let package = Package(
             publicHeadersPath: "include",
             cxxSettings: openCV,
             linkerSettings: [
-                .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"),
+                .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"), .linkedLibrary("dl"),
                 .linkedLibrary("deflate"), .linkedLibrary("m"),
             ]
         ),

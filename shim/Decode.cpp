@@ -2,6 +2,7 @@
 #include "Guard.hpp"
 #include "GIF.hpp"
 #include "PNG.hpp"
+#include "Codecs.hpp"
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
@@ -188,7 +189,7 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
     cv::Mat raw;
     if (reduce > 1 || !ds::decodeSimplePNG(bytes, count, raw)) {
         SilentStderr quiet;  // libpng and imdecode write their complaints straight to stderr
-        raw = cv::imdecode(cv::Mat(1, (int)std::min<size_t>(count, INT32_MAX), CV_8UC1, const_cast<uint8_t *>(bytes)), flags);
+        raw = ds::codecs::imdecode(cv::Mat(1, (int)std::min<size_t>(count, INT32_MAX), CV_8UC1, const_cast<uint8_t *>(bytes)), flags);
     }
     if (raw.empty()) {
         return ds::fail(err, DS_ERR_DECODE, name + (known ? ": image data is truncated or corrupt"
@@ -260,7 +261,7 @@ int32_t ds_count_pages(const char *path, int32_t *count, ds_error *err) {
         size_t n = 0;
         {
             SilentStderr quiet;
-            n = cv::imcount(name, cv::IMREAD_UNCHANGED);
+            n = ds::codecs::imcount(name, cv::IMREAD_UNCHANGED);
         }
         if (n == 0) return ds::fail(err, DS_ERR_DECODE, name + ": no page can be read");
         *count = (int32_t)std::min<size_t>(n, INT32_MAX);
@@ -274,7 +275,7 @@ int32_t ds_decode_page(const char *path, int32_t page, int64_t max_pixels, ds_im
         std::vector<cv::Mat> mats;
         try {
             SilentStderr quiet;
-            cv::imreadmulti(name, mats, page, 1, cv::IMREAD_UNCHANGED);
+            ds::codecs::imreadmulti(name, mats, page, 1, cv::IMREAD_UNCHANGED);
         } catch (const cv::Exception &) {
             // OpenCV refuses a page over its own pixel limit, or data it cannot follow, by throwing.
             return ds::fail(err, DS_ERR_DECODE, name + ": page " + std::to_string(page + 1) +

@@ -1,4 +1,5 @@
 #include "Guard.hpp"
+#include "Codecs.hpp"
 #include <cstdlib>
 #include <cstring>
 #include <opencv2/core/utils/logger.hpp>
@@ -38,7 +39,7 @@ int32_t ds_encode_jpeg(const uint8_t *pixels, int32_t width, int32_t height, int
         if (!pixels || width <= 0 || height <= 0 || !bytes || !count) return ds::fail(err, DS_ERR_ARGUMENT, "bad image to encode");
         cv::Mat m(height, width, CV_8UC1, const_cast<uint8_t *>(pixels));
         std::vector<uint8_t> out;
-        if (!cv::imencode(".jpg", m, out, {cv::IMWRITE_JPEG_QUALITY, std::max(1, std::min(100, (int)quality))}))
+        if (!ds::codecs::imencode(".jpg", m, out, {cv::IMWRITE_JPEG_QUALITY, std::max(1, std::min(100, (int)quality))}))
             return ds::fail(err, DS_ERR_IO, "cannot encode JPEG");
         *bytes = static_cast<uint8_t *>(std::malloc(out.size()));
         if (!*bytes) return ds::fail(err, DS_ERR_IO, "out of memory");
@@ -54,7 +55,7 @@ int32_t ds_write_image(const char *path, const uint8_t *pixels, int32_t width, i
         if (!pixels || width <= 0 || height <= 0 || (channels != 1 && channels != 3 && channels != 4))
             return ds::fail(err, DS_ERR_ARGUMENT, "bad image to write");
         cv::Mat m(height, width, CV_MAKETYPE(CV_8U, channels), const_cast<uint8_t *>(pixels));
-        if (!cv::imwrite(path, m)) return ds::fail(err, DS_ERR_IO, std::string(path) + ": cannot write image");
+        if (!ds::codecs::imwrite(path, m)) return ds::fail(err, DS_ERR_IO, std::string(path) + ": cannot write image");
         return DS_OK;
     });
 }
