@@ -12,39 +12,41 @@ public enum Architecture: String, CaseIterable, Sendable {
     case `default`
 
     /// A freshly initialised network, fixed by `seed`, with `classes` outputs: the ten digits, and an
-    /// eleventh, "not a digit", for models that read pages with other marks on them.
-    public func build(seed: UInt64, classes: Int = 10) -> Network {
-        var rng = RandomSource(seed: seed)
+    /// eleventh, "not a digit", for models that read pages with other marks on them. Without a seed every
+    /// weight is zero, for weights read from a file.
+    public func build(seed: UInt64?, classes: Int = 10) -> Network {
+        var rng = RandomSource(seed: seed ?? 0)
+        let he: WeightInit = seed == nil ? .zeros : .he, uniform: WeightInit = seed == nil ? .zeros : .uniform
         switch self {
         case .mlp:
             return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.1307, std: 0.3081), layers: [
                 Flatten(),
-                Dense(784, 512, initialization: .uniform, rng: &rng), ReLU(), Dropout(0.2),
-                Dense(512, 512, initialization: .uniform, rng: &rng), ReLU(), Dropout(0.2),
-                Dense(512, classes, initialization: .uniform, rng: &rng),
+                Dense(784, 512, initialization: uniform, rng: &rng), ReLU(), Dropout(0.2),
+                Dense(512, 512, initialization: uniform, rng: &rng), ReLU(), Dropout(0.2),
+                Dense(512, classes, initialization: uniform, rng: &rng),
             ])
         case .lenet:
             // Each ReLU runs after its pooling: the same function and gradients as the other way round (max
             // and ReLU commute), on a quarter of the values.
             return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.1307, std: 0.3081), layers: [
-                Conv2D(1, 32, kernel: 5, padding: 2, initialization: .uniform, rng: &rng), MaxPool(2), ReLU(),
-                Conv2D(32, 64, kernel: 5, padding: 2, initialization: .uniform, rng: &rng), MaxPool(2), ReLU(),
+                Conv2D(1, 32, kernel: 5, padding: 2, initialization: uniform, rng: &rng), MaxPool(2), ReLU(),
+                Conv2D(32, 64, kernel: 5, padding: 2, initialization: uniform, rng: &rng), MaxPool(2), ReLU(),
                 Flatten(),
-                Dense(3136, 128, initialization: .uniform, rng: &rng), ReLU(), Dropout(0.5),
-                Dense(128, classes, initialization: .uniform, rng: &rng),
+                Dense(3136, 128, initialization: uniform, rng: &rng), ReLU(), Dropout(0.5),
+                Dense(128, classes, initialization: uniform, rng: &rng),
             ])
         case .m3:
             let channels = [1, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176]
             var layers = [any Layer]()
             for i in 0..<10 {
-                layers += [Conv2D(channels[i], channels[i + 1], kernel: 3, bias: false, rng: &rng),
+                layers += [Conv2D(channels[i], channels[i + 1], kernel: 3, bias: false, initialization: he, rng: &rng),
                            BatchNorm(channels[i + 1]), ReLU()] as [any Layer]
             }
-            layers += [Flatten(channelsLast: true), Dense(176 * 8 * 8, classes, bias: false, rng: &rng), BatchNorm(classes)]
+            layers += [Flatten(channelsLast: true), Dense(176 * 8 * 8, classes, bias: false, initialization: he, rng: &rng), BatchNorm(classes)]
             return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.5, std: 0.5), layers: layers)
         case .default:
             func block(_ cin: Int, _ cout: Int, _ k: Int, stride: Int = 1, padding: Int = 0) -> [any Layer] {
-                [Conv2D(cin, cout, kernel: k, stride: stride, padding: padding, bias: false, rng: &rng),
+                [Conv2D(cin, cout, kernel: k, stride: stride, padding: padding, bias: false, initialization: he, rng: &rng),
                  BatchNorm(cout), ReLU()]
             }
             var layers = [any Layer]()
@@ -52,8 +54,8 @@ public enum Architecture: String, CaseIterable, Sendable {
             layers += [Dropout(0.4)]
             layers += block(32, 64, 3) + block(64, 64, 3) + block(64, 64, 5, stride: 2, padding: 2)
             layers += [Dropout(0.4), Flatten()]
-            layers += [Dense(1024, 128, bias: false, rng: &rng), BatchNorm(128), ReLU(), Dropout(0.4)]
-            layers += [Dense(128, classes, rng: &rng)]
+            layers += [Dense(1024, 128, bias: false, initialization: he, rng: &rng), BatchNorm(128), ReLU(), Dropout(0.4)]
+            layers += [Dense(128, classes, initialization: he, rng: &rng)]
             return Network(architecture: rawValue, normalization: InputNormalization(mean: 0.1307, std: 0.3081),
                            layers: layers)
         }
@@ -88,4 +90,6 @@ public struct Recipe: Sendable {
     public var emaDecay: Float?
     /// Continental flags drawn on some training 1s (digits only; nil: none).
     public var flaggedOnes: FlaggedOne? = nil
+    /// Slashes drawn through some training 0s (nil: none).
+    public var slashedZeros: SlashedZero? = nil
 }

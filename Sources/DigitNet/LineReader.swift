@@ -29,18 +29,20 @@ public struct LineReader: Sendable {
         self.metadata = metadata
     }
 
-    /// A freshly initialised reader, fixed by `seed`.
-    public static func build(seed: UInt64) -> Network {
-        var rng = RandomSource(seed: seed)
+    /// A freshly initialised reader, fixed by `seed`; without one every weight is zero, for weights read
+    /// from a file.
+    public static func build(seed: UInt64?) -> Network {
+        var rng = RandomSource(seed: seed ?? 0)
+        let he: WeightInit = seed == nil ? .zeros : .he
         func block(_ cin: Int, _ cout: Int, _ k: Int, padding: Int) -> [any Layer] {
-            [Conv2D(cin, cout, kernel: k, padding: padding, bias: false, rng: &rng), BatchNorm(cout), ReLU()]
+            [Conv2D(cin, cout, kernel: k, padding: padding, bias: false, initialization: he, rng: &rng), BatchNorm(cout), ReLU()]
         }
         var layers = [any Layer]()
         layers += block(1, 32, 3, padding: 1) + [MaxPool(2)]
         layers += block(32, 64, 3, padding: 1) + [MaxPool(2)]
         layers += block(64, 64, 3, padding: 1) + block(64, 64, 3, padding: 1)
         layers += block(64, 128, 7, padding: 0) + [Dropout(0.2)]
-        layers += [Conv2D(128, classes, kernel: 1, rng: &rng)]
+        layers += [Conv2D(128, classes, kernel: 1, initialization: he, rng: &rng)]
         return Network(architecture: architecture, normalization: InputNormalization(mean: 0.1307, std: 0.3081),
                        layers: layers)
     }

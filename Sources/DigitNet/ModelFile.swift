@@ -40,12 +40,12 @@ extension Network {
         guard let arch = file.metadata["architecture"] else { throw ModelFileError.notAModel(name, "no architecture in metadata") }
         var net: Network
         if arch == LineReader.architecture {
-            net = LineReader.build(seed: 0)
+            net = LineReader.build(seed: nil)
         } else {
             guard let a = Architecture(rawValue: arch) else { throw ModelFileError.unknownArchitecture(name, arch) }
             let classes = Int(file.metadata["classes"] ?? "10") ?? 10
             guard (2...64).contains(classes) else { throw ModelFileError.notAModel(name, "bad class count") }
-            net = a.build(seed: 0, classes: classes)
+            net = a.build(seed: nil, classes: classes)
         }
         try net.load(from: file, prefix: prefix, name: name)
         if let m = file.metadata["normalization_mean"].flatMap(Float.init),

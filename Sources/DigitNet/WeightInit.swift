@@ -6,6 +6,9 @@ public enum WeightInit: Sendable {
     /// Weights and biases uniform in ±1/√fan-in: PyTorch's default for Linear and Conv2d layers, and about
     /// 2.4 times smaller than `he`.
     case uniform
+    /// Every weight and bias zero: for a network whose weights are read from a file next, which need not
+    /// pay for drawing millions of random numbers first.
+    case zeros
 
     /// `count` weights for a layer whose outputs each sum `fanIn` inputs.
     func weights(_ count: Int, fanIn: Int, rng: inout RandomSource) -> [Float] {
@@ -15,13 +18,15 @@ public enum WeightInit: Sendable {
             return (0..<count).map { _ in std * rng.normal() }
         case .uniform:
             return uniformValues(count, fanIn: fanIn, rng: &rng)
+        case .zeros:
+            return [Float](repeating: 0, count: count)
         }
     }
 
     /// `count` starting biases.
     func biases(_ count: Int, fanIn: Int, rng: inout RandomSource) -> [Float] {
         switch self {
-        case .he: return [Float](repeating: 0, count: count)
+        case .he, .zeros: return [Float](repeating: 0, count: count)
         case .uniform: return uniformValues(count, fanIn: fanIn, rng: &rng)
         }
     }

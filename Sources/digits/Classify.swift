@@ -58,6 +58,9 @@ struct Classify: ParsableCommand {
         useSingleThreadedBLAS()
         let start = Date()
         let (classifier, modelPath) = try model.load()
+        // The model by name and checksum (a path says little once the report leaves this machine), worked out
+        // on the side while the first scans are read.
+        let modelSum = Deferred { (try? Data(contentsOf: URL(fileURLWithPath: modelPath))).map { SHA256.hex($0) } ?? "?" }
         let network = try Failure.setUp { try Engine(engine, classifier) }
         let truth = try Failure.setUp { try labels.map { try Labels(csv: $0) } ?? (labelsFromNames ? Labels(fromNames: true) : nil) }
         for name in (truth?.ambiguousNames ?? []).sorted().prefix(10) {
@@ -90,10 +93,9 @@ struct Classify: ParsableCommand {
             throw Failure.interrupted("interrupted after \(done) of \(entries.count) files; no results were written")
         }
         let seconds = Date().timeIntervalSince(start)
-        // The model by name and checksum: a path says little once the report leaves this machine.
-        let modelSum = (try? Data(contentsOf: URL(fileURLWithPath: modelPath))).map { SHA256.hex($0) } ?? "?"
-        var extra: [String: any Sendable] = ["model": (modelPath as NSString).lastPathComponent + " (sha256 " + modelSum.prefix(16) + "…)",
-                                             "model_path": modelPath, "model_sha256": modelSum, "engine": engine.rawValue]
+        let sum = modelSum.value
+        var extra: [String: any Sendable] = ["model": (modelPath as NSString).lastPathComponent + " (sha256 " + sum.prefix(16) + "…)",
+                                             "model_path": modelPath, "model_sha256": sum, "engine": engine.rawValue]
         if let rejectBelow { extra["reject_below"] = rejectBelow }
         if let shard { extra["shard"] = shard.description }
         try Failure.working { try results.finish(seconds: seconds, extra: extra) }

@@ -34,4 +34,22 @@ final class WeightInitTests: XCTestCase {
         XCTAssertEqual(std(conv.weight.value.data), (2 / Float(100)).squareRoot(), accuracy: 0.02)
         XCTAssertEqual(conv.bias?.value.data, [Float](repeating: 0, count: 8))
     }
+
+    /// A network built to have its weights read from a file draws no random numbers: every weight is zero
+    /// (BatchNorm's scales aside), where a seeded one has He-initialised weights.
+    func testNetworksBuiltForLoadingStartAtZero() {
+        for build in [{ Architecture.default.build(seed: $0, classes: 12) }, { LineReader.build(seed: $0) }] as [(UInt64?) -> Network] {
+            var blank = build(nil), seeded = build(1)
+            var weights = 0
+            blank.visitParameters { name, p in
+                guard name.hasSuffix("weight"), p.value.shape.count > 1 else { return }
+                weights += 1
+                XCTAssertTrue(p.value.data.allSatisfy { $0 == 0 }, name)
+            }
+            XCTAssertGreaterThan(weights, 5)
+            var drawn = 0
+            seeded.visitParameters { name, p in if p.value.shape.count > 1 && p.value.data.contains(where: { $0 != 0 }) { drawn += 1 } }
+            XCTAssertEqual(drawn, weights)
+        }
+    }
 }
