@@ -129,7 +129,7 @@ public struct Trainer: Sendable {
             let indices = Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)])
             var x = train.tensor(indices)
             let labels = indices.map { Int(train.labels[$0]) }
-            if recipe.augmentation != nil || recipe.flaggedOnes != nil {
+            if recipe.augmentation != nil || recipe.flaggedOnes != nil || recipe.slashedZeros != nil {
                 augment(&x, labels: labels, indices: indices, epoch: e, threads: threads)
             }
             let step = UInt64(optimizer.step + 1)
@@ -157,10 +157,10 @@ public struct Trainer: Sendable {
                            seconds: Date().timeIntervalSince(start))
     }
 
-    /// Flags some 1s, then distorts every image; each image draws from its own seeded streams.
+    /// Flags some 1s and slashes some 0s, then distorts every image; each image draws from its own seeded streams.
     private func augment(_ x: inout Tensor, labels: [Int], indices: [Int], epoch: Int, threads: Int) {
         let side = x.shape[2], size = side * side, seed = options.seed
-        let aug = options.recipe.augmentation, flag = options.recipe.flaggedOnes
+        let aug = options.recipe.augmentation, flag = options.recipe.flaggedOnes, slash = options.recipe.slashedZeros
         var source = x
         source.data.withUnsafeMutableBufferPointer { src in
             x.data.withUnsafeMutableBufferPointer { out in
@@ -171,6 +171,10 @@ public struct Trainer: Sendable {
                         if let flag, labels[k] == 1 {
                             var rng = RandomSource(seed: seed, stream, 3)
                             flag.apply(sp.p + k * size, side: side, rng: &rng)
+                        }
+                        if let slash, labels[k] == 0 {
+                            var rng = RandomSource(seed: seed, stream, 4)
+                            slash.apply(sp.p + k * size, side: side, rng: &rng)
                         }
                         if let aug {
                             var rng = RandomSource(seed: seed, stream, 2)

@@ -49,6 +49,9 @@ struct Train: ParsableCommand {
     @Option(help: "Draw continental flags on this fraction (0–1) of the straight training 1s.")
     var flaggedOnes: Float?
 
+    @Option(help: "Strike through this fraction (0–1) of the training 0s, as many writers slash their zeros.")
+    var slashedZeros: Float?
+
     @Option(help: "Add this many synthetic marks that are not digits or are several digits run together (classes 10 and 11), and half as many digits cut from touching strings: a model that reads pages. Give it again with --resume.")
     var notDigits: Int?
 
@@ -67,6 +70,7 @@ struct Train: ParsableCommand {
         if let limit, limit < 10 { throw ValidationError("--limit must be at least 10") }
         if learningRate != nil && oneCycle != nil { throw ValidationError("give --learning-rate or --one-cycle, not both") }
         if let flaggedOnes, !(0...1).contains(flaggedOnes) { throw ValidationError("--flagged-ones must be between 0 and 1") }
+        if let slashedZeros, !(0...1).contains(slashedZeros) { throw ValidationError("--slashed-zeros must be between 0 and 1") }
         if let notDigits, notDigits < 10 { throw ValidationError("--not-digits must be at least 10") }
     }
 
@@ -90,6 +94,7 @@ struct Train: ParsableCommand {
         if let weightDecay { options.recipe.optimizer = options.recipe.optimizer.withWeightDecay(weightDecay) }
         if !augment { options.recipe.augmentation = nil }
         if let flaggedOnes { options.recipe.flaggedOnes = FlaggedOne(probability: flaggedOnes) }
+        if let slashedZeros { options.recipe.slashedZeros = SlashedZero(probability: slashedZeros) }
         if let ema { options.recipe.emaDecay = ema > 0 ? ema : nil }
         var trainer = Trainer(options: options, data: all)
         let run = TrainingRun(directory: URL(fileURLWithPath: out))
