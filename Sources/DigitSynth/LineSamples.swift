@@ -4,9 +4,9 @@ import DigitVision
 import Foundation
 
 /// Training strips for the line reader (`LineReader`), each with the digits it reads: numbers of one to eight
-/// MNIST training digits (a quarter of the longer ones ending in zeros, some with a digit written twice), half
-/// of them touching, some with the dots, dashes, `=` and underlines that amounts
-/// carry; and marks that read as nothing — words, letters and symbols in handwriting fonts, and strokes.
+/// MNIST training digits (a quarter of the longer ones ending in zeros, some with a digit written twice, some
+/// 0s slashed), half of them touching, some with the dots, dashes, `=` and underlines that amounts carry; and
+/// marks that read as nothing — words, letters and symbols in handwriting fonts, and strokes.
 public struct LineSamples {
     var notDigits: NotDigits
     var rng: RandomSource
@@ -62,9 +62,7 @@ public struct LineSamples {
             } else {
                 picture = notDigits.strokes()
             }
-            if rng.uniform() < 0.5 { picture = picture.sheared(by: Double(rng.uniform(-0.35, 0.35))) }
-            let bold = rng.uniform()
-            if bold < 0.25 { picture = picture.bolder(times: bold < 0.08 ? 3 : bold < 0.16 ? 2 : 1) }
+            picture = picture.inAnotherHand(&rng)
             let height = Double(rng.uniform(17, 22)), lift = Double(rng.uniform(-1.5, 1.5))
             guard let strip = LineStrip.make(ofInk: picture, inkHeight: height, lift: lift),
                   LineReader.frames(width: strip.width) >= 2 * digits.count + 1 else { continue }

@@ -13,9 +13,9 @@ public struct NotDigits {
     public static let fonts = ["DkgHandwriting", "Humor Sans", "Breip", "Klee One", "femkeklaver", "Rufscript", "Because We Build",
                                "Because We Connect", "Because We Create", "Because We Learn", "Because We Mentor",
                                "Because We Organize", "Dancing Script", "Ecolier_court", "Comic Neue", "DejaVu Sans"]
-    /// Letters that no one could tell from a digit on their own (O and 0, I and 1, S and 5, Z and 2, B and 8, …)
-    /// are left out as single letters; they appear inside words.
-    static let letters = Array("ACEFHKLMNPRUVWXYacdefhkmnprtuvwxy")
+    /// Letters that no one could tell from a digit on their own (O and 0, I and 1, S and 5, Z and 2, B and 8,
+    /// g and q and 9, J and T and 1, …) are left out as single letters; they appear inside words.
+    static let letters = Array("ACDEFGHKLMNPQRUVWXYabcdefhkmnprtuvwxy")
     static let symbols = ["+", "−", "×", "÷", "=", "%", "(", ")", "→", "←", "↑", "*", "#", "&", "@", "?", "<", ">", "~", "−−", "+−", "€"]
     static let words = ["the", "and", "Name", "Date", "total", "sum", "page", "from", "March", "June", "Mr", "km", "kg",
                         "Yes", "No", "Paid", "Box", "Street", "cash", "net", "tax", "amount", "signed", "Mon", "Dec",
@@ -43,7 +43,7 @@ public struct NotDigits {
             } else if k < 0.43 {
                 (picture, columns) = piece()
             } else if k < 0.8 {
-                (picture, columns) = (glyphs(), nil)
+                (picture, columns) = (glyphs().inAnotherHand(&rng), nil)
             } else {
                 (picture, columns) = (strokes(), nil)
             }

@@ -1,8 +1,19 @@
 import DigitImage
+import DigitNet
 
 /// The ways one writer's pen differs from another's, applied to a rendered picture (dark ink on white): a
 /// slant and a broader nib, so that fonts and MNIST digits stand in for many hands.
 extension GrayImage {
+    /// The picture as another hand might have written it: slanted either way in half the draws, drawn with a
+    /// broader pen in a quarter.
+    func inAnotherHand(_ rng: inout RandomSource) -> GrayImage {
+        var picture = self
+        if rng.uniform() < 0.5 { picture = picture.sheared(by: Double(rng.uniform(-0.35, 0.35))) }
+        let bold = rng.uniform()
+        if bold < 0.25 { picture = picture.bolder(times: bold < 0.08 ? 3 : bold < 0.16 ? 2 : 1) }
+        return picture
+    }
+
     /// The picture slanted: each row shifted by `shear` times its height above the middle.
     func sheared(by shear: Double) -> GrayImage {
         let extra = Int((abs(shear) * Double(height)).rounded(.up))
