@@ -168,6 +168,9 @@ public enum TouchingDigits {
     /// read better with its word in (a 0 of "40.000" the reader took for a 2) — but a part cut at the reader's
     /// midpoints carries bits of its neighbours, so its word counts for less.
     static let pageWeight: Float = 0.5
+    /// An end of a reading the page model reads as no digit this surely is a sign, not a digit, unless the
+    /// reader is all but certain of its digit (`surelyOne`).
+    static let sureSign: Float = 0.9
 
     /// The reader's parts of a mark with the page model's reading of each part's sample joined to the
     /// reader's: the digits' probabilities multiplied (the page model's raised to `pageWeight`) and normalised
@@ -177,6 +180,17 @@ public enum TouchingDigits {
         var out = parts
         for (n, row) in rows.enumerated() {
             guard var r = out[n].probabilities, row.count >= MarkClasses.digits else { continue }
+            // The first or last of three or more that the page model is sure is no digit, and the reader not all
+            // but certain is one, is the sign that starts or ends an amount (`=`, `,-`).
+            if parts.count >= 3 && (n == 0 || n == parts.count - 1) && row.count > MarkClasses.notDigit
+                && r.count > MarkClasses.notDigit && row[MarkClasses.notDigit] >= sureSign
+                && (r.prefix(MarkClasses.digits).max() ?? 0) < surelyOne {
+                let other = row[MarkClasses.notDigit], digits = max(r.prefix(MarkClasses.digits).reduce(0, +), 1e-6)
+                r = r.enumerated().map { $0.offset < MarkClasses.digits ? $0.element / digits * (1 - other) : 0 }
+                r[MarkClasses.notDigit] = other
+                out[n].probabilities = r
+                continue
+            }
             let digits = r.prefix(MarkClasses.digits).reduce(0, +)
             for d in 0..<MarkClasses.digits { r[d] *= pow(max(row[d], 1e-6), pageWeight) }
             let joint = r.prefix(MarkClasses.digits).reduce(0, +)

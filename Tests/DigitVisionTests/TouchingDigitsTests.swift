@@ -39,4 +39,24 @@ final class TouchingDigitsTests: XCTestCase {
         XCTAssertEqual(MarkClasses.reading(rows[2]), MarkClasses.notDigit)
         XCTAssertGreaterThan(rows[2][2], sign[2])
     }
+
+    /// The first or last digit of a reading that the page model surely reads as no digit is an amount's sign,
+    /// unless the reader is all but certain of it; inside the reading it stays a digit.
+    func testSureNoDigitAtAnEndIsASign() throws {
+        let part = { (row: [Float]) in TouchingDigits.Part(box: Box(x: 0, y: 0, width: 10, height: 20), sample: [], probabilities: row) }
+        var other = pageRow(2, 0.02)
+        other[MarkClasses.notDigit] = 0.95
+        let rows = { (reader: [[Float]], page: [[Float]]) throws -> [[Float]] in
+            try TouchingDigits.seconded(reader.map(part), read: { _ in page }).map { try XCTUnwrap($0.probabilities) }
+        }
+        let ended = try rows([readerRow(4, 0.99), readerRow(0, 0.98), readerRow(2, 0.94)], [pageRow(4, 0.98), pageRow(0, 0.9), other])
+        XCTAssertEqual(ended.map { MarkClasses.reading($0) }, [4, 0, MarkClasses.notDigit])
+        XCTAssertEqual(ended[2].reduce(0, +), 1, accuracy: 1e-5)
+        let sure = try rows([readerRow(4, 0.99), readerRow(0, 0.98), readerRow(2, 0.995)], [pageRow(4, 0.98), pageRow(0, 0.9), other])
+        XCTAssertEqual(sure.map { MarkClasses.reading($0) }, [4, 0, 2])
+        let inside = try rows([readerRow(4, 0.99), readerRow(0, 0.9), readerRow(2, 0.94)], [pageRow(4, 0.98), other, pageRow(2, 0.9)])
+        XCTAssertEqual(inside.map { MarkClasses.reading($0) }, [4, 0, 2])
+        let short = try rows([readerRow(4, 0.99), readerRow(2, 0.94)], [pageRow(4, 0.98), other])
+        XCTAssertEqual(short.map { MarkClasses.reading($0) }, [4, 2])
+    }
 }
