@@ -6,12 +6,12 @@ import DigitVision
 /// S and 5), a line of them rarely: words mix short letters sitting on the line (a, e, o, r) with tall ones
 /// (b, d, h, l, t), while the digits of a number stand about equally tall (but for zeros, which many people
 /// write small, where no mark of the line reads as a letter); and a line whose marks are mostly read as no digit
-/// is no number either. Every mark of such a
-/// line is taken as no digit.
+/// is no number either. Every mark of such a line is taken as no digit, but for its words whose marks are all
+/// tall, sure digits: the numbers written among the words (a date with its month spelt out, "Total 450").
 public enum TextLines {
     /// Which marks of a scan are no digit. A mark read as not a digit, or as digits run together that could
     /// not be split, is none; in a form's cell, which is there for a digit, only when the network is sure of
-    /// it. Off a form, so is every mark of a line of words.
+    /// it. Off a form, so is every mark of a line of words outside its numbers.
     public static func noDigits(_ result: ScanResult, probabilities: [[Float]]) -> [Bool] {
         let others = probabilities.map { p in
             MarkClasses.reading(p) >= MarkClasses.digits && (result.grid == nil || p.top.value >= 0.95)
@@ -19,13 +19,44 @@ public enum TextLines {
         guard result.grid == nil else { return others }
         // The digits read in one mark (a number whose digits touch) are one mark of the line: the heights of
         // its parts are those of the columns each was given, not of letters.
-        let text = find(Dictionary(grouping: result.digits.indices, by: { result.digits[$0].mark }).values.map { parts in
+        let groups = Dictionary(grouping: result.digits.indices, by: { result.digits[$0].mark }).values.map { $0.sorted() }
+        let marks = groups.map { parts in
             let k = parts[0]
             return Mark(line: result.digits[k].line, box: parts.dropFirst().reduce(result.digits[k].box) { $0.union(result.digits[$1].box) },
                         other: parts.allSatisfy { others[$0] },
-                        zero: parts.count == 1 && !others[k] && MarkClasses.reading(probabilities[k]) == 0)
-        })
-        return result.digits.indices.map { others[$0] || text.contains(result.digits[$0].line) }
+                        zero: parts.count == 1 && !others[k] && MarkClasses.reading(probabilities[k]) == 0,
+                        sure: parts.allSatisfy { !others[$0] && MarkClasses.likeliestDigit(probabilities[$0]).value >= sureDigit })
+        }
+        let text = find(marks)
+        // In a line of words, a word all of whose marks are tall, sure digits is a number among them (the
+        // day and year of a written-out date, an amount after "Total").
+        var numbers = Set<Int>()
+        for (line, tall) in text {
+            let members = marks.indices.filter { marks[$0].line == line }
+            for word in words(members.map { marks[$0] }, tall: tall) where word.allSatisfy({ marks[members[$0]].isNumberPart(tall: tall) }) {
+                for w in word { numbers.insert(members[w]) }
+            }
+        }
+        var inNumber = [Bool](repeating: false, count: result.digits.count)
+        for g in numbers { for k in groups[g] { inNumber[k] = true } }
+        return result.digits.indices.map { others[$0] || (text[result.digits[$0].line] != nil && !inNumber[$0]) }
+    }
+
+    /// A mark of a number among words is read as a digit at least this surely.
+    static let sureDigit: Float = 0.9
+    /// Words are apart by at least this share of the line's tall height; the marks of a word are closer.
+    static let wordGap = 0.3
+
+    /// The marks of one line (indices into `marks`) grouped into words, left to right: a gap of `wordGap`
+    /// times the tall height or more between the right edge of the ink so far and the next mark starts a word.
+    static func words(_ marks: [Mark], tall: Double) -> [[Int]] {
+        var out = [[Int]](), right = Int.min
+        for k in marks.indices.sorted(by: { marks[$0].box.x < marks[$1].box.x }) {
+            if out.isEmpty || Double(marks[k].box.x - right) >= wordGap * tall { out.append([]) }
+            out[out.count - 1].append(k)
+            right = max(right, marks[k].box.maxX)
+        }
+        return out
     }
 
     /// A mark on the page: its line, its box, and whether it was read as no digit.
@@ -35,11 +66,16 @@ public enum TextLines {
         var other: Bool
         /// Read as a 0: short on the line, and still a digit.
         var zero = false
+        /// Read as digits, every part at least `sureDigit`.
+        var sure = false
+
+        /// A sure digit as tall as digits stand (a letter of the x-height, an a or an o, is not).
+        func isNumberPart(tall: Double) -> Bool { sure && Double(box.height) >= 0.6 * tall }
     }
 
-    /// The lines of `marks` that are text.
-    static func find(_ marks: [Mark]) -> Set<Int> {
-        var text = Set<Int>()
+    /// The lines of `marks` that are text, each with the height its tall marks stand.
+    static func find(_ marks: [Mark]) -> [Int: Double] {
+        var text = [Int: Double]()
         for (line, members) in Dictionary(grouping: marks, by: \.line) {
             let heights = members.map { Double($0.box.height) }.sorted()
             let tall = heights[min(heights.count - 1, heights.count * 3 / 4)]
@@ -59,7 +95,7 @@ public enum TextLines {
             // Mostly no digits; or letters short and tall (handwriting's x-height is half to two thirds of a
             // tall letter's, print's up to four fifths, when some marks already read as no digit).
             if others >= 0.6 || short(0.65) >= 0.3 || (others >= 0.3 && short(0.8) >= 0.3) {
-                text.insert(line)
+                text[line] = tall
             }
         }
         return text
