@@ -7,7 +7,7 @@ import DigitVision
 /// (b, d, h, l, t), while the digits of a number stand about equally tall (but for zeros, which many people
 /// write small, where no mark of the line reads as a letter); and a line whose marks are mostly read as no digit
 /// is no number either. Every mark of such a line is taken as no digit, but for its words whose marks are all
-/// tall, sure digits: the numbers written among the words (a date with its month spelt out, "Total 450").
+/// sure digits standing tall: the numbers written among the words (a date with its month spelt out, "Total 450").
 public enum TextLines {
     /// Which marks of a scan are no digit. A mark read as not a digit, or as digits run together that could
     /// not be split, is none; in a form's cell, which is there for a digit, only when the network is sure of
@@ -28,12 +28,13 @@ public enum TextLines {
                         sure: parts.allSatisfy { !others[$0] && MarkClasses.likeliestDigit(probabilities[$0]).value >= sureDigit })
         }
         let text = find(marks)
-        // In a line of words, a word all of whose marks are tall, sure digits is a number among them (the
-        // day and year of a written-out date, an amount after "Total").
+        // In a line of words, a word all of whose marks are sure digits, tall but for small zeros, is a number
+        // among them (the day and year of a written-out date, an amount after "Total").
         var numbers = Set<Int>()
         for (line, tall) in text {
             let members = marks.indices.filter { marks[$0].line == line }
-            for word in words(members.map { marks[$0] }, tall: tall) where word.allSatisfy({ marks[members[$0]].isNumberPart(tall: tall) }) {
+            for word in words(members.map { marks[$0] }, tall: tall)
+            where word.allSatisfy({ marks[members[$0]].isNumberPart(tall: tall) }) && word.contains(where: { marks[members[$0]].isTall(tall) }) {
                 for w in word { numbers.insert(members[w]) }
             }
         }
@@ -69,8 +70,11 @@ public enum TextLines {
         /// Read as digits, every part at least `sureDigit`.
         var sure = false
 
-        /// A sure digit as tall as digits stand (a letter of the x-height, an a or an o, is not).
-        func isNumberPart(tall: Double) -> Bool { sure && Double(box.height) >= 0.6 * tall }
+        /// As tall as digits stand (a letter of the x-height, an a or an o, is not).
+        func isTall(_ tall: Double) -> Bool { Double(box.height) >= 0.6 * tall }
+
+        /// A sure digit, tall, or a zero (which many people write small) in a number with a tall digit.
+        func isNumberPart(tall: Double) -> Bool { sure && (isTall(tall) || zero) }
     }
 
     /// The lines of `marks` that are text, each with the height its tall marks stand.
