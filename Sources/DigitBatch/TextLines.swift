@@ -40,8 +40,20 @@ public enum TextLines {
         }
         var inNumber = [Bool](repeating: false, count: result.digits.count)
         for g in numbers { for k in groups[g] { inNumber[k] = true } }
-        return result.digits.indices.map { others[$0] || (text[result.digits[$0].line] != nil && !inNumber[$0]) }
+        // In a line where letters or symbols stand among the digits, a mark that is no likely digit is one of them.
+        var mixed = Set<Int>()
+        for (line, members) in Dictionary(grouping: marks, by: \.line) where members.count >= 3 {
+            if Double(members.filter(\.other).count) >= 0.3 * Double(members.count) { mixed.insert(line) }
+        }
+        return result.digits.indices.map { k in
+            let line = result.digits[k].line
+            if others[k] || (text[line] != nil && !inNumber[k]) { return true }
+            return mixed.contains(line) && MarkClasses.likeliestDigit(probabilities[k]).value < unlikelyDigit
+        }
     }
+
+    /// Below this, a mark read as a digit in a line that mixes letters or symbols with digits is no digit.
+    static let unlikelyDigit: Float = 0.5
 
     /// A mark of a number among words is read as a digit at least this surely.
     static let sureDigit: Float = 0.9
