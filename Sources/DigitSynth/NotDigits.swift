@@ -78,12 +78,15 @@ public struct NotDigits {
         return (s.picture, columns)
     }
 
-    /// A letter, a symbol or a word in one of the handwriting fonts.
+    /// A letter, a symbol or a word in one of the handwriting fonts, or a letter written with a pen
+    /// (`PenLetters`).
     mutating func glyphs() -> GrayImage {
         let font = Self.fonts[Int(rng.next() % UInt64(Self.fonts.count))]
         let k = rng.uniform()
         let text: String
-        if k < 0.5 {
+        if k < 0.25 {
+            return PenLetters.write(&rng)
+        } else if k < 0.5 {
             text = String(Self.letters[Int(rng.next() % UInt64(Self.letters.count))])
         } else if k < 0.7 {
             text = Self.symbols[Int(rng.next() % UInt64(Self.symbols.count))]
