@@ -87,8 +87,9 @@ final class ReadingTests: XCTestCase {
         }
     }
 
-    /// Numbers among words — dates with the month or the day written out — are read, the words are not; a zero written small (DkgHandwriting's old-style figures) still counts; capitals as tall as the
-    /// digits (Humor Sans), unsure as digits among letters, are not read as digits.
+    /// Numbers among words — dates with the month or the day written out — are read, the words are not; a zero
+    /// written small (DkgHandwriting's old-style figures) still counts; capitals as tall as the digits (Humor
+    /// Sans), unsure as digits among letters, are not read as digits.
     func testNumbersAmongWordsAreRead() throws {
         for (text, font, digits) in [("12 March 2024", "Rufscript", "122024"), ("Mon 7 Dec 2026", "DkgHandwriting", "72026"),
                                      ("3 June 1999", "Breip", "31999"), ("12 March 2024", "DkgHandwriting", "122024"),
