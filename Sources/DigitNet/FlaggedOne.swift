@@ -42,10 +42,16 @@ public struct FlaggedOne: Sendable, Equatable {
     /// Paints a round-ended stroke of the given width, anti-aliased, keeping the brighter of stroke and image.
     static func drawSegment(_ image: UnsafeMutablePointer<Float>, side: Int, from a: (Float, Float),
                             to b: (Float, Float), width: Float, ink: Float) {
+        drawSegment(image, columns: side, rows: side, from: a, to: b, width: width, ink: ink)
+    }
+
+    /// The same on an image `columns` wide and `rows` high.
+    static func drawSegment(_ image: UnsafeMutablePointer<Float>, columns: Int, rows: Int, from a: (Float, Float),
+                            to b: (Float, Float), width: Float, ink: Float) {
         let dx = b.0 - a.0, dy = b.1 - a.1, len2 = max(dx * dx + dy * dy, 1e-6)
         let reach = width / 2 + 1
-        let xs = max(0, Int(min(a.0, b.0) - reach))...min(side - 1, Int(max(a.0, b.0) + reach + 1))
-        let ys = max(0, Int(min(a.1, b.1) - reach))...min(side - 1, Int(max(a.1, b.1) + reach + 1))
+        let xs = max(0, Int(min(a.0, b.0) - reach))...min(columns - 1, Int(max(a.0, b.0) + reach + 1))
+        let ys = max(0, Int(min(a.1, b.1) - reach))...min(rows - 1, Int(max(a.1, b.1) + reach + 1))
         guard !xs.isEmpty, !ys.isEmpty else { return }
         for y in ys {
             for x in xs {
@@ -53,7 +59,7 @@ public struct FlaggedOne: Sendable, Equatable {
                 let t = min(max((px * dx + py * dy) / len2, 0), 1)
                 let ex = px - t * dx, ey = py - t * dy
                 let coverage = min(max(width / 2 + 0.5 - (ex * ex + ey * ey).squareRoot(), 0), 1)
-                image[y * side + x] = max(image[y * side + x], coverage * ink)
+                image[y * columns + x] = max(image[y * columns + x], coverage * ink)
             }
         }
     }

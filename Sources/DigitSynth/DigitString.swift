@@ -52,7 +52,7 @@ public struct DigitString {
             var moved = InkCanvas(width: width, height: height)
             moved.stamp(images.pixels[(i * 784)..<((i + 1) * 784)], at: Double(shift), y, scale: s)
             if images.labels[i] == 0 && slashedZeros > 0 && rng.uniform() < slashedZeros {
-                moved.slash(pen: s * Double(rng.uniform(0.8, 1.4)), rng: &rng)
+                moved.slash(scale: s, rng: &rng)
             }
             layers.append(moved)
             let (_, a, b) = profile(moved)
@@ -87,27 +87,13 @@ public struct DigitString {
 }
 
 extension InkCanvas {
-    /// A stroke through the ink from below its lower left to above its upper right (a slashed zero's).
-    mutating func slash(pen: Double, rng: inout RandomSource) {
-        var top = height, bottom = -1, left = width, right = -1
-        for y in 0..<height {
-            for x in 0..<width where ink[y * width + x] > 0.3 {
-                top = min(top, y); bottom = max(bottom, y); left = min(left, x); right = max(right, x)
-            }
-        }
-        guard bottom > top, right > left else { return }
-        let w = Double(right - left), h = Double(bottom - top), over = Double(rng.uniform(0.05, 0.2))
-        let x0 = Double(left) + w * Double(rng.uniform(-0.1, 0.15)), y0 = Double(bottom) + h * over
-        let x1 = Double(right) - w * Double(rng.uniform(-0.1, 0.15)), y1 = Double(top) - h * over
-        let steps = Int(max(abs(x1 - x0), abs(y1 - y0))) + 1, r = pen / 2
-        for k in 0...steps {
-            let t = Double(k) / Double(steps), cx = x0 + (x1 - x0) * t, cy = y0 + (y1 - y0) * t
-            for y in max(0, Int(cy - r))...min(height - 1, Int(cy + r)) {
-                for x in max(0, Int(cx - r))...min(width - 1, Int(cx + r))
-                where (Double(x) - cx) * (Double(x) - cx) + (Double(y) - cy) * (Double(y) - cy) <= r * r {
-                    ink[y * width + x] = 1
-                }
-            }
+    /// A slash through the canvas's one zero (`SlashedZero`), for a digit scaled `scale` times MNIST's size.
+    mutating func slash(scale: Double, rng: inout RandomSource) {
+        let zero = SlashedZero(probability: 1, overshoot: 0.05...0.2, widths: Float(1.2 * scale)...Float(4 * scale))
+        let (columns, rows) = (width, height)
+        ink.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            zero.apply(base, columns: columns, rows: rows, rng: &rng)
         }
     }
 

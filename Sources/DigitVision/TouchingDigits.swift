@@ -73,13 +73,15 @@ public enum TouchingDigits {
             let read = try readLine(present.compactMap { strips[$0] })
             for (k, r) in zip(present, read) { if let strip = strips[k] { lines[k] = (r, strip) } }
         }
+        // Marks read by the line reader, whose parts the page model reads afterwards, all in one batch.
+        var byReader = [(mark: Int, parts: [Part])]()
         for (k, i) in wide.enumerated() {
             let w = wholes[k], top = w.top.index
             let veryWide = Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height)
             out[i] = [Part(box: regions[i].box, sample: samples[i], probabilities: w)]
             if let (line, strip) = lines[k] {
                 if let parts = try byLine(regions[i], whole: w, line: line, strip: strip, lit: lit, labels: labels, style: style) {
-                    out[i] = try seconded(parts, read: read)
+                    byReader.append((i, parts))
                     continue
                 }
                 // A word is not cut into digits when the reader reads no number in it.
@@ -100,6 +102,13 @@ public enum TouchingDigits {
                     out[i] = parts
                 }
             }
+        }
+        guard !byReader.isEmpty else { return out }
+        let rows = try read(byReader.flatMap { $0.parts.map(\.sample) })
+        var next = 0
+        for (i, parts) in byReader {
+            out[i] = seconded(parts, pageRows: Array(rows[next..<(next + parts.count)]))
+            next += parts.count
         }
         return out
     }
@@ -172,11 +181,10 @@ public enum TouchingDigits {
     /// reader is all but certain of its digit (`surelyOne`).
     static let sureSign: Float = 0.9
 
-    /// The reader's parts of a mark with the page model's reading of each part's sample joined to the
-    /// reader's: the digits' probabilities multiplied (the page model's raised to `pageWeight`) and normalised
-    /// to what the reader left for digits (an unsure end read as a sign stays one).
-    static func seconded(_ parts: [Part], read: Reader) throws -> [Part] {
-        let rows = try read(parts.map(\.sample))
+    /// The reader's parts of a mark with the page model's reading of each part's sample (`pageRows`, in order)
+    /// joined to the reader's: the digits' probabilities multiplied (the page model's raised to `pageWeight`)
+    /// and normalised to what the reader left for digits (an unsure end read as a sign stays one).
+    static func seconded(_ parts: [Part], pageRows rows: [[Float]]) -> [Part] {
         var out = parts
         for (n, row) in rows.enumerated() {
             guard var r = out[n].probabilities, row.count >= MarkClasses.digits else { continue }

@@ -27,10 +27,7 @@ final class TouchingDigitsTests: XCTestCase {
         sign[MarkClasses.notDigit] = 0.75
         let parts = [part(readerRow(7, 0.6)), part(readerRow(7, 0.99)), part(sign)]
         let page = [pageRow(1, 0.99), pageRow(1, 0.9), pageRow(2, 0.99)]
-        let out = try TouchingDigits.seconded(parts, read: { samples in
-            XCTAssertEqual(samples.count, 3)
-            return page
-        })
+        let out = TouchingDigits.seconded(parts, pageRows: page)
         let rows = try out.map { try XCTUnwrap($0.probabilities) }
         XCTAssertEqual(MarkClasses.reading(rows[0]), 1)
         XCTAssertEqual(MarkClasses.reading(rows[1]), 7)
@@ -47,7 +44,7 @@ final class TouchingDigitsTests: XCTestCase {
         var other = pageRow(2, 0.02)
         other[MarkClasses.notDigit] = 0.95
         let rows = { (reader: [[Float]], page: [[Float]]) throws -> [[Float]] in
-            try TouchingDigits.seconded(reader.map(part), read: { _ in page }).map { try XCTUnwrap($0.probabilities) }
+            try TouchingDigits.seconded(reader.map(part), pageRows: page).map { try XCTUnwrap($0.probabilities) }
         }
         let ended = try rows([readerRow(4, 0.99), readerRow(0, 0.98), readerRow(2, 0.94)], [pageRow(4, 0.98), pageRow(0, 0.9), other])
         XCTAssertEqual(ended.map { MarkClasses.reading($0) }, [4, 0, MarkClasses.notDigit])
