@@ -45,11 +45,32 @@ public enum TextLines {
         for (line, members) in Dictionary(grouping: marks, by: \.line) where members.count >= 3 {
             if Double(members.filter(\.other).count) >= 0.3 * Double(members.count) { mixed.insert(line) }
         }
+        // In a number, a mark as tall as its digits is a digit written oddly unless the network is sure it is none.
+        let oddDigits = Set(marks.indices.filter { m in
+            text[marks[m].line] == nil && isOddDigit(m, of: marks, probabilities: groups[m].map { probabilities[$0] })
+        }.flatMap { groups[$0] })
         return result.digits.indices.map { k in
             let line = result.digits[k].line
+            if oddDigits.contains(k) { return false }
             if others[k] || (text[line] != nil && !inNumber[k]) { return true }
             return mixed.contains(line) && MarkClasses.likeliestDigit(probabilities[k]).value < unlikelyDigit
         }
+    }
+
+    /// Below this probability of being no digit, a mark standing among the digits of a number is one of them.
+    static let surelyNoDigit: Float = 0.9
+
+    /// Whether mark `m`, read as no digit but not surely, is a digit of a number: the other marks of its line
+    /// (two or more) are all sure digits, and it stands as tall as they do. A symbol written between digits
+    /// (+, =, −) is short or sure; an odd 2 or a thin 1 among sure digits is neither.
+    static func isOddDigit(_ m: Int, of marks: [Mark], probabilities rows: [[Float]]) -> Bool {
+        let mark = marks[m]
+        guard mark.other, rows.count == 1, MarkClasses.reading(rows[0]) == MarkClasses.notDigit,
+              rows[0][MarkClasses.notDigit] < surelyNoDigit else { return false }
+        let line = marks.indices.filter { $0 != m && marks[$0].line == mark.line }.map { marks[$0] }
+        guard line.count >= 2, line.allSatisfy(\.sure) else { return false }
+        let heights = line.map { Double($0.box.height) }.sorted()
+        return Double(mark.box.height) >= 0.8 * heights[heights.count / 2]
     }
 
     /// Below this, a mark read as a digit in a line that mixes letters or symbols with digits is no digit.

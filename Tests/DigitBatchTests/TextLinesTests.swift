@@ -1,0 +1,49 @@
+@testable import DigitBatch
+import DigitImage
+import DigitNet
+@testable import DigitVision
+import XCTest
+
+/// Which marks of a line are taken as no digit, given what the network read in each.
+final class TextLinesTests: XCTestCase {
+    /// A page of one line: marks at these boxes (x, height), 40 wide, bottoms on one baseline.
+    func page(_ marks: [(x: Int, height: Int)]) -> ScanResult {
+        let digits = marks.enumerated().map { k, m in
+            ScannedDigit(sample: [], box: Box(x: m.x, y: 100 - m.height, width: 40, height: m.height), line: 0, cell: nil,
+                         strokeWidth: 4, mark: k)
+        }
+        return ScanResult(digits: digits, angle: 0, quarterTurns: 0, lightOnDark: false, grid: nil, width: 400, height: 200,
+                          rejectedMarks: 0, warnings: [], stages: nil)
+    }
+
+    /// Class probabilities of a page model: `digit` at `p`, the rest on "not a digit".
+    func row(_ digit: Int, _ p: Float) -> [Float] {
+        var r = [Float](repeating: 0, count: MarkClasses.pageModel)
+        r[digit] = p
+        r[MarkClasses.notDigit] = 1 - p
+        return r
+    }
+
+    func testAnOddMarkAmongTheDigitsOfANumberIsADigit() {
+        // 2, 8, 0 read surely; the fourth mark, as tall, read as no digit at 0.75 (a 5 at 0.25).
+        let result = page([(0, 60), (50, 62), (100, 58), (150, 60)])
+        let none = TextLines.noDigits(result, probabilities: [row(2, 0.99), row(8, 0.98), row(0, 0.99), row(5, 0.25)])
+        XCTAssertEqual(none, [false, false, false, false])
+    }
+
+    func testASureOrShortSymbolAmongDigitsStaysNoDigit() {
+        // A mark read as no digit at 0.95 stays none; so does a short one (a dash) read at 0.75.
+        let sure = TextLines.noDigits(page([(0, 60), (50, 62), (100, 58)]), probabilities: [row(2, 0.99), row(8, 0.98), row(5, 0.05)])
+        XCTAssertEqual(sure, [false, false, true])
+        let short = TextLines.noDigits(page([(0, 60), (50, 62), (100, 10)]), probabilities: [row(2, 0.99), row(8, 0.98), row(5, 0.25)])
+        XCTAssertEqual(short, [false, false, true])
+    }
+
+    func testAnOddMarkNeedsANumberAroundIt() {
+        // Alone, or beside a single digit, or among unsure digits, a mark read as no digit stays none.
+        XCTAssertEqual(TextLines.noDigits(page([(0, 60)]), probabilities: [row(5, 0.25)]), [true])
+        XCTAssertEqual(TextLines.noDigits(page([(0, 60), (50, 60)]), probabilities: [row(2, 0.99), row(5, 0.25)]), [false, true])
+        let unsure = TextLines.noDigits(page([(0, 60), (50, 62), (100, 58)]), probabilities: [row(2, 0.99), row(8, 0.7), row(5, 0.25)])
+        XCTAssertEqual(unsure, [false, false, true])
+    }
+}
