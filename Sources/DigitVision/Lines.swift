@@ -87,10 +87,11 @@ public struct RuledLines: Sendable {
         let mask = scale < 1 ? try maskSmall.resized(width: binary.width, height: binary.height) : maskSmall
         func positions(_ segs: [Component], vertical: Bool) -> [Int] {
             // Pieces of one line (a grid line cut at every crossing) share a position: positions closer
-            // than 0.3 of the typical spacing between distinct lines are one line.
+            // than 0.3 of the typical spacing between distinct lines are one line. The spacing is taken over
+            // gaps of at least 1 % of the page's side (a dense form has rows under 3 % apart).
             let ps = segs.map { Int((vertical ? $0.cx : $0.cy) / scale) }.sorted()
             guard let first = ps.first else { return [] }
-            let minGap = 0.03 * Double(minSide) / scale
+            let minGap = 0.01 * Double(minSide) / scale
             let gaps = zip(ps.dropFirst(), ps).map { Double($0 - $1) }.filter { $0 >= minGap }.sorted()
             let tolerance = gaps.isEmpty ? minGap : 0.3 * gaps[gaps.count / 2]
             var merged = [first]

@@ -67,4 +67,16 @@ final class LinesTests: XCTestCase {
         XCTAssertEqual(found.verticalCount, 18)
         XCTAssertEqual(found.grid?.columns.count, 6)
     }
+
+    /// A dense form: 46 rows of cells, each row under 3 % of the page's smaller side apart (a 600-dpi A4 form
+    /// read at half size): every row line is its own row.
+    func testDenseGridKeepsEveryRow() throws {
+        let rows = 47, columns = 26, spacingY = 28, spacingX = 46, margin = 20
+        var page = GrayImage(width: 2 * margin + (columns - 1) * spacingX + 2, height: 2 * margin + (rows - 1) * spacingY + 2, value: 0)
+        for r in 0..<rows { for x in margin...(margin + (columns - 1) * spacingX) { for t in 0..<2 { page[x, margin + r * spacingY + t] = 255 } } }
+        for c in 0..<columns { for y in margin...(margin + (rows - 1) * spacingY) { for t in 0..<2 { page[margin + c * spacingX + t, y] = 255 } } }
+        let grid = try XCTUnwrap(RuledLines.find(in: page).grid)
+        XCTAssertEqual(grid.rows.count, rows)
+        XCTAssertEqual(grid.columns.count, columns)
+    }
 }
