@@ -59,10 +59,8 @@ public final class BatchResults: @unchecked Sendable {
 
     private func write(_ row: ResultRow) {
         csv.write(row.csvLine)
-        if let data = row.jsonLine {
-            jsonl.write(data)
-            jsonl.write("\n")
-        }
+        jsonl.write(row.jsonLine)
+        jsonl.write("\n")
     }
 
     /// Records a file that could not be read, or that gave no mark (`row.status` says which), and its empty

@@ -61,11 +61,12 @@ public struct FileReading: Sendable, Equatable {
         case .tsv:
             return [file, reading, status.rawValue, low ?? ""].joined(separator: "\t")
         case .jsonl:
-            var o: [String: Any] = ["file": file, "reading": reading, "status": status.rawValue, "digits": digits]
-            o["lowest_confidence"] = lowest.map { ($0 * 1e4).rounded() / 1e4 }
-            o["truth"] = truth
-            o["exact"] = exact
-            return (try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            var o = JSONText()
+            o.set("file", file); o.set("reading", reading); o.set("status", status.rawValue); o.set("digits", digits)
+            o.set("lowest_confidence", probability: lowest)
+            o.set("truth", truth)
+            o.set("exact", exact)
+            return o.text
         }
     }
 

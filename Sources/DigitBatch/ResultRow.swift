@@ -77,25 +77,31 @@ public struct ResultRow: Sendable, Equatable {
     public var csvLine: String { CSV.line(csvFields) }
 
     /// The row as one JSON object (keys sorted), without the line break.
-    public var jsonLine: Data? {
-        var o: [String: Any] = ["file": file, "status": status.rawValue]
+    public var jsonLine: Data {
+        var o = JSONText()
+        o.set("file", file)
+        o.set("status", status.rawValue)
         switch status {
         case .error:
-            o["reason"] = reason
+            o.set("reason", reason)
         case .noDigit:
-            o["reason"] = reason
-            o["truth"] = truth
+            o.set("reason", reason)
+            o.set("truth", truth)
         case .ok, .review, .notDigit:
             let b = box ?? Box(x: 0, y: 0, width: 0, height: 0)
-            o["digit"] = index; o["line"] = line
-            o["x"] = b.x; o["y"] = b.y; o["width"] = b.width; o["height"] = b.height
-            o["predicted"] = predicted
-            o["confidence"] = confidence.map { ($0 * 1e4).rounded() / 1e4 }
-            o["top3"] = top3.map { ["digit": $0.digit, "p": ($0.p * 1e4).rounded() / 1e4] as [String: Any] }
-            o["truth"] = truth.flatMap { Int($0) }
-            o["correct"] = correct
+            o.set("digit", index); o.set("line", line)
+            o.set("x", b.x); o.set("y", b.y); o.set("width", b.width); o.set("height", b.height)
+            o.set("predicted", predicted)
+            o.set("confidence", probability: confidence)
+            o.set("top3", json: "[" + top3.map { t in
+                var e = JSONText()
+                e.set("digit", t.digit); e.set("p", probability: t.p)
+                return e.text
+            }.joined(separator: ",") + "]")
+            o.set("truth", truth.flatMap { Int($0) })
+            o.set("correct", correct)
         }
-        return try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
+        return Data(o.text.utf8)
     }
 
     /// Decodes a row from its CSV fields; nil when they are not a row of `predictions.csv`.

@@ -35,7 +35,7 @@ final class ResultRowTests: XCTestCase {
 
     /// The JSON line holds what the CSV holds, typed; a file row leaves out what it does not have.
     func testJSONLines() throws {
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: XCTUnwrap(digit.jsonLine)) as? [String: Any])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: digit.jsonLine) as? [String: Any])
         XCTAssertEqual(object["file"] as? String, digit.file)
         XCTAssertEqual(object["predicted"] as? Int, 7)
         XCTAssertEqual(object["confidence"] as? Double, 0.6123)
@@ -45,11 +45,11 @@ final class ResultRowTests: XCTestCase {
         XCTAssertEqual((object["top3"] as? [[String: Any]])?.count, 3)
 
         let failed = ResultRow(file: "x.png", status: .error, truth: "3", reason: "not an image")
-        let f = try XCTUnwrap(JSONSerialization.jsonObject(with: XCTUnwrap(failed.jsonLine)) as? [String: Any])
+        let f = try XCTUnwrap(JSONSerialization.jsonObject(with: failed.jsonLine) as? [String: Any])
         XCTAssertEqual(Set(f.keys), ["file", "status", "reason"])
         XCTAssertEqual(failed.csvFields, ["x.png", "", "", "", "", "", "", "", "", "", "error", "3", "", "not an image"])
         let none = ResultRow(file: "y.png", status: .noDigit, truth: "12", reason: "no digit found")
-        let n = try XCTUnwrap(JSONSerialization.jsonObject(with: XCTUnwrap(none.jsonLine)) as? [String: Any])
+        let n = try XCTUnwrap(JSONSerialization.jsonObject(with: none.jsonLine) as? [String: Any])
         XCTAssertEqual(n["truth"] as? String, "12")
         XCTAssertEqual(n["status"] as? String, "no-digit")
     }
