@@ -185,7 +185,7 @@ public enum Pipeline {
 
     /// The scale at which to read an image: a glance at 200 pixels a side finds the digits; when there are
     /// at most three and each is large, reading them at about 80 pixels tall loses nothing (samples are 20
-    /// pixels) and costs a fraction of full resolution. Pages of many or small digits are read at full size.
+    /// pixels) and costs a fraction of full resolution. Pages of many digits are read at `pageScale`.
     public static func workingScale(_ image: GrayImage) throws -> Double {
         let side = max(image.width, image.height)
         guard side > 320 else { return 1 }
@@ -197,12 +197,35 @@ public enum Pipeline {
         // Ruling or a printed grid needs full resolution to be removed cleanly; so do pages of many marks.
         // Lines across 40 % of the page, two or more parallel: one long stroke is not ruling (a tall 1 is one).
         let ruling = try RuledLines.find(in: ink, fraction: 0.4)
-        if ruling.horizontalCount + ruling.verticalCount > 0 { return 1 }
+        if ruling.horizontalCount + ruling.verticalCount > 0 { return try pageScale(image) }
         let marks = try Components.find(in: ink).components
-        guard marks.filter({ $0.area >= 4 }).count <= 12 else { return 1 }
+        guard marks.filter({ $0.area >= 4 }).count <= 12 else { return try pageScale(image) }
         let regions = Segmenter.regions(marks, width: ink.width, height: ink.height).regions
-        guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return 1 }
+        guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return try pageScale(image) }
         return min(1, 80 / (Double(smallest) / s))
+    }
+
+    /// Digits of a page stand at least this tall at the scale it is read at (the lower quartile of its marks).
+    static let pageDigitHeight = 56.0
+
+    /// The scale at which to read a large page of many digits or of ruling (a 600-dpi form): a look at 1,000
+    /// pixels a side, its ruling removed, measures its marks; the page is reduced until the lower quartile of
+    /// their heights is `pageDigitHeight`, or read at full size when they are smaller or too few to judge by.
+    static func pageScale(_ image: GrayImage) throws -> Double {
+        let side = max(image.width, image.height)
+        guard side >= 2000 else { return 1 }
+        let s = 1000 / Double(side)
+        var small = try image.reduced(to: s)
+        if Lighting.isLightOnDark(small) { small = small.inverted() }
+        let lit = try Lighting.even(small)
+        var ink = try Threshold.ink(lit, level: try Threshold.level(lit))
+        let ruling = try RuledLines.find(in: ink)
+        if ruling.horizontalCount + ruling.verticalCount > 0 { ink = ruling.removed(from: ink) }
+        let marks = try Components.find(in: ink).components
+        let regions = Segmenter.regions(marks, width: ink.width, height: ink.height, grid: ruling.grid).regions
+        guard regions.count >= 8 else { return 1 }
+        let heights = regions.map { Double($0.box.height) / s }.sorted()
+        return min(1, pageDigitHeight / heights[heights.count / 4])
     }
 
     public static func run(_ input: GrayImage, options: ScanOptions = ScanOptions()) throws -> ScanResult {

@@ -118,6 +118,37 @@ final class PipelineTests: XCTestCase {
         }
     }
 
+    /// A large form (a 600-dpi scan) whose digits stand far taller than a sample needs is read at a reduced
+    /// scale that keeps them `pageDigitHeight` tall, with every cell and box as at full size; a large page of
+    /// small digits is read whole.
+    func testLargeFormIsReadAtAWorkingScale() throws {
+        let cell = 280, rowsN = 6, colsN = 8
+        var page = SyntheticPage(width: cell * (colsN + 1), height: cell * (rowsN + 1))
+        let x0 = Double(cell) / 2, y0 = Double(cell) / 2
+        for r in 0...rowsN { page.line(x0, y0 + Double(r * cell), x0 + Double(colsN * cell), y0 + Double(r * cell), thickness: 6) }
+        for c in 0...colsN { page.line(x0 + Double(c * cell), y0, x0 + Double(c * cell), y0 + Double(rowsN * cell), thickness: 6) }
+        var filled = [[Int]]()
+        for r in 0..<rowsN { for c in 0..<colsN where (r * 3 + c * 5) % 4 != 0 {
+            filled.append([r, c])
+            page.glyph([0, 1, 7, 4][(r + c) % 4], x: x0 + Double(c * cell) + 70, y: y0 + Double(r * cell) + 40,
+                       w: 140, h: 200, thickness: 14)
+        }}
+        let scale = try Pipeline.workingScale(page.gray)
+        XCTAssertEqual(scale, Pipeline.pageDigitHeight / 200, accuracy: 0.03)
+        let result = try Pipeline.run(page.gray)
+        XCTAssertEqual(result.digits.compactMap(\.cell), filled)
+        for (d, rc) in zip(result.digits, filled) {
+            // Boxes in the scan's own pixels: inside the digit's cell, about as tall as the digit is drawn.
+            XCTAssertEqual(Double(d.box.height), 200, accuracy: 24, "\(d.box)")
+            XCTAssertGreaterThan(d.box.y, Int(y0) + rc[0] * cell)
+            XCTAssertLessThan(d.box.maxY, Int(y0) + (rc[0] + 1) * cell)
+        }
+
+        var small = SyntheticPage(width: 2400, height: 600)
+        for k in 0..<20 { small.glyph([0, 1, 7, 4][k % 4], x: 40 + Double(k * 115), y: 280, w: 28, h: 40, thickness: 4) }
+        XCTAssertEqual(try Pipeline.workingScale(small.gray), 1)
+    }
+
     func testBlankPageWarns() throws {
         var page = SyntheticPage(width: 300, height: 200)
         page.noise(6, seed: 1)
