@@ -2,6 +2,7 @@
 #include "Guard.hpp"
 #include "GIF.hpp"
 #include "PNG.hpp"
+#include "JPEG.hpp"
 #include "Codecs.hpp"
 #include <cerrno>
 #include <cstdio>
@@ -187,7 +188,8 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
     if (reduce > 1)
         flags = reduce == 2 ? cv::IMREAD_REDUCED_GRAYSCALE_2 : reduce == 4 ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_GRAYSCALE_8;
     cv::Mat raw;
-    if (reduce > 1 || !ds::decodeSimplePNG(bytes, count, raw)) {
+    bool own = jpeg ? ds::decodeJPEGGray(bytes, count, reduce, raw) : reduce == 1 && ds::decodeSimplePNG(bytes, count, raw);
+    if (!own) {
         SilentStderr quiet;  // libpng and imdecode write their complaints straight to stderr
         raw = ds::codecs::imdecode(cv::Mat(1, (int)std::min<size_t>(count, INT32_MAX), CV_8UC1, const_cast<uint8_t *>(bytes)), flags);
     }

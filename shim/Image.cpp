@@ -1,5 +1,6 @@
 #include "Guard.hpp"
 #include "Codecs.hpp"
+#include "JPEG.hpp"
 #include <cstdlib>
 #include <cstring>
 #include <opencv2/core/utils/logger.hpp>
@@ -37,10 +38,8 @@ int32_t ds_encode_jpeg(const uint8_t *pixels, int32_t width, int32_t height, int
                        size_t *count, ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {
         if (!pixels || width <= 0 || height <= 0 || !bytes || !count) return ds::fail(err, DS_ERR_ARGUMENT, "bad image to encode");
-        cv::Mat m(height, width, CV_8UC1, const_cast<uint8_t *>(pixels));
         std::vector<uint8_t> out;
-        if (!ds::codecs::imencode(".jpg", m, out, {cv::IMWRITE_JPEG_QUALITY, std::max(1, std::min(100, (int)quality))}))
-            return ds::fail(err, DS_ERR_IO, "cannot encode JPEG");
+        if (!ds::encodeJPEGGray(pixels, width, height, quality, out)) return ds::fail(err, DS_ERR_IO, "cannot encode JPEG");
         *bytes = static_cast<uint8_t *>(std::malloc(out.size()));
         if (!*bytes) return ds::fail(err, DS_ERR_IO, "out of memory");
         std::memcpy(*bytes, out.data(), out.size());

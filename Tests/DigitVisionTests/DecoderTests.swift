@@ -92,19 +92,39 @@ final class DecoderTests: XCTestCase {
         XCTAssertEqual(image.pixels, [255, 0])
     }
 
-    /// EXIF orientation 6 (the camera was turned a quarter): the decoded image is turned upright.
+    /// A gray picture written as JPEG (the page a report embeds) and read back keeps its size and its ink:
+    /// within JPEG's loss of the original at every pixel, on average within 2 levels.
+    func testJPEGRoundTrip() throws {
+        var page = SyntheticPage(width: 123, height: 77)
+        page.glyph(4, x: 30, y: 10, w: 40, h: 56, thickness: 5)
+        let original = page.gray
+        let bytes = try original.jpegData(quality: 90)
+        XCTAssertEqual(Array(bytes.prefix(2)), [0xff, 0xd8])
+        let back = try Decoder.decode(bytes, name: "round.jpg")
+        XCTAssertEqual([back.width, back.height], [123, 77])
+        let differences = zip(original.pixels, back.pixels).map { abs(Int($0) - Int($1)) }
+        XCTAssertLessThan(differences.max() ?? 255, 60)
+        XCTAssertLessThan(Double(differences.reduce(0, +)) / Double(differences.count), 2)
+    }
+
+    /// EXIF orientation 6 or 8 (the camera was turned a quarter): the decoded image is turned upright, the
+    /// right way round — a line along the top of the stored picture ends up on its right (6) or left (8).
     func testExifOrientationIsApplied() throws {
         var page = SyntheticPage(width: 60, height: 40)
         page.line(5, 5, 55, 5, thickness: 4)
-        var jpeg = try page.encoded(ext: "jpg")
-        // APP1 Exif segment: big-endian TIFF with one IFD entry, Orientation (0x0112) = 6.
-        let tiff: [UInt8] = [0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0]
-        let payload: [UInt8] = Array("Exif".utf8) + [0, 0] + tiff
-        let length = payload.count + 2
-        jpeg.insert(contentsOf: [0xff, 0xe1, UInt8(length >> 8), UInt8(length & 255)] + payload, at: 2)
-        let image = try Decoder.decode(jpeg, name: "exif.jpg")
-        XCTAssertEqual(image.width, 40)
-        XCTAssertEqual(image.height, 60)
+        let stored = try page.encoded(ext: "jpg")
+        for (orientation, column) in [(UInt8(6), 34), (UInt8(8), 5)] {
+            // APP1 Exif segment: big-endian TIFF with one IFD entry, Orientation (0x0112).
+            let tiff: [UInt8] = [0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0, 0, 0]
+            let payload: [UInt8] = Array("Exif".utf8) + [0, 0] + tiff
+            let length = payload.count + 2
+            var jpeg = stored
+            jpeg.insert(contentsOf: [0xff, 0xe1, UInt8(length >> 8), UInt8(length & 255)] + payload, at: 2)
+            let image = try Decoder.decode(jpeg, name: "exif.jpg")
+            XCTAssertEqual([image.width, image.height], [40, 60])
+            XCTAssertLessThan(image[column, 30], 100, "orientation \(orientation)")
+            XCTAssertGreaterThan(image[39 - column, 30], 200, "orientation \(orientation)")
+        }
     }
 
     /// Thousands of random and mutated inputs: each either decodes or fails with an error; nothing crashes.
