@@ -25,7 +25,8 @@ public enum TextLines {
             return Mark(line: result.digits[k].line, box: parts.dropFirst().reduce(result.digits[k].box) { $0.union(result.digits[$1].box) },
                         other: parts.allSatisfy { others[$0] },
                         zero: parts.count == 1 && !others[k] && MarkClasses.reading(probabilities[k]) == 0,
-                        sure: parts.allSatisfy { !others[$0] && MarkClasses.likeliestDigit(probabilities[$0]).value >= sureDigit })
+                        sure: parts.allSatisfy { !others[$0] && MarkClasses.likeliestDigit(probabilities[$0]).value >= sureDigit },
+                        letter: parts.count == 1 && others[k] && probabilities[k][MarkClasses.notDigit] >= sureLetter)
         }
         let text = find(marks)
         // In a line of words, a word all of whose marks are sure digits, tall but for small zeros, is a number
@@ -40,6 +41,19 @@ public enum TextLines {
         }
         var inNumber = [Bool](repeating: false, count: result.digits.count)
         for g in numbers { for k in groups[g] { inNumber[k] = true } }
+        // Off the lines of words, a word in which two letters stand side by side is a word too: its marks
+        // that look like digits (the O and S of "JONES") are letters. The symbols of an expression stand
+        // between its digits, one at a time.
+        var inWord = [Bool](repeating: false, count: result.digits.count)
+        for (line, members) in Dictionary(grouping: marks.indices, by: { marks[$0].line }) where text[line] == nil {
+            let tall = members.map { Double(marks[$0].box.height) }.max() ?? 0  // a word's capitals, not its x-height
+            for word in words(members.map { marks[$0] }, tall: tall) where word.count >= 3 {
+                let letters = word.map { marks[members[$0]].letter && marks[members[$0]].isTall(tall) }
+                if zip(letters, letters.dropFirst()).contains(where: { $0 && $1 }) {
+                    for w in word { for k in groups[members[w]] { inWord[k] = true } }
+                }
+            }
+        }
         // In a line where letters or symbols stand among the digits, a mark that is no likely digit is one of them.
         var mixed = Set<Int>()
         for (line, members) in Dictionary(grouping: marks, by: \.line) where members.count >= 3 {
@@ -52,7 +66,7 @@ public enum TextLines {
         return result.digits.indices.map { k in
             let line = result.digits[k].line
             if oddDigits.contains(k) { return false }
-            if others[k] || (text[line] != nil && !inNumber[k]) { return true }
+            if others[k] || inWord[k] || (text[line] != nil && !inNumber[k]) { return true }
             return mixed.contains(line) && MarkClasses.likeliestDigit(probabilities[k]).value < unlikelyDigit
         }
     }
@@ -72,6 +86,9 @@ public enum TextLines {
         let heights = line.map { Double($0.box.height) }.sorted()
         return Double(mark.box.height) >= 0.8 * heights[heights.count / 2]
     }
+
+    /// A mark read as no digit at least this surely may be a letter of a word.
+    static let sureLetter: Float = 0.9
 
     /// Below this, a mark read as a digit in a line that mixes letters or symbols with digits is no digit.
     static let unlikelyDigit: Float = 0.5
@@ -102,6 +119,8 @@ public enum TextLines {
         var zero = false
         /// Read as digits, every part at least `sureDigit`.
         var sure = false
+        /// One mark read as no digit at least `sureLetter` surely.
+        var letter = false
 
         /// As tall as digits stand (a letter of the x-height, an a or an o, is not).
         func isTall(_ tall: Double) -> Bool { Double(box.height) >= 0.6 * tall }

@@ -73,10 +73,11 @@ final class ReadingTests: XCTestCase {
 
     /// A handwritten-looking word is no digit.
     func testAWordReadsAsNoDigit() throws {
-        for word in ["hello", "Name", "Street"] {
-            let image = renderImage(width: 420, height: 160) { c in
+        // In capitals (Humor Sans writes only those) the O and S of a word pass for digits on their own.
+        for (word, font) in [("hello", "DejaVu Sans"), ("Name", "DejaVu Sans"), ("Street", "DejaVu Sans"), ("Jones", "Humor Sans"), ("Signed", "Humor Sans")] {
+            let image = renderImage(width: 520, height: 160) { c in
                 c.fill(.white)
-                c.text(word, x: 30, y: 110, size: 80, color: .black)
+                c.text(word, x: 30, y: 110, size: 80, color: .black, font: font)
             }
             let digits = try read(image).compactMap { $0 }
             if !digits.isEmpty {

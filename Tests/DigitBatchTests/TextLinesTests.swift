@@ -46,4 +46,20 @@ final class TextLinesTests: XCTestCase {
         let unsure = TextLines.noDigits(page([(0, 60), (50, 62), (100, 58)]), probabilities: [row(2, 0.99), row(8, 0.7), row(5, 0.25)])
         XCTAssertEqual(unsure, [false, false, true])
     }
+
+    /// A word in capitals: O and S pass for digits, but N and E beside them are surely letters, so the whole
+    /// word is. The symbols of an expression stand between digits one at a time, and its digits stay.
+    func testLettersSideBySideMakeAWord() {
+        let jones = page([(0, 60), (45, 60), (90, 60), (135, 60), (180, 60)])
+        XCTAssertEqual(TextLines.noDigits(jones, probabilities: [row(5, 0.98), row(0, 0.99), row(1, 0.02), row(8, 0.01), row(5, 0.99)]),
+                       [true, true, true, true, true])
+        // 6 ( 3 + 8 ): a bracket and a plus surely no digits, but never two side by side.
+        let expression = page([(0, 60), (45, 60), (90, 60), (135, 40), (180, 60)])
+        XCTAssertEqual(TextLines.noDigits(expression, probabilities: [row(6, 0.99), row(1, 0.05), row(3, 0.99), row(4, 0.02), row(8, 0.99)]),
+                       [false, true, false, true, false])
+        // The same letters far apart are not one word: each is judged alone.
+        let apart = page([(0, 60), (100, 60), (200, 60), (300, 60)])
+        XCTAssertEqual(TextLines.noDigits(apart, probabilities: [row(5, 0.98), row(1, 0.02), row(8, 0.01), row(5, 0.99)]),
+                       [false, true, true, false])
+    }
 }
