@@ -10,12 +10,10 @@ import DigitVision
 /// sure digits standing tall: the numbers written among the words (a date with its month spelt out, "Total 450").
 public enum TextLines {
     /// Which marks of a scan are no digit. A mark read as not a digit, or as digits run together that could
-    /// not be split, is none; in a form's cell, which is there for a digit, only when the network is sure of
-    /// it. Off a form, so is every mark of a line of words outside its numbers.
+    /// not be split, is none (`isNoDigit`); in a form's cell, which is there for a digit, only when the network
+    /// is sure of it. Off a form, so is every mark of a line of words outside its numbers.
     public static func noDigits(_ result: ScanResult, probabilities: [[Float]]) -> [Bool] {
-        let others = probabilities.map { p in
-            MarkClasses.reading(p) >= MarkClasses.digits && (result.grid == nil || p.top.value >= 0.95)
-        }
+        let others = probabilities.map { p in isNoDigit(p) && (result.grid == nil || p.top.value >= 0.95) }
         guard result.grid == nil else { return others }
         // The digits read in one mark (a number whose digits touch) are one mark of the line: the heights of
         // its parts are those of the columns each was given, not of letters.
@@ -71,6 +69,13 @@ public enum TextLines {
         }
     }
 
+    /// Whether a row of class probabilities is no digit: read as not a digit or as digits run together, or
+    /// given to those two together at least `MarkClasses.otherAt` (a cursive word kept whole may be either).
+    static func isNoDigit(_ p: [Float]) -> Bool {
+        MarkClasses.reading(p) >= MarkClasses.digits
+            || (p.count > MarkClasses.digits && p.prefix(MarkClasses.digits).reduce(0, +) <= 1 - MarkClasses.otherAt)
+    }
+
     /// Below this probability of being no digit, a mark standing among the digits of a number is one of them.
     static let surelyNoDigit: Float = 0.9
 
@@ -79,8 +84,8 @@ public enum TextLines {
     /// (+, =, −) is short or sure; an odd 2 or a thin 1 among sure digits is neither.
     static func isOddDigit(_ m: Int, of marks: [Mark], probabilities rows: [[Float]]) -> Bool {
         let mark = marks[m]
-        guard mark.other, rows.count == 1, MarkClasses.reading(rows[0]) == MarkClasses.notDigit,
-              rows[0][MarkClasses.notDigit] < surelyNoDigit else { return false }
+        guard mark.other, rows.count == 1, rows[0][MarkClasses.notDigit] < surelyNoDigit,
+              rows[0][MarkClasses.severalDigits] < MarkClasses.otherAt else { return false }
         let line = marks.indices.filter { $0 != m && marks[$0].line == mark.line }.map { marks[$0] }
         guard line.count >= 2, line.allSatisfy(\.sure) else { return false }
         let heights = line.map { Double($0.box.height) }.sorted()

@@ -62,4 +62,17 @@ final class TextLinesTests: XCTestCase {
         XCTAssertEqual(TextLines.noDigits(apart, probabilities: [row(5, 0.98), row(1, 0.02), row(8, 0.01), row(5, 0.99)]),
                        [false, true, true, false])
     }
+
+    /// A mark the network gives mostly to "not a digit" and "several digits" together is no digit, though
+    /// neither alone reaches the bar (a cursive word kept whole); among the sure digits of a number, such a
+    /// mark that is mostly "not a digit" but not surely is still read as the digit it is likeliest to be.
+    func testAMarkMostlyNoDigitIsNone() {
+        var split = [Float](repeating: 0, count: MarkClasses.pageModel)
+        split[0] = 0.3; split[MarkClasses.notDigit] = 0.4; split[MarkClasses.severalDigits] = 0.3
+        XCTAssertEqual(TextLines.noDigits(page([(0, 60)]), probabilities: [split]), [true])
+        var odd = split
+        odd[2] = 0.1; odd[0] = 0.05; odd[MarkClasses.notDigit] = 0.5; odd[MarkClasses.severalDigits] = 0.35
+        XCTAssertEqual(TextLines.noDigits(page([(0, 60), (50, 60), (100, 60)]), probabilities: [odd, row(5, 0.99), row(0, 0.99)]),
+                       [false, false, false])
+    }
 }
