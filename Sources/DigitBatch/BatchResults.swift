@@ -39,8 +39,15 @@ public final class BatchResults: @unchecked Sendable {
     /// Which marks the predictions grid shows, in which order; and how many it would show without its bound.
     public var grid = GridChoice()
     var gridEligible = 0
-    /// The first few page overlays, kept for the PDF.
+    /// The first few page overlays, kept for the PDF (appended on `overlays`).
     var overlayViews = [PageOverlay]()
+    /// Page overlays are drawn and written on a queue of their own while the run goes on, at most two
+    /// waiting; `waitForOverlays` joins them (`finish` does).
+    private let overlays = DispatchQueue(label: "digits.overlays")
+    private let overlaysPending = DispatchGroup()
+    private let overlaySlots = DispatchSemaphore(value: 2)
+    /// Overlays that could not be written (used on `overlays`), joined to `errors` by `waitForOverlays`.
+    private var overlayErrors = [(String, String)]()
     private var usedPageNames = Set<String>()
     static let maxTiles = 2000, maxMistakes = 1000
 
@@ -189,16 +196,29 @@ public final class BatchResults: @unchecked Sendable {
         let overlay = PageOverlay(page: preview, marks: scaled,
                                   title: "\((path as NSString).lastPathComponent): " + marks.filter { $0.status != .notDigit }.map { String($0.predicted) }.joined())
         let name = pageName(path)
-        do {
-            try FileManager.default.createDirectory(atPath: folder.file("pages"), withIntermediateDirectories: true)
-            try overlay.writePNG(to: folder.file("pages/\(name).png"))
-            if overlayViews.count < 10 {
-                var kept = overlay
-                kept.jpeg = try? preview.jpegData()
-                overlayViews.append(kept)
+        overlaySlots.wait()
+        overlays.async(group: overlaysPending) { [self] in
+            defer { overlaySlots.signal() }
+            do {
+                try FileManager.default.createDirectory(atPath: folder.file("pages"), withIntermediateDirectories: true)
+                try overlay.writePNG(to: folder.file("pages/\(name).png"))
+                if overlayViews.count < 10 {
+                    var kept = overlay
+                    kept.jpeg = try? preview.jpegData()
+                    overlayViews.append(kept)
+                }
+            } catch {
+                overlayErrors.append((path, "overlay not written: \(error)"))
             }
-        } catch {
-            errors.append((path, "overlay not written: \(error)"))
+        }
+    }
+
+    /// Waits until every page overlay asked for is written; their failures join `errors`.
+    func waitForOverlays() {
+        overlaysPending.wait()
+        overlays.sync {
+            errors += overlayErrors
+            overlayErrors = []
         }
     }
 

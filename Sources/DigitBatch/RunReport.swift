@@ -13,16 +13,17 @@ extension BatchResults {
         try readings.commit()
         try writeSamplesIDX()
 
+        waitForOverlays()
+
         let shown = self.grid.order == .confidence ? Array(GridChoice.leastSureFirst(tiles).prefix(Self.maxTiles)) : tiles
         let grid = DigitGrid(title: self.grid.title(shown: shown.count, eligible: gridEligible), tiles: shown)
-        try grid.writePNGs(directory: folder.path, base: "predictions", perPage: 200)
         var sections: [Report.Section] = grid.pages(perPage: 200).prefix(5).map { .grid($0) }
+        var mistakesGrid: DigitGrid?, confusionChart: ConfusionChart?
         if labelled > 0 {
             let m = DigitGrid(title: "Misclassified: \(labelled - correct) of \(labelled) labelled digits, worst first",
                               tiles: DigitGrid.mistakes(mistakes), kind: .mistakes)
-            try m.writePNGs(directory: folder.path, base: "misclassified", perPage: 60)
             let c = ConfusionChart(title: "Confusion matrix", counts: confusion.counts)
-            try c.writePNG(to: folder.file("confusion.png"))
+            (mistakesGrid, confusionChart) = (m, c)
             sections = [.confusion(c)] + m.pages(perPage: 60).prefix(5).map { .grid($0) } + sections
         }
         var lines: [(String, String)] = [("files", "\(files) (\(failed) failed, \(withoutDigits) without digits)"),
@@ -33,8 +34,21 @@ extension BatchResults {
         // The full path and checksum stay in summary.json; the page names the model by file and short checksum.
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) where !["model_path", "model_sha256"].contains(k) { lines.append((k.replacingOccurrences(of: "_", with: " "), "\(v)")) }
         sections = [readingTable()] + sections + overlayViews.map { .page($0) }
-        try Report(title: "digits classify", summary: lines, notes: errors.map { "\($0.0): \($0.1)" }, sections: sections)
-            .writePDF(to: folder.file("report.pdf"))
+        let report = Report(title: "digits classify", summary: lines, notes: errors.map { "\($0.0): \($0.1)" }, sections: sections)
+        // The PDF is written while the grid pages are: one page of it at a time, the PNG pages a core each.
+        let pdf = Failures(), pdfDone = DispatchGroup()
+        let pdfPath = folder.file("report.pdf"), shared = UncheckedSendable(report)  // read only from here on
+        DispatchQueue.global().async(group: pdfDone) {
+            do { try shared.value.writePDF(to: pdfPath) } catch { pdf.add(0, error) }
+        }
+        defer { pdfDone.wait() }
+        try grid.writePNGs(directory: folder.path, base: "predictions", perPage: 200)
+        if let mistakesGrid, let confusionChart {
+            try mistakesGrid.writePNGs(directory: folder.path, base: "misclassified", perPage: 60)
+            try confusionChart.writePNG(to: folder.file("confusion.png"))
+        }
+        pdfDone.wait()
+        if let error = pdf.first { throw error }
         // Last: a folder with summary.json holds a finished run.
         try writeAtomically(try JSONSerialization.data(withJSONObject: summary(seconds: seconds, extra: extra),
                                                        options: [.prettyPrinted, .sortedKeys]),

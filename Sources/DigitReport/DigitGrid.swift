@@ -157,11 +157,13 @@ public struct DigitGrid: Sendable {
 }
 
 /// The errors of work done concurrently, by index: the first in index order is the one reported.
-final class Failures: @unchecked Sendable {
+public final class Failures: @unchecked Sendable {
     private let lock = NSLock()
     private var errors = [(Int, any Error)]()
 
-    func add(_ index: Int, _ error: any Error) { lock.lock(); errors.append((index, error)); lock.unlock() }
+    public init() {}
 
-    var first: (any Error)? { lock.lock(); defer { lock.unlock() }; return errors.min(by: { $0.0 < $1.0 })?.1 }
+    public func add(_ index: Int, _ error: any Error) { lock.lock(); errors.append((index, error)); lock.unlock() }
+
+    public var first: (any Error)? { lock.lock(); defer { lock.unlock() }; return errors.min(by: { $0.0 < $1.0 })?.1 }
 }

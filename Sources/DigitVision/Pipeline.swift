@@ -206,7 +206,7 @@ public enum Pipeline {
     }
 
     /// Digits of a page stand at least this tall at the scale it is read at (the lower quartile of its marks).
-    static let pageDigitHeight = 56.0
+    static let pageDigitHeight = 44.0
 
     /// The scale at which to read a large page of many digits or of ruling (a 600-dpi form): a look at 1,000
     /// pixels a side, its ruling removed, measures its marks; the page is reduced until the lower quartile of
