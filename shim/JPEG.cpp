@@ -21,6 +21,14 @@ struct Failure {
 void failed(j_common_ptr info) { longjmp(reinterpret_cast<Failure *>(info->err)->jump, 1); }
 void quiet(j_common_ptr, int) {}
 
+// libjpeg's error manager for `failure`: errors jump to its `jump`, warnings are counted but not printed.
+jpeg_error_mgr *errorsTo(Failure &failure) {
+    jpeg_error_mgr *e = jpeg_std_error(&failure.base);
+    e->error_exit = failed;
+    e->emit_message = quiet;
+    return e;
+}
+
 uint16_t get16(const uint8_t *p, bool big) { return big ? uint16_t(p[0] << 8 | p[1]) : uint16_t(p[1] << 8 | p[0]); }
 uint32_t get32(const uint8_t *p, bool big) {
     return big ? uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]
@@ -73,9 +81,7 @@ cv::Mat upright(const cv::Mat &m, int orientation) {
 bool decode(const uint8_t *bytes, size_t count, int reduce, cv::Mat &gray, int &turn) {
     jpeg_decompress_struct info;
     Failure failure;
-    info.err = jpeg_std_error(&failure.base);
-    failure.base.error_exit = failed;
-    failure.base.emit_message = quiet;
+    info.err = errorsTo(failure);
     if (setjmp(failure.jump)) {
         jpeg_destroy_decompress(&info);
         return false;
@@ -109,9 +115,7 @@ bool decode(const uint8_t *bytes, size_t count, int reduce, cv::Mat &gray, int &
 bool encode(const uint8_t *pixels, int width, int height, int quality, unsigned char *&buffer, unsigned long &size) {
     jpeg_compress_struct info;
     Failure failure;
-    info.err = jpeg_std_error(&failure.base);
-    failure.base.error_exit = failed;
-    failure.base.emit_message = quiet;
+    info.err = errorsTo(failure);
     if (setjmp(failure.jump)) {
         jpeg_destroy_compress(&info);
         return false;

@@ -96,19 +96,27 @@ final class PipelineTests: XCTestCase {
         }
     }
 
-    /// A printed grid: every filled cell gives one digit in row order, empty cells and grid lines none.
-    func testGridFormOneDigitPerFilledCell() throws {
-        let cell = 80, rowsN = 6, colsN = 8
+    /// A printed grid of 6 rows and 8 columns of `cell` pixels, ruled `ruling` thick, most cells holding a
+    /// digit drawn at `glyph` (x and y in the cell, width, height, stroke); the [row, column] of the filled cells.
+    func gridForm(cell: Int, ruling: Double, glyph: (Double, Double, Double, Double, Double)) -> (SyntheticPage, [[Int]]) {
+        let rowsN = 6, colsN = 8
         var page = SyntheticPage(width: cell * (colsN + 1), height: cell * (rowsN + 1))
         let x0 = Double(cell) / 2, y0 = Double(cell) / 2
-        for r in 0...rowsN { page.line(x0, y0 + Double(r * cell), x0 + Double(colsN * cell), y0 + Double(r * cell), thickness: 2) }
-        for c in 0...colsN { page.line(x0 + Double(c * cell), y0, x0 + Double(c * cell), y0 + Double(rowsN * cell), thickness: 2) }
+        for r in 0...rowsN { page.line(x0, y0 + Double(r * cell), x0 + Double(colsN * cell), y0 + Double(r * cell), thickness: ruling) }
+        for c in 0...colsN { page.line(x0 + Double(c * cell), y0, x0 + Double(c * cell), y0 + Double(rowsN * cell), thickness: ruling) }
         var filled = [[Int]]()
         for r in 0..<rowsN { for c in 0..<colsN where (r * 3 + c * 5) % 4 != 0 {
             filled.append([r, c])
-            page.glyph([0, 1, 7, 4][(r + c) % 4], x: x0 + Double(c * cell) + 20, y: y0 + Double(r * cell) + 12,
-                       w: 40, h: 56, thickness: 4)
+            page.glyph([0, 1, 7, 4][(r + c) % 4], x: x0 + Double(c * cell) + glyph.0, y: y0 + Double(r * cell) + glyph.1,
+                       w: glyph.2, h: glyph.3, thickness: glyph.4)
         }}
+        return (page, filled)
+    }
+
+    /// A printed grid: every filled cell gives one digit in row order, empty cells and grid lines none.
+    func testGridFormOneDigitPerFilledCell() throws {
+        let cell = 80
+        var (page, filled) = gridForm(cell: cell, ruling: 2, glyph: (20, 12, 40, 56, 4))
         page.noise(30, seed: 9)
         let result = try Pipeline.run(page.gray)
         XCTAssertNotNil(result.grid)
@@ -122,17 +130,8 @@ final class PipelineTests: XCTestCase {
     /// scale that keeps them `pageDigitHeight` tall, with every cell and box as at full size; a large page of
     /// small digits is read whole.
     func testLargeFormIsReadAtAWorkingScale() throws {
-        let cell = 280, rowsN = 6, colsN = 8
-        var page = SyntheticPage(width: cell * (colsN + 1), height: cell * (rowsN + 1))
-        let x0 = Double(cell) / 2, y0 = Double(cell) / 2
-        for r in 0...rowsN { page.line(x0, y0 + Double(r * cell), x0 + Double(colsN * cell), y0 + Double(r * cell), thickness: 6) }
-        for c in 0...colsN { page.line(x0 + Double(c * cell), y0, x0 + Double(c * cell), y0 + Double(rowsN * cell), thickness: 6) }
-        var filled = [[Int]]()
-        for r in 0..<rowsN { for c in 0..<colsN where (r * 3 + c * 5) % 4 != 0 {
-            filled.append([r, c])
-            page.glyph([0, 1, 7, 4][(r + c) % 4], x: x0 + Double(c * cell) + 70, y: y0 + Double(r * cell) + 40,
-                       w: 140, h: 200, thickness: 14)
-        }}
+        let cell = 280, y0 = cell / 2
+        let (page, filled) = gridForm(cell: cell, ruling: 6, glyph: (70, 40, 140, 200, 14))
         let scale = try Pipeline.workingScale(page.gray)
         XCTAssertEqual(scale, Pipeline.pageDigitHeight / 200, accuracy: 0.03)
         let result = try Pipeline.run(page.gray)
@@ -140,8 +139,8 @@ final class PipelineTests: XCTestCase {
         for (d, rc) in zip(result.digits, filled) {
             // Boxes in the scan's own pixels: inside the digit's cell, about as tall as the digit is drawn.
             XCTAssertEqual(Double(d.box.height), 200, accuracy: 24, "\(d.box)")
-            XCTAssertGreaterThan(d.box.y, Int(y0) + rc[0] * cell)
-            XCTAssertLessThan(d.box.maxY, Int(y0) + (rc[0] + 1) * cell)
+            XCTAssertGreaterThan(d.box.y, y0 + rc[0] * cell)
+            XCTAssertLessThan(d.box.maxY, y0 + (rc[0] + 1) * cell)
         }
 
         var small = SyntheticPage(width: 2400, height: 600)
