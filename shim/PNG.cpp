@@ -4,6 +4,7 @@
 // so results and error messages stay OpenCV's.
 #include "PNG.hpp"
 #include <cstring>
+#include <emmintrin.h>
 #include <libdeflate.h>
 #include <memory>
 #include <opencv2/imgproc.hpp>
@@ -23,9 +24,23 @@ bool unfilter(uint8_t type, uint8_t *row, const uint8_t *prior, size_t n, size_t
     switch (type) {
     case 0: return true;
     case 1:
-        if (bpp == 1) {  // the running sum in a register: no store-to-load wait per byte
-            uint8_t left = 0;
-            for (size_t i = 0; i < n; i++) row[i] = left = uint8_t(row[i] + left);
+        if (bpp == 1) {
+            // A running sum of bytes, sixteen at a time: the prefix sums within a block in four shifted adds,
+            // plus the block before's last sum.
+            size_t i = 0;
+            __m128i carry = _mm_setzero_si128();
+            for (; i + 16 <= n; i += 16) {
+                __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + i));
+                x = _mm_add_epi8(x, _mm_slli_si128(x, 1));
+                x = _mm_add_epi8(x, _mm_slli_si128(x, 2));
+                x = _mm_add_epi8(x, _mm_slli_si128(x, 4));
+                x = _mm_add_epi8(x, _mm_slli_si128(x, 8));
+                x = _mm_add_epi8(x, carry);
+                _mm_storeu_si128(reinterpret_cast<__m128i *>(row + i), x);
+                carry = _mm_set1_epi8(char(row[i + 15]));
+            }
+            uint8_t left = i ? row[i - 1] : 0;
+            for (; i < n; i++) row[i] = left = uint8_t(row[i] + left);
         } else {
             for (size_t i = bpp; i < n; i++) row[i] = uint8_t(row[i] + row[i - bpp]);
         }
@@ -87,7 +102,10 @@ bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
             if (dataEnded) return false;
             if (chunks == 0) { firstData = data; firstLength = length; }
             else {
-                if (chunks == 1) joined.assign(firstData, firstData + firstLength);
+                if (chunks == 1) {
+                    joined.reserve(n);  // the file's size bounds its data: one allocation
+                    joined.assign(firstData, firstData + firstLength);
+                }
                 joined.insert(joined.end(), data, data + length);
             }
             chunks++;

@@ -82,7 +82,7 @@ final class PNGTests: XCTestCase {
     /// in R, G and B give themselves; pure red gives 76 and pure blue 29 (OpenCV's BT.601 weights), so a
     /// swapped channel order shows; alpha is 0 (white paper) or 255.
     func testEveryFilterAndColourType() throws {
-        let width = 13, height = 11
+        let width = 37, height = 11  // gray rows of two 16-byte blocks and a rest
         for (colourType, channels) in [(UInt8(0), 1), (4, 2), (2, 3), (6, 4)] {
             var samples = [UInt8](), expected = [UInt8]()
             for y in 0..<height {
