@@ -41,13 +41,15 @@ extension BatchResults {
         DispatchQueue.global().async(group: pdfDone) {
             do { try shared.value.writePDF(to: pdfPath) } catch { pdf.add(0, error) }
         }
-        defer { pdfDone.wait() }
-        try grid.writePNGs(directory: folder.path, base: "predictions", perPage: 200)
-        if let mistakesGrid, let confusionChart {
-            try mistakesGrid.writePNGs(directory: folder.path, base: "misclassified", perPage: 60)
-            try confusionChart.writePNG(to: folder.file("confusion.png"))
+        let pictures = Result {
+            try grid.writePNGs(directory: folder.path, base: "predictions", perPage: 200)
+            if let mistakesGrid, let confusionChart {
+                try mistakesGrid.writePNGs(directory: folder.path, base: "misclassified", perPage: 60)
+                try confusionChart.writePNG(to: folder.file("confusion.png"))
+            }
         }
         pdfDone.wait()
+        try pictures.get()
         if let error = pdf.first { throw error }
         // Last: a folder with summary.json holds a finished run.
         try writeAtomically(try JSONSerialization.data(withJSONObject: summary(seconds: seconds, extra: extra),
