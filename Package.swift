@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData", "DigitDNN"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
         .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitImage", "DigitShim"]),
-        .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "DigitImage", "CCairo"]),
+        .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "DigitImage", "CCairo", "CZlib"]),
         .testTarget(name: "DigitSynthTests", dependencies: ["DigitSynth", "DigitNet", "DigitVision", "DigitImage"]),
         .testTarget(name: "DigitBatchTests", dependencies: ["DigitBatch", "DigitVision", "DigitImage", "DigitNet", "DigitData", "DigitReport", "DigitSynth"]),
         // End-to-end: runs the built `digits` binary on folders of real and broken files.

@@ -13,18 +13,45 @@ extension BatchResults {
         try readings.commit()
         try writeSamplesIDX()
 
-        waitForOverlays()
-
         let shown = self.grid.order == .confidence ? Array(GridChoice.leastSureFirst(tiles).prefix(Self.maxTiles)) : tiles
         let grid = DigitGrid(title: self.grid.title(shown: shown.count, eligible: gridEligible), tiles: shown)
-        var sections: [Report.Section] = grid.pages(perPage: 200).prefix(5).map { .grid($0) }
         var mistakesGrid: DigitGrid?, confusionChart: ConfusionChart?
         if labelled > 0 {
-            let m = DigitGrid(title: "Misclassified: \(labelled - correct) of \(labelled) labelled digits, worst first",
-                              tiles: DigitGrid.mistakes(mistakes), kind: .mistakes)
-            let c = ConfusionChart(title: "Confusion matrix", counts: confusion.counts)
-            (mistakesGrid, confusionChart) = (m, c)
-            sections = [.confusion(c)] + m.pages(perPage: 60).prefix(5).map { .grid($0) } + sections
+            mistakesGrid = DigitGrid(title: "Misclassified: \(labelled - correct) of \(labelled) labelled digits, worst first",
+                                     tiles: DigitGrid.mistakes(mistakes), kind: .mistakes)
+            confusionChart = ConfusionChart(title: "Confusion matrix", counts: confusion.counts)
+        }
+        // Two workers share the files out: the first takes the PDF, which waits for the last page overlays (drawn
+        // on their own queue) and shows them; the other takes the grid pages meanwhile, one at a time.
+        var writes: [() throws -> Void] = [{ [self] in
+            try writeReportPDF(grid: grid, mistakesGrid: mistakesGrid, confusionChart: confusionChart, seconds: seconds, extra: extra)
+        }]
+        writes += grid.pngPages(directory: folder.path, base: "predictions", perPage: 200).map { page in { try page.write() } }
+        if let mistakesGrid, let confusionChart {
+            writes += mistakesGrid.pngPages(directory: folder.path, base: "misclassified", perPage: 60).map { page in { try page.write() } }
+            let path = folder.file("confusion.png")
+            writes.append { try confusionChart.writePNG(to: path) }
+        }
+        let failures = Failures(), next = NextIndex(), shared = UncheckedSendable(writes)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            while let k = next.take(below: shared.value.count) {
+                do { try shared.value[k]() } catch { failures.add(k, error) }
+            }
+        }
+        if let error = failures.first { throw error }
+        // Last: a folder with summary.json holds a finished run.
+        try writeAtomically(try JSONSerialization.data(withJSONObject: summary(seconds: seconds, extra: extra),
+                                                       options: [.prettyPrinted, .sortedKeys]),
+                            to: folder.file("summary.json"))
+    }
+
+    /// report.pdf: the summary, the readings, the grids and the first page overlays (waited for here).
+    private func writeReportPDF(grid: DigitGrid, mistakesGrid: DigitGrid?, confusionChart: ConfusionChart?,
+                                seconds: Double, extra: [String: any Sendable]) throws {
+        waitForOverlays()
+        var sections: [Report.Section] = grid.pages(perPage: 200).prefix(5).map { .grid($0) }
+        if let mistakesGrid, let confusionChart {
+            sections = [.confusion(confusionChart)] + mistakesGrid.pages(perPage: 60).prefix(5).map { .grid($0) } + sections
         }
         var lines: [(String, String)] = [("files", "\(files) (\(failed) failed, \(withoutDigits) without digits)"),
                                          ("digits", String(digits)), ("held for review", String(review)),
@@ -35,26 +62,7 @@ extension BatchResults {
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) where !["model_path", "model_sha256"].contains(k) { lines.append((k.replacingOccurrences(of: "_", with: " "), "\(v)")) }
         sections = [readingTable()] + sections + overlayViews.map { .page($0) }
         let report = Report(title: "digits classify", summary: lines, notes: errors.map { "\($0.0): \($0.1)" }, sections: sections)
-        // The PDF is written while the grid pages are: one page of it at a time, the PNG pages a core each.
-        let pdf = Failures(), pdfDone = DispatchGroup()
-        let pdfPath = folder.file("report.pdf"), shared = UncheckedSendable(report)  // read only from here on
-        DispatchQueue.global().async(group: pdfDone) {
-            do { try shared.value.writePDF(to: pdfPath) } catch { pdf.add(0, error) }
-        }
-        let pictures = Result {
-            try grid.writePNGs(directory: folder.path, base: "predictions", perPage: 200)
-            if let mistakesGrid, let confusionChart {
-                try mistakesGrid.writePNGs(directory: folder.path, base: "misclassified", perPage: 60)
-                try confusionChart.writePNG(to: folder.file("confusion.png"))
-            }
-        }
-        pdfDone.wait()
-        try pictures.get()
-        if let error = pdf.first { throw error }
-        // Last: a folder with summary.json holds a finished run.
-        try writeAtomically(try JSONSerialization.data(withJSONObject: summary(seconds: seconds, extra: extra),
-                                                       options: [.prettyPrinted, .sortedKeys]),
-                            to: folder.file("summary.json"))
+        try report.writePDF(to: folder.file("report.pdf"))
     }
 
     /// The report's table of what each file reads.

@@ -1,4 +1,7 @@
 import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// C = alpha·op(A)·op(B) + beta·C, row-major, through OpenBLAS. op(A) is m×k, op(B) is k×n, C is m×n.
 @inline(__always)
@@ -20,6 +23,12 @@ let smallProductLimit = 1_000_000
 /// BLAS threads when the other core is busy.
 public func useSingleThreadedBLAS() {
     openblas_set_num_threads(1)
+    // The threaded OpenBLAS started its workers when it loaded; idle, they spin on sched_yield for about a
+    // tenth of a second before sleeping, taking a core from the scan at the start of every run. Stop them
+    // (the call exists only in the threaded builds).
+    if let stop = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
+        _ = unsafeBitCast(stop, to: (@convention(c) () -> Int32).self)()
+    }
     #if os(Linux)
     // Activations are allocated and freed every step; keep freed blocks in the heap instead of returning them
     // to the system, so the next step does not pay page faults for fresh memory (glibc: M_MMAP_THRESHOLD = -3,

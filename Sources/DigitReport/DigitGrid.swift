@@ -138,21 +138,34 @@ public struct DigitGrid: Sendable {
     /// Writes the grid as PNG pages: `base`.png, then `base`-2.png, ... Returns the paths.
     @discardableResult
     public func writePNGs(directory: String, base: String, perPage: Int = 200) throws -> [String] {
-        let pages = self.pages(perPage: perPage)
-        let paths = pages.indices.map { k in directory + "/" + base + (k == 0 ? "" : "-\(k + 1)") + ".png" }
+        let writes = pngPages(directory: directory, base: base, perPage: perPage)
         // The pages at once, each on a core of its own (drawing is quick; encoding the PNG is most of a page).
         let failures = Failures()
-        DispatchQueue.concurrentPerform(iterations: pages.count) { k in
-            do {
-                try renderPNG(width: pages[k].naturalWidth, height: pages[k].naturalHeight, to: paths[k]) {
-                    pages[k].draw(on: $0, x: 0, y: 0, w: $0.width, h: $0.height)
-                }
-            } catch {
-                failures.add(k, error)
-            }
+        DispatchQueue.concurrentPerform(iterations: writes.count) { k in
+            do { try writes[k].write() } catch { failures.add(k, error) }
         }
         if let first = failures.first { throw first }
-        return paths
+        return writes.map(\.path)
+    }
+
+    /// The PNG pages `writePNGs` writes, each a piece of work of its own, for callers that share them out
+    /// among their own workers.
+    public func pngPages(directory: String, base: String, perPage: Int = 200) -> [PageFile] {
+        pages(perPage: perPage).enumerated().map { k, page in
+            PageFile(path: directory + "/" + base + (k == 0 ? "" : "-\(k + 1)") + ".png", page: page)
+        }
+    }
+
+    /// One page of a grid and the PNG file it goes to.
+    public struct PageFile: Sendable {
+        public let path: String
+        let page: DigitGrid
+
+        public func write() throws {
+            try renderPNG(width: page.naturalWidth, height: page.naturalHeight, to: path) {
+                page.draw(on: $0, x: 0, y: 0, w: $0.width, h: $0.height)
+            }
+        }
     }
 }
 

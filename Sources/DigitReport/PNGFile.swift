@@ -12,13 +12,14 @@ enum PNGFile {
         let stride = Int(cairo_image_surface_get_stride(surface))
         guard width > 0, height > 0, let data = cairo_image_surface_get_data(surface) else { return nil }
         let rowBytes = 3 * width
-        // Row by row into the compressor: no copy of the whole picture besides the surface.
+        // Row by row into the compressor: no copy of the whole picture besides the surface. Raw deflate, with
+        // the zlib header and checksum written here (`Adler32`).
         var stream = z_stream()
-        guard deflateInit_(&stream, Z_BEST_SPEED, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        guard deflateInit2_(&stream, Z_BEST_SPEED, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                            Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { deflateEnd(&stream) }
-        var compressed = [UInt8](), buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var previous = [UInt8](repeating: 0, count: rowBytes), row = [UInt8](repeating: 0, count: rowBytes)
-        var filtered = [UInt8](repeating: 2, count: rowBytes + 1)  // filter "Up" first, then the differences
+        var compressed: [UInt8] = [0x78, 0x01], buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var sum = Adler32()
         // Deflates what `input` holds (nothing when finishing) into `compressed`.
         func feed(_ input: UnsafeMutableBufferPointer<UInt8>?, finish: Bool) -> Bool {
             stream.next_in = input?.baseAddress
@@ -34,18 +35,28 @@ enum PNGFile {
                 if finish ? status == Z_STREAM_END : stream.avail_out != 0 { return true }
             }
         }
+        // Two rows of RGB bytes (this one and the one above) and the filtered row: filter "Up", then the differences.
+        let rows = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2 * rowBytes + rowBytes + 1)
+        defer { rows.deallocate() }
+        rows.initialize(repeating: 0)
+        var row = rows.baseAddress!, previous = row + rowBytes
+        let filtered = UnsafeMutableBufferPointer(rebasing: rows[(2 * rowBytes)...])
+        filtered[0] = 2
         for y in 0..<height {
             // RGB24 is one native-endian 32-bit word a pixel: 0x00RRGGBB.
             let words = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
             for x in 0..<width {
                 let p = words[x]
-                row[3 * x] = UInt8(p >> 16 & 255); row[3 * x + 1] = UInt8(p >> 8 & 255); row[3 * x + 2] = UInt8(p & 255)
+                row[3 * x] = UInt8(truncatingIfNeeded: p >> 16); row[3 * x + 1] = UInt8(truncatingIfNeeded: p >> 8)
+                row[3 * x + 2] = UInt8(truncatingIfNeeded: p)
             }
             for i in 0..<rowBytes { filtered[1 + i] = row[i] &- previous[i] }
             swap(&row, &previous)
-            guard filtered.withUnsafeMutableBufferPointer({ feed($0, finish: false) }) else { return nil }
+            sum.update(UnsafeBufferPointer(filtered))
+            guard feed(filtered, finish: false) else { return nil }
         }
         guard feed(nil, finish: true) else { return nil }
+        compressed += bigEndian(sum.value)
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         func chunk(_ type: String, _ body: ArraySlice<UInt8>) {
             let typed = Array(type.utf8) + body

@@ -189,33 +189,40 @@ public enum Pipeline {
     public static func workingScale(_ image: GrayImage) throws -> Double {
         let side = max(image.width, image.height)
         guard side > 320 else { return 1 }
+        // A page that may need the closer look has it made first, and the glance made from it: reducing the
+        // full page once instead of twice.
+        let look = side >= pageLookFrom ? try image.reduced(to: pageLookSide / Double(side)) : nil
         let s = 200 / Double(side)
-        var small = try image.reduced(to: s)
+        var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? image.reduced(to: s)
         if Lighting.isLightOnDark(small) { small = small.inverted() }
         let lit = try Lighting.even(small)
         let ink = try Threshold.ink(lit, level: try Threshold.level(lit))
         // Ruling or a printed grid needs full resolution to be removed cleanly; so do pages of many marks.
         // Lines across 40 % of the page, two or more parallel: one long stroke is not ruling (a tall 1 is one).
         let ruling = try RuledLines.find(in: ink, fraction: 0.4)
-        if ruling.horizontalCount + ruling.verticalCount > 0 { return try pageScale(image) }
+        if ruling.horizontalCount + ruling.verticalCount > 0 { return try pageScale(image, look: look) }
         let marks = try Components.find(in: ink).components
-        guard marks.filter({ $0.area >= 4 }).count <= 12 else { return try pageScale(image) }
+        guard marks.filter({ $0.area >= 4 }).count <= 12 else { return try pageScale(image, look: look) }
         let regions = Segmenter.regions(marks, width: ink.width, height: ink.height).regions
-        guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return try pageScale(image) }
+        guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return try pageScale(image, look: look) }
         return min(1, 80 / (Double(smallest) / s))
     }
 
     /// Digits of a page stand at least this tall at the scale it is read at (the lower quartile of its marks).
     static let pageDigitHeight = 44.0
 
+    /// Pages at least this many pixels a side may be read reduced (`pageScale`), judged by a look at
+    /// `pageLookSide` pixels a side.
+    static let pageLookFrom = 2000, pageLookSide = 1000.0
+
     /// The scale at which to read a large page of many digits or of ruling (a 600-dpi form): a look at 1,000
     /// pixels a side, its ruling removed, measures its marks; the page is reduced until the lower quartile of
     /// their heights is `pageDigitHeight`, or read at full size when they are smaller or too few to judge by.
-    static func pageScale(_ image: GrayImage) throws -> Double {
+    static func pageScale(_ image: GrayImage, look: GrayImage?) throws -> Double {
         let side = max(image.width, image.height)
-        guard side >= 2000 else { return 1 }
-        let s = 1000 / Double(side)
-        var small = try image.reduced(to: s)
+        guard side >= pageLookFrom, let look else { return 1 }
+        let s = pageLookSide / Double(side)
+        var small = look
         if Lighting.isLightOnDark(small) { small = small.inverted() }
         let lit = try Lighting.even(small)
         var ink = try Threshold.ink(lit, level: try Threshold.level(lit))
