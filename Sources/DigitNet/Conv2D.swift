@@ -12,6 +12,10 @@ public struct Conv2D: Layer {
     /// fewer multiplications; its transforms run sixteen channels at a time, so both channel counts must be
     /// multiples of sixteen (every such layer of the built-in models).
     var winograd: Bool
+    /// Whether a stride-2 5x5 layer reads, outside training, as a stride-1 3x3 convolution of its input's four
+    /// phases (`forwardPhased`) through Winograd: a third of the multiplications and no column matrix. Its
+    /// channels must allow that (four times the input's and the output's a multiple of sixteen).
+    var phased: Bool
     private let winogradWeights = WinogradWeights()
     private var input = Tensor(zeros: [0])  // [N, Cin, H, W], kept for backward
 
@@ -25,6 +29,7 @@ public struct Conv2D: Layer {
         self.bias = bias ? Parameter(Tensor(shape: [outChannels], data: initialization.biases(outChannels, fanIn: fanIn, rng: &rng))) : nil
         winograd = (kernel == 3 || kernel == 5) && stride == 1 && padding < kernel && inChannels % 16 == 0
             && outChannels % 16 == 0
+        phased = kernel == 5 && stride == 2 && inChannels % 4 == 0 && outChannels % 16 == 0
     }
 
     public var summary: String {
@@ -64,6 +69,9 @@ public struct Conv2D: Layer {
         if winograd {
             if ctx.training { input = x }
             return forwardWinograd(x, threads: threads)
+        }
+        if phased && !ctx.training && (h + 2 * padding) % 2 == 0 && (w + 2 * padding) % 2 == 0 {
+            return forwardPhased(x, threads: threads)
         }
         let geometry = Im2Col(channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
                               padding: padding, outHeight: ho, outWidth: wo)
@@ -107,6 +115,62 @@ public struct Conv2D: Layer {
         let u = winogradWeights.transformed(weight.value.data, kernel: kernel, outChannels: outChannels,
                                             inChannels: inChannels, adjoint: false)
         return Self.runWinograd(geometry, x, u: u, bias: bias?.value.data, threads: threads)
+    }
+
+    // x: [N, Cin, H, W] -> y: [N, Cout, Ho, Wo] for stride 2, kernel 5: the zero-padded input's four phases
+    // (its even and odd rows and columns) are 4·Cin planes of (H + 2p)/2 x (W + 2p)/2, channel 4c + 2·(row parity)
+    // + column parity; the output is then a stride-1 3x3 convolution of them with the kernels split the same
+    // way (`phaseKernels`), through Winograd.
+    private func forwardPhased(_ x: Tensor, threads: Int) -> Tensor {
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3], p = padding, cin = inChannels
+        let ph = (h + 2 * p) / 2, pw = (w + 2 * p) / 2
+        let phases = x.data.withUnsafeBufferPointer { xb in
+            Tensor(shape: [n, 4 * cin, ph, pw]) { out in
+                let xp = xb.baseAddress!, op = SharedPointer(out.baseAddress!)
+                parallel(min(threads, n)) { t in
+                    for i in slice(n, part: t, of: min(threads, n)) {
+                        for c in 0..<cin {
+                            let src = xp + (i * cin + c) * h * w
+                            for phase in 0..<4 {
+                                let dst = op.p + ((i * cin + c) * 4 + phase) * ph * pw, (pr, pc) = (phase / 2, phase % 2)
+                                for u in 0..<ph {
+                                    let row = 2 * u + pr - p
+                                    for v in 0..<pw {
+                                        let col = 2 * v + pc - p
+                                        dst[u * pw + v] = row >= 0 && row < h && col >= 0 && col < w ? src[row * w + col] : 0
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let geometry = Winograd(inChannels: 4 * cin, outChannels: outChannels, height: ph, width: pw, kernel: 3, padding: 0)
+        let u = winogradWeights.transformedPhases(weight.value.data, outChannels: outChannels, inChannels: cin) {
+            Self.phaseKernels($0, outChannels: outChannels, inChannels: cin)
+        }
+        return Self.runWinograd(geometry, phases, u: u, bias: bias?.value.data, threads: threads)
+    }
+
+    // w: [Cout, Cin, 5, 5] -> [Cout, 4·Cin, 3, 3]: tap (2a + i, 2b + j) of channel c is tap (a, b) of phase
+    // channel 4c + 2i + j; taps past the kernel's edge are zeros.
+    static func phaseKernels(_ w: [Float], outChannels: Int, inChannels: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: outChannels * inChannels * 4 * 9)
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                for phase in 0..<4 {
+                    for a in 0..<3 {
+                        for b in 0..<3 {
+                            let r = 2 * a + phase / 2, q = 2 * b + phase % 2
+                            guard r < 5 && q < 5 else { continue }
+                            out[((o * inChannels + c) * 4 + phase) * 9 + a * 3 + b] = w[((o * inChannels + c) * 5 + r) * 5 + q]
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     // x: [N, C, H, W] -> [N, C', Ho, Wo], the convolution `geometry` describes, with transformed weights u

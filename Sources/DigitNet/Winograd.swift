@@ -388,21 +388,39 @@ struct Winograd {
 /// which `Network.probabilities` makes for every call, so it is a locked reference.
 final class WinogradWeights: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [Bool: (source: [Float], u: [Float])] = [:]
+    /// By use: the forward pass, the input gradient (adjoint), a stride-2 layer read through phases.
+    private enum Use { case forward, adjoint, phases }
+    private var entries: [Use: (source: [Float], u: [Float])] = [:]
 
     /// transformWeights(weights, adjoint:) for the layer's weights [Cout, Cin, r, r], from the last call's result
     /// when `weights` are the same values (the same array buffer is recognised without reading it).
     func transformed(_ weights: [Float], kernel: Int, outChannels: Int, inChannels: Int, adjoint: Bool) -> [Float] {
-        lock.lock()
-        if let entry = entries[adjoint], entry.source == weights { lock.unlock(); return entry.u }
-        lock.unlock()
-        let u = weights.withUnsafeBufferPointer {
-            adjoint
-                ? Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: inChannels, inChannels: outChannels, adjoint: true)
-                : Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
+        cached(adjoint ? .adjoint : .forward, weights) {
+            $0.withUnsafeBufferPointer {
+                adjoint
+                    ? Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: inChannels, inChannels: outChannels, adjoint: true)
+                    : Winograd.transformWeights($0.baseAddress!, kernel: kernel, outChannels: outChannels, inChannels: inChannels, adjoint: false)
+            }
         }
+    }
+
+    /// The transformed weights of a stride-2 5x5 layer's weights [Cout, Cin, 5, 5] read as a 3x3 layer over the
+    /// input's phases (`split` rearranges them), cached as `transformed` is.
+    func transformedPhases(_ weights: [Float], outChannels: Int, inChannels: Int, split: ([Float]) -> [Float]) -> [Float] {
+        cached(.phases, weights) { w in
+            split(w).withUnsafeBufferPointer {
+                Winograd.transformWeights($0.baseAddress!, kernel: 3, outChannels: outChannels, inChannels: 4 * inChannels, adjoint: false)
+            }
+        }
+    }
+
+    private func cached(_ use: Use, _ weights: [Float], _ make: ([Float]) -> [Float]) -> [Float] {
         lock.lock()
-        entries[adjoint] = (weights, u)
+        if let entry = entries[use], entry.source == weights { lock.unlock(); return entry.u }
+        lock.unlock()
+        let u = make(weights)
+        lock.lock()
+        entries[use] = (weights, u)
         lock.unlock()
         return u
     }

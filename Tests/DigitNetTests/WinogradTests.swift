@@ -82,6 +82,38 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// A stride-2 5x5 layer read through its input's phases gives the im2col path's output: both of the shipped
+    /// model's such layers, other sizes and paddings, with and without bias, one thread and several; a padded
+    /// size that is odd takes im2col.
+    func testPhasedStrideTwoMatchesIm2Col() {
+        let cases: [(cin: Int, cout: Int, h: Int, w: Int, pad: Int, bias: Bool, threads: Int)] = [
+            (32, 32, 24, 24, 2, false, 2), (64, 64, 8, 8, 2, false, 2),  // the shipped model
+            (4, 16, 10, 14, 1, true, 1), (8, 32, 12, 14, 1, true, 2), (16, 16, 12, 12, 0, false, 3),
+        ]
+        for (index, c) in cases.enumerated() {
+            var rng = RandomSource(seed: UInt64(index + 31))
+            var fast = Conv2D(c.cin, c.cout, kernel: 5, stride: 2, padding: c.pad, bias: c.bias, rng: &rng)
+            if c.bias { fast.bias!.value = GradientCheck.random([c.cout], seed: 41) }
+            XCTAssertTrue(fast.phased)
+            var plain = fast
+            plain.phased = false
+            let x = GradientCheck.random([7, c.cin, c.h, c.w], seed: UInt64(50 + index))
+            let ctx = PassContext(training: false, threads: c.threads)
+            let yf = fast.forward(x, ctx), yp = plain.forward(x, ctx)
+            XCTAssertEqual(yf.shape, yp.shape)
+            assertClose(yf, yp, "output of case \(index)", tolerance: 4e-5)
+        }
+        var rng = RandomSource(seed: 9)
+        var odd = Conv2D(16, 16, kernel: 5, stride: 2, padding: 2, rng: &rng)
+        var plain = odd
+        plain.phased = false
+        let x = GradientCheck.random([3, 16, 9, 9], seed: 60)
+        XCTAssertEqual(odd.forward(x, PassContext(training: false, threads: 1)).data,
+                       plain.forward(x, PassContext(training: false, threads: 1)).data)
+        XCTAssertFalse(Conv2D(6, 16, kernel: 5, stride: 2, padding: 2, rng: &rng).phased)
+        XCTAssertFalse(Conv2D(16, 16, kernel: 3, stride: 2, padding: 1, rng: &rng).phased)
+    }
+
     /// Channel counts that are not multiples of sixteen, other kernels and strides keep im2col.
     func testChoosesWinogradOnlyWhereItPays() {
         var rng = RandomSource(seed: 1)
