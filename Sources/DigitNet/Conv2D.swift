@@ -123,34 +123,48 @@ public struct Conv2D: Layer {
     // way (`phaseKernels`), through Winograd.
     private func forwardPhased(_ x: Tensor, threads: Int) -> Tensor {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3], p = padding, cin = inChannels
-        let ph = (h + 2 * p) / 2, pw = (w + 2 * p) / 2
-        let phases = x.data.withUnsafeBufferPointer { xb in
-            Tensor(shape: [n, 4 * cin, ph, pw]) { out in
-                let xp = xb.baseAddress!, op = SharedPointer(out.baseAddress!)
-                parallel(min(threads, n)) { t in
-                    for i in slice(n, part: t, of: min(threads, n)) {
-                        for c in 0..<cin {
-                            let src = xp + (i * cin + c) * h * w
-                            for phase in 0..<4 {
-                                let dst = op.p + ((i * cin + c) * 4 + phase) * ph * pw, (pr, pc) = (phase / 2, phase % 2)
-                                for u in 0..<ph {
-                                    let row = 2 * u + pr - p
-                                    for v in 0..<pw {
-                                        let col = 2 * v + pc - p
-                                        dst[u * pw + v] = row >= 0 && row < h && col >= 0 && col < w ? src[row * w + col] : 0
+        let ph = (h + 2 * p) / 2, pw = (w + 2 * p) / 2, plane = ph * pw
+        let geometry = Winograd(inChannels: 4 * cin, outChannels: outChannels, height: ph, width: pw, kernel: 3, padding: 0)
+        let u = winogradWeights.transformedPhases(weight.value.data, outChannels: outChannels, inChannels: cin) {
+            Self.phaseKernels($0, outChannels: outChannels, inChannels: cin)
+        }
+        // A few samples' phases at a time (about 1.6 MB a thread for the shipped model), not the whole batch's.
+        let chunk = 16 * max(1, threads), biasValues = bias?.value.data ?? []
+        return Tensor(shape: [n, outChannels, geometry.outHeight, geometry.outWidth]) { yb in
+            let phases = UnsafeMutablePointer<Float>.allocate(capacity: min(n, chunk) * 4 * cin * plane)
+            defer { phases.deallocate() }
+            let shared = SharedPointer(phases)
+            x.data.withUnsafeBufferPointer { xb in
+                u.withUnsafeBufferPointer { ub in
+                    biasValues.withUnsafeBufferPointer { bb in
+                        var n0 = 0
+                        while n0 < n {
+                            let nc = min(chunk, n - n0), xp = xb.baseAddress! + n0 * cin * h * w
+                            parallel(min(threads, nc)) { t in
+                                for i in slice(nc, part: t, of: min(threads, nc)) {
+                                    for c in 0..<cin {
+                                        let src = xp + (i * cin + c) * h * w
+                                        for phase in 0..<4 {
+                                            let dst = shared.p + ((i * cin + c) * 4 + phase) * plane, (pr, pc) = (phase / 2, phase % 2)
+                                            for r in 0..<ph {
+                                                let row = 2 * r + pr - p
+                                                for v in 0..<pw {
+                                                    let col = 2 * v + pc - p
+                                                    dst[r * pw + v] = row >= 0 && row < h && col >= 0 && col < w ? src[row * w + col] : 0
+                                                }
+                                            }
+                                        }
                                     }
                                 }
                             }
+                            geometry.run(phases, count: nc, u: ub.baseAddress!, bias: bias == nil ? nil : bb.baseAddress,
+                                         into: SharedPointer(yb.baseAddress! + n0 * geometry.outSize), threads: threads)
+                            n0 += nc
                         }
                     }
                 }
             }
         }
-        let geometry = Winograd(inChannels: 4 * cin, outChannels: outChannels, height: ph, width: pw, kernel: 3, padding: 0)
-        let u = winogradWeights.transformedPhases(weight.value.data, outChannels: outChannels, inChannels: cin) {
-            Self.phaseKernels($0, outChannels: outChannels, inChannels: cin)
-        }
-        return Self.runWinograd(geometry, phases, u: u, bias: bias?.value.data, threads: threads)
     }
 
     // w: [Cout, Cin, 5, 5] -> [Cout, 4·Cin, 3, 3]: tap (2a + i, 2b + j) of channel c is tap (a, b) of phase
