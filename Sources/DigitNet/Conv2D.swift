@@ -146,12 +146,14 @@ public struct Conv2D: Layer {
                                         let src = xp + (i * cin + c) * h * w
                                         for phase in 0..<4 {
                                             let dst = shared.p + ((i * cin + c) * 4 + phase) * plane, (pr, pc) = (phase / 2, phase % 2)
+                                            // Columns 2v + pc − p inside the input: v from v0 to v1 − 1; zeros around.
+                                            let v0 = min(pw, max(0, (p - pc + 1) / 2)), v1 = max(v0, min(pw, (w + p - pc + 1) / 2))
+                                            dst.update(repeating: 0, count: plane)
                                             for r in 0..<ph {
                                                 let row = 2 * r + pr - p
-                                                for v in 0..<pw {
-                                                    let col = 2 * v + pc - p
-                                                    dst[r * pw + v] = row >= 0 && row < h && col >= 0 && col < w ? src[row * w + col] : 0
-                                                }
+                                                guard row >= 0 && row < h else { continue }
+                                                let from = src + row * w + 2 * v0 + pc - p, to = dst + r * pw
+                                                for v in v0..<v1 { to[v] = from[2 * (v - v0)] }
                                             }
                                         }
                                     }
