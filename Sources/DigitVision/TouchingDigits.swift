@@ -75,6 +75,7 @@ public enum TouchingDigits {
         }
         // Marks read by the line reader, whose parts the page model reads afterwards, all in one batch.
         var byReader = [(mark: Int, parts: [Part])]()
+        let marksOnLine = regions.reduce(into: [Int: Int]()) { $0[$1.line, default: 0] += 1 }
         for (k, i) in wide.enumerated() {
             let w = wholes[k], top = w.top.index
             let veryWide = Double(regions[i].box.width) >= 1.5 * Double(regions[i].box.height)
@@ -86,6 +87,14 @@ public enum TouchingDigits {
                 }
                 // A word is not cut into digits when the reader reads no number in it.
                 if top == MarkClasses.notDigit { continue }
+                // Nor is a mark alone on its line a digit when the reader finds none in it and the page model
+                // reads it as one unsurely (a lone letter, b d q y G e, that the page model can only read as its
+                // nearest digit; beside other digits a mark is read as they are).
+                if line.isEmpty && top < MarkClasses.digits && w[top] < sureAsOne && w.count > MarkClasses.notDigit
+                    && marksOnLine[regions[i].line, default: 0] == 1 {
+                    out[i] = [Part(box: regions[i].box, sample: samples[i], probabilities: noDigit(w))]
+                    continue
+                }
             }
             switch decision(w, veryWide: veryWide) {
             case .keep: continue
@@ -180,6 +189,16 @@ public enum TouchingDigits {
     /// An end of a reading the page model reads as no digit this surely is a sign, not a digit, unless the
     /// reader is all but certain of its digit (`surelyOne`).
     static let sureSign: Float = 0.9
+
+    /// A page model's row read as no digit: "not a digit" given at least `MarkClasses.otherAt`, the digits
+    /// scaled down to the rest.
+    static func noDigit(_ row: [Float]) -> [Float] {
+        let other = max(MarkClasses.otherAt, row[MarkClasses.notDigit])
+        let digits = max(row.prefix(MarkClasses.digits).reduce(0, +), 1e-6)
+        var r = row.enumerated().map { $0.offset < MarkClasses.digits ? $0.element / digits * (1 - other) : 0 }
+        r[MarkClasses.notDigit] = other
+        return r
+    }
 
     /// The reader's parts of a mark with the page model's reading of each part's sample (`pageRows`, in order)
     /// joined to the reader's: the digits' probabilities multiplied (the page model's raised to `pageWeight`)

@@ -1,6 +1,6 @@
 @testable import DigitVision
 import DigitImage
-import DigitNet
+@testable import DigitNet
 import XCTest
 
 final class TouchingDigitsTests: XCTestCase {
@@ -55,5 +55,35 @@ final class TouchingDigitsTests: XCTestCase {
         XCTAssertEqual(inside.map { MarkClasses.reading($0) }, [4, 0, 2])
         let short = try rows([readerRow(4, 0.99), readerRow(2, 0.94)], [pageRow(4, 0.98), other])
         XCTAssertEqual(short.map { MarkClasses.reading($0) }, [4, 2])
+    }
+
+    /// A mark alone on its line that the line reader finds no digit in and the page model reads as a digit
+    /// unsurely is no digit; read surely, or read by the reader, or beside another mark on its line, it stays
+    /// the page model's digit.
+    func testLoneUnsureMarkTheReaderFindsNoDigitInIsNoDigit() throws {
+        // Square blobs of ink 30 px a side on a 200x80 page, each its own component (label k + 1).
+        let boxes = [Box(x: 20, y: 20, width: 30, height: 30), Box(x: 120, y: 20, width: 30, height: 30)]
+        var pixels = [UInt8](repeating: 255, count: 200 * 80), labels = [Int32](repeating: 0, count: 200 * 80)
+        for (k, b) in boxes.enumerated() {
+            for y in b.y..<b.maxY { for x in b.x..<b.maxX { pixels[y * 200 + x] = 0; labels[y * 200 + x] = Int32(k + 1) } }
+        }
+        let lit = GrayImage(width: 200, height: 80, pixels: pixels)
+        let regions = boxes.enumerated().map { DigitRegion(box: $1, labels: [Int32($0 + 1)], area: 900, line: 0, cell: nil) }
+        func readings(_ regions: [DigitRegion], page p: Float, reader: [CTC.Label]) throws -> [Int] {
+            let row = pageRow(0, p)
+            let split = try TouchingDigits.split(regions, samples: regions.map { _ in [Float](repeating: 0, count: 784) }, lit: lit,
+                                                 labels: labels, style: SampleStyle(),
+                                                 read: { rows in rows.map { _ in row } },
+                                                 readLine: { strips in strips.map { _ in reader } })
+            return try split.map { parts in MarkClasses.reading(try XCTUnwrap(try XCTUnwrap(parts).first?.probabilities)) }
+        }
+        let zero = CTC.Label(label: 0, frames: 2..<4, probability: 0.95)
+        XCTAssertEqual(try readings([regions[0]], page: 0.7, reader: []), [MarkClasses.notDigit])
+        XCTAssertEqual(try readings([regions[0]], page: 0.95, reader: []), [0])
+        XCTAssertEqual(try readings([regions[0]], page: 0.7, reader: [zero]), [0])
+        XCTAssertEqual(try readings(regions, page: 0.7, reader: []), [0, 0])
+        var apart = regions
+        apart[1].line = 1
+        XCTAssertEqual(try readings(apart, page: 0.7, reader: []), [MarkClasses.notDigit, MarkClasses.notDigit])
     }
 }
