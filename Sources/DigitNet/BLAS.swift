@@ -26,9 +26,11 @@ public func useSingleThreadedBLAS() {
     // The threaded OpenBLAS started its workers when it loaded; idle, they spin on sched_yield for about a
     // tenth of a second before sleeping, taking a core from the scan at the start of every run. Stop them
     // (the call exists only in the threaded builds).
+    #if canImport(Glibc)
     if let stop = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
         _ = unsafeBitCast(stop, to: (@convention(c) () -> Int32).self)()
     }
+    #endif
     #if os(Linux)
     // Activations are allocated and freed every step; keep freed blocks in the heap instead of returning them
     // to the system, so the next step does not pay page faults for fresh memory (glibc: M_MMAP_THRESHOLD = -3,
