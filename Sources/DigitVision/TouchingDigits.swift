@@ -190,10 +190,13 @@ public enum TouchingDigits {
     /// reader is all but certain of its digit (`surelyOne`).
     static let sureSign: Float = 0.9
 
-    /// A page model's row read as no digit: "not a digit" given at least `MarkClasses.otherAt`, the digits
-    /// scaled down to the rest.
+    /// A page model's row read as no digit: "not a digit" given at least `MarkClasses.otherAt`.
     static func noDigit(_ row: [Float]) -> [Float] {
-        let other = max(MarkClasses.otherAt, row[MarkClasses.notDigit])
+        noDigit(row, at: max(MarkClasses.otherAt, row[MarkClasses.notDigit]))
+    }
+
+    /// `row` with "not a digit" set to `other` and its digits scaled, in proportion, to the rest.
+    static func noDigit(_ row: [Float], at other: Float) -> [Float] {
         let digits = max(row.prefix(MarkClasses.digits).reduce(0, +), 1e-6)
         var r = row.enumerated().map { $0.offset < MarkClasses.digits ? $0.element / digits * (1 - other) : 0 }
         r[MarkClasses.notDigit] = other
@@ -212,10 +215,7 @@ public enum TouchingDigits {
             if parts.count >= 3 && (n == 0 || n == parts.count - 1) && row.count > MarkClasses.notDigit
                 && r.count > MarkClasses.notDigit && row[MarkClasses.notDigit] >= sureSign
                 && (r.prefix(MarkClasses.digits).max() ?? 0) < surelyOne {
-                let other = row[MarkClasses.notDigit], digits = max(r.prefix(MarkClasses.digits).reduce(0, +), 1e-6)
-                r = r.enumerated().map { $0.offset < MarkClasses.digits ? $0.element / digits * (1 - other) : 0 }
-                r[MarkClasses.notDigit] = other
-                out[n].probabilities = r
+                out[n].probabilities = noDigit(r, at: row[MarkClasses.notDigit])
                 continue
             }
             let digits = r.prefix(MarkClasses.digits).reduce(0, +)
