@@ -4,7 +4,9 @@
 // so results and error messages stay OpenCV's.
 #include "PNG.hpp"
 #include <cstring>
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 #include <libdeflate.h>
 #include <memory>
 #include <opencv2/imgproc.hpp>
@@ -26,8 +28,9 @@ bool unfilter(uint8_t type, uint8_t *row, const uint8_t *prior, size_t n, size_t
     case 1:
         if (bpp == 1) {
             // A running sum of bytes, sixteen at a time: the prefix sums within a block in four shifted adds,
-            // plus the block before's last sum.
+            // plus the block before's last sum (with SSE2; elsewhere, and for the rest, a byte at a time).
             size_t i = 0;
+#if defined(__SSE2__)
             __m128i carry = _mm_setzero_si128();
             for (; i + 16 <= n; i += 16) {
                 __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + i));
@@ -39,6 +42,7 @@ bool unfilter(uint8_t type, uint8_t *row, const uint8_t *prior, size_t n, size_t
                 _mm_storeu_si128(reinterpret_cast<__m128i *>(row + i), x);
                 carry = _mm_set1_epi8(char(row[i + 15]));
             }
+#endif
             uint8_t left = i ? row[i - 1] : 0;
             for (; i < n; i++) row[i] = left = uint8_t(row[i] + left);
         } else {
