@@ -47,10 +47,12 @@ extension GrayImage {
 
     /// Reduced to `scale` (at most 1) of its size, cheaply: halved by 2x2 block means while the scale allows,
     /// then bilinear for the factor of less than 2 that is left. Area resampling at any factor costs up to
-    /// ten times as much for the same result at these sizes.
-    public func reduced(to scale: Double) throws -> GrayImage {
+    /// ten times as much for the same result at these sizes. `halved`, when given, is this image already
+    /// `shrunk(by: 2)`: several reductions of one page share their first halving.
+    public func reduced(to scale: Double, halved: GrayImage? = nil) throws -> GrayImage {
         let w = max(1, Int(Double(width) * scale)), h = max(1, Int(Double(height) * scale))
         var image = self
+        if let halved, width >= 2 * w && height >= 2 * h { image = halved }
         while image.width >= 2 * w && image.height >= 2 * h { image = try image.shrunk(by: 2) }
         return image.width == w && image.height == h ? image : try image.resized(width: w, height: h, bilinear: true)
     }

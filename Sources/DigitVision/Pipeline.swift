@@ -183,29 +183,54 @@ public enum Pipeline {
         return r
     }
 
-    /// The scale at which to read an image: a glance at 200 pixels a side finds the digits; when there are
-    /// at most three and each is large, reading them at about 80 pixels tall loses nothing (samples are 20
-    /// pixels) and costs a fraction of full resolution. Pages of many digits are read at `pageScale`.
-    public static func workingScale(_ image: GrayImage) throws -> Double {
+    /// Where and at what scale an image is read (`workingView`).
+    public struct WorkingView: Equatable, Sendable {
+        /// The scale the image is read at.
+        public var scale: Double
+        /// The part of the image read, in the pixels of the image reduced to `scale`, when a glance found one
+        /// to three large marks: they with a margin of half their size each way (the rest of the page is
+        /// paper, specks and edges, and costs as much to read again); nil: all of it.
+        public var region: Box?
+    }
+
+    /// The scale at which to read an image (`workingView`).
+    public static func workingScale(_ image: GrayImage) throws -> Double { try workingView(image).scale }
+
+    /// The scale at which to read an image, and the part of it to read: a glance at 200 pixels a side finds
+    /// the digits; when there are at most three and each is large, reading them at about 80 pixels tall loses
+    /// nothing (samples are 20 pixels) and costs a fraction of full resolution, and only the part of the page
+    /// around them is read. Pages of many digits are read whole at `pageScale`. `halved` is the image
+    /// `shrunk(by: 2)`, when the caller has it.
+    public static func workingView(_ image: GrayImage, halved: GrayImage? = nil) throws -> WorkingView {
         let side = max(image.width, image.height)
-        guard side > 320 else { return 1 }
+        guard side > 320 else { return WorkingView(scale: 1) }
         // A page that may need the closer look has it made first, and the glance made from it: reducing the
         // full page once instead of twice.
-        let look = side >= pageLookFrom ? try image.reduced(to: pageLookSide / Double(side)) : nil
+        let look = side >= pageLookFrom ? try image.reduced(to: pageLookSide / Double(side), halved: halved) : nil
         let s = 200 / Double(side)
-        var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? image.reduced(to: s)
+        var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? image.reduced(to: s, halved: halved)
         if Lighting.isLightOnDark(small) { small = small.inverted() }
         let lit = try Lighting.even(small)
         let ink = try Threshold.ink(lit, level: try Threshold.level(lit))
         // Ruling or a printed grid needs full resolution to be removed cleanly; so do pages of many marks.
         // Lines across 40 % of the page, two or more parallel: one long stroke is not ruling (a tall 1 is one).
+        let whole = { WorkingView(scale: try pageScale(image, look: look)) }
         let ruling = try RuledLines.find(in: ink, fraction: 0.4)
-        if ruling.horizontalCount + ruling.verticalCount > 0 { return try pageScale(image, look: look) }
+        if ruling.horizontalCount + ruling.verticalCount > 0 { return try whole() }
         let marks = try Components.find(in: ink).components
-        guard marks.filter({ $0.area >= 4 }).count <= 12 else { return try pageScale(image, look: look) }
+        guard marks.filter({ $0.area >= 4 }).count <= 12 else { return try whole() }
         let regions = Segmenter.regions(marks, width: ink.width, height: ink.height).regions
-        guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return try pageScale(image, look: look) }
-        return min(1, 80 / (Double(smallest) / s))
+        guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return try whole() }
+        let scale = min(1, 80 / (Double(smallest) / s))
+        guard scale < 1 else { return WorkingView(scale: 1) }
+        // The marks' box at the working scale, a glance pixel and half the marks' size wider each way.
+        let marksBox = regions.dropFirst().reduce(regions[0].box) { $0.union($1.box) }
+        let k = scale / s, pad = Double(marksBox.maxSide) / 2 + 1
+        let w = max(1, Int(Double(image.width) * scale)), h = max(1, Int(Double(image.height) * scale))
+        let x0 = max(0, Int((Double(marksBox.x) - pad) * k)), y0 = max(0, Int((Double(marksBox.y) - pad) * k))
+        let x1 = min(w, Int((Double(marksBox.maxX) + pad) * k) + 1), y1 = min(h, Int((Double(marksBox.maxY) + pad) * k) + 1)
+        let region = Box(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        return WorkingView(scale: scale, region: region.width * region.height < w * h * 3 / 4 ? region : nil)
     }
 
     /// Digits of a page stand at least this tall at the scale it is read at (the lower quartile of its marks).
@@ -242,13 +267,18 @@ public enum Pipeline {
         let turned = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
         let upright = try Paper.isolated(turned)
         clock.lap("paper")
-        let workScale = options.keepStages ? 1 : try workingScale(upright)
-        let decoded = workScale < 1 ? try upright.reduced(to: workScale) : upright
+        // The glance and the working copy of a large page both start by halving it: it is halved once.
+        let halved = !options.keepStages && max(upright.width, upright.height) >= 400 ? try upright.shrunk(by: 2) : nil
+        let view = options.keepStages ? WorkingView(scale: 1) : try workingView(upright, halved: halved)
+        let workScale = view.scale, region = view.region
+        let page = workScale < 1 ? try upright.reduced(to: workScale, halved: halved) : upright
+        let decoded = region.map { page.cropped($0) } ?? page
         clock.lap("scale")
         let lightOnDark = Lighting.isLightOnDark(decoded)
         let gray = lightOnDark ? decoded.inverted() : decoded
         clock.lap("polarity")
-        var lit = try Lighting.even(gray)
+        // A region is lit as the whole page would be: the paper estimated over the same window.
+        var lit = try Lighting.even(gray, window: region.map { _ in max(15, min(page.width, page.height) / 6) })
         clock.lap("lighting")
         let level = try Threshold.level(lit)
         var binary = try Threshold.ink(lit, level: level)
@@ -317,6 +347,13 @@ public enum Pipeline {
                 digits.append(ScannedDigit(sample: part.sample, box: box, line: region.line, cell: region.cell, strokeWidth: strokes[k],
                                            probabilities: part.probabilities, mark: k))
                 pageBoxes.append(part.box)
+            }
+        }
+        if let region {
+            digits = digits.map { d in
+                var d = d
+                d.box = Box(x: d.box.x + region.x, y: d.box.y + region.y, width: d.box.width, height: d.box.height)
+                return d
             }
         }
         if workScale < 1 {

@@ -148,6 +148,36 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try Pipeline.workingScale(small.gray), 1)
     }
 
+    /// One large digit on a page is read from the part of the page around it, at about 80 pixels tall: its
+    /// box comes back in the page's own pixels, straight or tilted, at the same place as drawn.
+    func testOneLargeDigitIsReadFromItsRegion() throws {
+        for tilt in [0.0, 4.0] {
+            var page = SyntheticPage(width: 900, height: 700)
+            page.glyph(7, x: 560, y: 300, w: 130, h: 260, thickness: 12)
+            page.noise(10, seed: 2)
+            let gray = tilt == 0 ? page.gray : try page.gray.rotated(by: tilt, fill: 235)
+            let view = try Pipeline.workingView(gray)
+            XCTAssertEqual(view.scale, 80 / 260, accuracy: 0.03)
+            let region = try XCTUnwrap(view.region, "a lone digit is read from its region")
+            // The region, in the page's pixels, holds the digit and is a small part of the page.
+            let k = 1 / view.scale
+            XCTAssertLessThan(Double(region.x) * k, 560); XCTAssertGreaterThan(Double(region.maxX) * k, 690)
+            XCTAssertLessThan(Double(region.y) * k, 300); XCTAssertGreaterThan(Double(region.maxY) * k, 560)
+            XCTAssertLessThan(Double(region.width * region.height) * k * k, 0.5 * 900 * 700)
+            let result = try Pipeline.run(gray)
+            XCTAssertEqual(result.digits.count, 1)
+            let box = try XCTUnwrap(result.digits.first?.box)
+            // Where the whole page read at full resolution finds it.
+            var whole = ScanOptions()
+            whole.keepStages = true
+            let full = try XCTUnwrap(try Pipeline.run(gray, options: whole).digits.first?.box)
+            XCTAssertEqual(box.centerX, full.centerX, accuracy: 6, "\(box) vs \(full)")
+            XCTAssertEqual(box.centerY, full.centerY, accuracy: 6, "\(box) vs \(full)")
+            XCTAssertEqual(Double(box.height), Double(full.height), accuracy: 10, "\(box) vs \(full)")
+            if tilt == 0 { XCTAssertEqual(box.centerX, 625, accuracy: 8); XCTAssertEqual(box.centerY, 430, accuracy: 8) }
+        }
+    }
+
     func testBlankPageWarns() throws {
         var page = SyntheticPage(width: 300, height: 200)
         page.noise(6, seed: 1)
