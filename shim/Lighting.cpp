@@ -1,8 +1,60 @@
 // Stage 2: even out the lighting, then separate ink from paper.
 #include "Guard.hpp"
 #include <algorithm>
+#include <memory>
 #include <vector>
 #include <opencv2/imgproc.hpp>
+
+namespace {
+
+/// The running maximum (`Max`) or minimum down each column of `src` over 2r+1 rows, rows beyond the image
+/// left out (OpenCV's border for morphology), by van Herk and Gil-Werman's method: three operations a pixel
+/// whatever the window. The inner loops run along rows, so they vectorise.
+template <bool Max>
+void runningExtreme(const cv::Mat &src, cv::Mat &dst, int r) {
+    const int rows = src.rows, cols = src.cols, k = 2 * r + 1, len = rows + 2 * r;
+    const std::vector<uint8_t> pad((size_t)cols, Max ? 0 : 255);
+    auto in = [&](int i) { return (i < r || i >= r + rows) ? pad.data() : src.ptr<uint8_t>(i - r); };
+    auto op = [](uint8_t a, uint8_t b) { return Max ? std::max(a, b) : std::min(a, b); };
+    // Blocks of k rows: g is the extreme from its block's start down to the row, h from the row to its end.
+    std::unique_ptr<uint8_t[]> g(new uint8_t[(size_t)len * cols]), h(new uint8_t[(size_t)len * cols]);
+    for (int i = 0; i < len; i++) {
+        const uint8_t *a = in(i);
+        uint8_t *o = &g[(size_t)i * cols];
+        if (i % k == 0) std::copy(a, a + cols, o);
+        else { const uint8_t *p = o - cols; for (int c = 0; c < cols; c++) o[c] = op(p[c], a[c]); }
+    }
+    for (int i = len - 1; i >= 0; i--) {
+        const uint8_t *a = in(i);
+        uint8_t *o = &h[(size_t)i * cols];
+        if (i % k == k - 1 || i == len - 1) std::copy(a, a + cols, o);
+        else { const uint8_t *n = o + cols; for (int c = 0; c < cols; c++) o[c] = op(n[c], a[c]); }
+    }
+    // The window of output row y is padded rows y ... y + k - 1: the end of one block and the start of the next.
+    dst.create(rows, cols, CV_8UC1);
+    for (int y = 0; y < rows; y++) {
+        const uint8_t *a = &h[(size_t)y * cols], *b = &g[(size_t)(y + k - 1) * cols];
+        uint8_t *o = dst.ptr<uint8_t>(y);
+        for (int c = 0; c < cols; c++) o[c] = op(a[c], b[c]);
+    }
+}
+
+/// A closing by a k x k square (k odd), the same as OpenCV's `morphologyEx(MORPH_CLOSE)` with its default
+/// border, in time that does not grow with k. A square's dilation and erosion each run down the columns and
+/// along the rows in either order, so the closing is: dilate down the columns; transpose; dilate and erode
+/// along the rows (now columns); transpose back; erode down the columns.
+void closeSquare(const cv::Mat &src, int k, cv::Mat &dst) {
+    const int r = k / 2;
+    cv::Mat a, b;
+    runningExtreme<true>(src, a, r);
+    cv::transpose(a, b);
+    runningExtreme<true>(b, a, r);
+    runningExtreme<false>(a, b, r);
+    cv::transpose(b, a);
+    runningExtreme<false>(a, dst, r);
+}
+
+}  // namespace
 
 int32_t ds_even_lighting(const ds_image *gray, int32_t window, uint8_t *out, ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {
@@ -18,7 +70,7 @@ int32_t ds_even_lighting(const ds_image *gray, int32_t window, uint8_t *out, ds_
         // Ink is dark and thin: a closing (max, then min over the same window) removes it and keeps the
         // paper's own edges where they are. A max alone would spread a brighter desk around the paper over
         // the paper's border, and dividing by that would turn the border into a band of "ink".
-        cv::morphologyEx(small, paper, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)));
+        closeSquare(small, k, paper);
         // Smoothed, but never above the closing itself: a blur would carry the brighter side of an edge over it.
         int b = std::max(3, (k / 3) | 1);
         cv::Mat smooth;
@@ -71,6 +123,17 @@ int32_t ds_threshold_hysteresis(const ds_image *gray, int32_t strong, int32_t we
             uint8_t *o = dst.ptr(r);
             for (int c = 0; c < g.cols; c++) o[c] = (l[c] > 0 && anchored[(size_t)l[c]]) ? 255 : 0;
         }
+        return DS_OK;
+    });
+}
+
+int32_t ds_close_square(const ds_image *gray, int32_t side, uint8_t *out, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        cv::Mat g = ds::view(gray);
+        if (!out || side < 1 || side % 2 == 0) return ds::fail(err, DS_ERR_ARGUMENT, "bad closing arguments");
+        cv::Mat closed;
+        closeSquare(g, side, closed);
+        closed.copyTo(cv::Mat(g.rows, g.cols, CV_8UC1, out));
         return DS_OK;
     });
 }

@@ -1,4 +1,5 @@
 import DigitImage
+import DigitShim
 @testable import DigitVision
 import XCTest
 
@@ -13,6 +14,35 @@ final class LightingTests: XCTestCase {
             for y in stride(from: 0, to: h, by: step) { for x in stride(from: 0, to: w, by: step) { expected[Int(image[x, y])] += 1 } }
             XCTAssertEqual(Lighting.histogram(image), expected, "\(w)x\(h)")
         }
+    }
+
+    /// The paper estimate's closing is the textbook one: each pixel the minimum, over the square around it,
+    /// of the maximum over the square around each of those, squares cut off at the image's edges — for any
+    /// size of image and square, squares larger than the image too.
+    func testClosingBySquareMatchesItsDefinition() throws {
+        var seed: UInt64 = 11
+        func next() -> Int { seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) }
+        for (w, h, side) in [(1, 1, 3), (7, 5, 3), (5, 9, 11), (37, 23, 9), (64, 48, 33), (19, 70, 15)] {
+            // Paper with thin dark strokes and specks: what a closing is for.
+            let image = GrayImage(width: w, height: h, pixels: (0..<(w * h)).map { i in
+                let (x, y) = (i % w, i / w)
+                return x % 6 == 2 || y % 7 == 3 ? UInt8(20 + next() % 60) : UInt8(170 + next() % 86)
+            })
+            func extreme(_ img: GrayImage, _ pick: (UInt8, UInt8) -> UInt8) -> GrayImage {
+                var out = img
+                let r = side / 2
+                for y in 0..<h { for x in 0..<w {
+                    var v = img[x, y]
+                    for yy in max(0, y - r)...min(h - 1, y + r) { for xx in max(0, x - r)...min(w - 1, x + r) { v = pick(v, img[xx, yy]) } }
+                    out[x, y] = v
+                } }
+                return out
+            }
+            let expected = extreme(extreme(image, max), min)
+            let closed = try image.mapped { ds_close_square($0, Int32(side), $1, $2) }
+            XCTAssertEqual(closed.pixels, expected.pixels, "\(w)x\(h), side \(side)")
+        }
+        XCTAssertThrowsError(try GrayImage(width: 4, height: 4, value: 9).mapped { ds_close_square($0, 4, $1, $2) }, "an even side")
     }
 
     /// An image whose pixels are spread evenly between `low` and `high` around a mass at `mid`.

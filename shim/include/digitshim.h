@@ -80,9 +80,13 @@ int32_t ds_decode_page(const char *path, int32_t page, int64_t max_pixels, ds_im
 int32_t ds_decode_simple_png(const uint8_t *bytes, size_t count, ds_image *out, ds_error *err);
 
 /* Evens out the lighting of a dark-ink-on-light-paper image: divides by a smooth estimate of the paper
- * (max filter over `window` pixels on a reduced copy, then blurred), so shadows, gradients and coloured paper
+ * (a closing over `window` pixels on a reduced copy, then blurred), so shadows, gradients and coloured paper
  * become white. out: caller buffer of width*height. */
 int32_t ds_even_lighting(const ds_image *gray, int32_t window, uint8_t *out, ds_error *err);
+
+/* A closing (max, then min) over a side x side square (side odd), pixels beyond the image left out: the paper
+ * estimate of ds_even_lighting, in time that does not grow with the side. out: caller buffer of width*height. */
+int32_t ds_close_square(const ds_image *gray, int32_t side, uint8_t *out, ds_error *err);
 
 /* Otsu's threshold of an image (the level that best splits its histogram in two). */
 int32_t ds_otsu(const ds_image *gray, int32_t *level, ds_error *err);
