@@ -8,10 +8,14 @@ import DigitImage
 public enum Paper {
     /// The image with whatever surrounds a sheet of paper painted the paper's gray; the image itself when no
     /// such sheet is found (paper filling the picture, a blackboard, a drawing, MNIST).
-    public static func isolated(_ image: GrayImage) throws -> GrayImage {
+    public static func isolated(_ image: GrayImage) throws -> GrayImage { try isolated(image, halved: nil).image }
+
+    /// `isolated`, and the 200-pixel copy it judged by when the image is returned as it was (the pipeline's
+    /// glance is the same copy). `halved` is the image `shrunk(by: 2)`, when the caller has it.
+    static func isolated(_ image: GrayImage, halved: GrayImage?) throws -> (image: GrayImage, glance: GrayImage?) {
         let scale = min(1, 200 / Double(max(image.width, image.height)))
-        let small = scale < 1 ? try image.reduced(to: scale) : image
-        guard let sheet = try sheet(in: small) else { return image }
+        let small = scale < 1 ? try image.reduced(to: scale, halved: halved) : image
+        guard let sheet = try sheet(in: small) else { return (image, small) }
         var out = image
         let sx = Double(small.width) / Double(image.width), sy = Double(small.height) / Double(image.height)
         let columns = (0..<image.width).map { min(small.width - 1, Int(Double($0) * sx)) }
@@ -21,7 +25,7 @@ public enum Paper {
                 for x in 0..<image.width where !sheet.mask[row + columns[x]] { p[y * image.width + x] = sheet.gray }
             }
         }
-        return out
+        return (out, nil)
     }
 
     /// Where the sheet is on a small image (its inner part: the edge pixels, part sheet and part surface, are

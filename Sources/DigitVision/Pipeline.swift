@@ -200,15 +200,15 @@ public enum Pipeline {
     /// the digits; when there are at most three and each is large, reading them at about 80 pixels tall loses
     /// nothing (samples are 20 pixels) and costs a fraction of full resolution, and only the part of the page
     /// around them is read. Pages of many digits are read whole at `pageScale`. `halved` is the image
-    /// `shrunk(by: 2)`, when the caller has it.
-    public static func workingView(_ image: GrayImage, halved: GrayImage? = nil) throws -> WorkingView {
+    /// `shrunk(by: 2)` and `glance` its reduction to 200 pixels a side, when the caller has them.
+    public static func workingView(_ image: GrayImage, halved: GrayImage? = nil, glance: GrayImage? = nil) throws -> WorkingView {
         let side = max(image.width, image.height)
         guard side > 320 else { return WorkingView(scale: 1) }
         // A page that may need the closer look has it made first, and the glance made from it: reducing the
         // full page once instead of twice.
         let look = side >= pageLookFrom ? try image.reduced(to: pageLookSide / Double(side), halved: halved) : nil
         let s = 200 / Double(side)
-        var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? image.reduced(to: s, halved: halved)
+        var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? glance ?? image.reduced(to: s, halved: halved)
         if Lighting.isLightOnDark(small) { small = small.inverted() }
         let lit = try Lighting.even(small)
         let ink = try Threshold.ink(lit, level: try Threshold.level(lit))
@@ -265,11 +265,14 @@ public enum Pipeline {
         var clock = StageClock()
         let turns = ((options.quarterTurns % 4) + 4) % 4
         let turned = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
-        let upright = try Paper.isolated(turned)
+        // The paper's judge, the glance and the working copy of a large page all start by halving it and the
+        // first two look at one 200-pixel copy: made once, unless the paper stage changed the page.
+        let large = !options.keepStages && max(turned.width, turned.height) >= 400
+        let halvedTurned = large ? try turned.shrunk(by: 2) : nil
+        let (upright, glance) = try Paper.isolated(turned, halved: halvedTurned)
+        let halved = glance == nil && large ? try upright.shrunk(by: 2) : halvedTurned
         clock.lap("paper")
-        // The glance and the working copy of a large page both start by halving it: it is halved once.
-        let halved = !options.keepStages && max(upright.width, upright.height) >= 400 ? try upright.shrunk(by: 2) : nil
-        let view = options.keepStages ? WorkingView(scale: 1) : try workingView(upright, halved: halved)
+        let view = options.keepStages ? WorkingView(scale: 1) : try workingView(upright, halved: halved, glance: glance)
         let workScale = view.scale, region = view.region
         let page = workScale < 1 ? try upright.reduced(to: workScale, halved: halved) : upright
         let decoded = region.map { page.cropped($0) } ?? page
