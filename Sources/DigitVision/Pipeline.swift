@@ -265,9 +265,11 @@ public enum Pipeline {
         var clock = StageClock()
         let turns = ((options.quarterTurns % 4) + 4) % 4
         let turned = turns == 0 ? input : try input.rotated(by: Double(90 * turns), fill: 255, nearest: true)
-        // The paper's judge, the glance and the working copy of a large page all start by halving it and the
-        // first two look at one 200-pixel copy: made once, unless the paper stage changed the page.
-        let large = !options.keepStages && max(turned.width, turned.height) >= 400
+        // The paper's judge, the glance and the working copy of a scan all start by halving it and the first
+        // two look at one 200-pixel copy: made once, unless the paper stage changed the page. (A page too
+        // large for that, `pageLookFrom`, is judged from a closer look whose copies need not outlive it.)
+        let side = max(turned.width, turned.height)
+        let large = !options.keepStages && side >= 400 && side < pageLookFrom
         let halvedTurned = large ? try turned.shrunk(by: 2) : nil
         let (upright, glance) = try Paper.isolated(turned, halved: halvedTurned)
         let halved = glance == nil && large ? try upright.shrunk(by: 2) : halvedTurned
