@@ -124,6 +124,91 @@ public enum CTC {
         return out
     }
 
+    /// The likeliest reading of one item's frame probabilities ([C][T], blank last): the label sequence whose
+    /// paths through the frames add up to the most probability, by a prefix beam search keeping `beam`
+    /// prefixes, rather than the single likeliest path (`greedy`). Two touching 1s whose blank between them
+    /// is never a frame's likeliest class are 11 here, 1 by the best path. Each label's frames are those the
+    /// likeliest path reading this sequence gives it (`aligned`), its probability the highest of them.
+    public static func bestReading(_ probabilities: ArraySlice<Float>, classes c: Int, frames t: Int, beam: Int = 8) -> [Label] {
+        let base = probabilities.startIndex, blank = c - 1
+        func p(_ k: Int, _ f: Int) -> Double { Double(probabilities[base + k * t + f]) }
+        // Each prefix's probability split by how its paths end: in a blank, or in its last label.
+        struct Prefix { var labels: [Int]; var endBlank: Double; var endLabel: Double; var total: Double { endBlank + endLabel } }
+        var beams = [Prefix(labels: [], endBlank: 1, endLabel: 0)]
+        for f in 0..<t {
+            let pBlank = p(blank, f)
+            // Most frames are blank beyond doubt: every prefix goes on as it is, in the same order.
+            if (0..<blank).allSatisfy({ p($0, f) <= 1e-3 }) {
+                let scale = beams[0].total * pBlank > 0 ? beams[0].total * pBlank : 1
+                beams = beams.map { Prefix(labels: $0.labels, endBlank: $0.total * pBlank / scale, endLabel: 0) }
+                continue
+            }
+            // In a fixed order (the beams', then the labels'), so that the sums come out the same every run.
+            var next = [Prefix](), index = [[Int]: Int]()
+            func add(_ labels: [Int], blank b: Double, label l: Double) {
+                if let i = index[labels] { next[i].endBlank += b; next[i].endLabel += l; return }
+                index[labels] = next.count
+                next.append(Prefix(labels: labels, endBlank: b, endLabel: l))
+            }
+            for b in beams {
+                add(b.labels, blank: b.total * pBlank, label: 0)
+                for k in 0..<blank {
+                    let pk = p(k, f)
+                    guard pk > 1e-3 else { continue }  // a label this unlikely here changes no reading
+                    if b.labels.last == k {
+                        add(b.labels, blank: 0, label: b.endLabel * pk)        // the same label held
+                        add(b.labels + [k], blank: 0, label: b.endBlank * pk)  // the label again, after a blank
+                    } else {
+                        add(b.labels + [k], blank: 0, label: b.total * pk)
+                    }
+                }
+            }
+            next.sort { $0.total != $1.total ? $0.total > $1.total : $0.labels.lexicographicallyPrecedes($1.labels) }
+            // Scaled so that the likeliest is 1: hundreds of frames of products stay in range.
+            let scale = next.first.map { $0.total > 0 ? $0.total : 1 } ?? 1
+            beams = next.prefix(beam).map { Prefix(labels: $0.labels, endBlank: $0.endBlank / scale, endLabel: $0.endLabel / scale) }
+        }
+        guard let best = beams.first?.labels, !best.isEmpty else { return [] }
+        return aligned(best, probabilities, classes: c, frames: t)
+    }
+
+    /// `labels` laid over the frames along the likeliest path that reads them (Viterbi over blank, label,
+    /// blank, label, …, blank): each label with the frames of that path that are it.
+    static func aligned(_ labels: [Int], _ probabilities: ArraySlice<Float>, classes c: Int, frames t: Int) -> [Label] {
+        let base = probabilities.startIndex, blank = c - 1, states = 2 * labels.count + 1
+        func logp(_ k: Int, _ f: Int) -> Double { log(max(Double(probabilities[base + k * t + f]), 1e-30)) }
+        func symbol(_ s: Int) -> Int { s % 2 == 0 ? blank : labels[s / 2] }
+        var score = [Double](repeating: -.infinity, count: states)
+        var from = [UInt8](repeating: 0, count: states * t)  // how far back each frame's best step came from
+        score[0] = logp(blank, 0)
+        if states > 1 { score[1] = logp(labels[0], 0) }
+        for f in 1..<max(1, t) {
+            var next = [Double](repeating: -.infinity, count: states)
+            for s in 0..<states {
+                var best = score[s], step: UInt8 = 0
+                if s >= 1, score[s - 1] > best { best = score[s - 1]; step = 1 }
+                // A label may follow the label before it straight away unless they are the same.
+                if s >= 2, s % 2 == 1, labels[s / 2] != labels[s / 2 - 1], score[s - 2] > best { best = score[s - 2]; step = 2 }
+                guard best > -.infinity else { continue }
+                next[s] = best + logp(symbol(s), f)
+                from[f * states + s] = step
+            }
+            score = next
+        }
+        var s = states > 1 && score[states - 2] > score[states - 1] ? states - 2 : states - 1
+        var frames = [Range<Int>?](repeating: nil, count: labels.count)
+        var peak = [Float](repeating: 0, count: labels.count)
+        for f in stride(from: t - 1, through: 0, by: -1) {
+            if s % 2 == 1 {
+                let i = s / 2
+                frames[i] = f..<(frames[i]?.upperBound ?? (f + 1))
+                peak[i] = max(peak[i], probabilities[base + labels[i] * t + f])
+            }
+            s -= Int(from[f * states + s])
+        }
+        return labels.indices.compactMap { i in frames[i].map { Label(label: labels[i], frames: $0, probability: peak[i]) } }
+    }
+
     /// Softmax over the classes of every frame: logits [N, C, 1, T] → probabilities of the same shape.
     public static func probabilities(_ logits: Tensor) -> Tensor {
         let n = logits.shape[0], c = logits.shape[1], t = logits.shape[3]

@@ -1,6 +1,6 @@
 /// A segmentation-free reader of a written number: a convolutional network slides over a strip 28 pixels
 /// high and gives, every 4 columns, probabilities over the ten digits and "blank"; CTC (`CTC`) trains it on
-/// whole strings and reads them back (best path). It needs no cut between digits, so digits that touch or
+/// whole strings and reads them back (the likeliest labelling, `CTC.bestReading`). It needs no cut between digits, so digits that touch or
 /// overlap are read as they were written, and a word, whose columns look like no digit, reads as nothing.
 ///
 ///     strip [N, 1, 28, W]
@@ -123,7 +123,7 @@ public struct LineReader: Sendable {
                 let phase = Self.frames(width: strips[i].width)
                 let own = max(1, min(t, both ? phase + max(0, Self.frames(width: strips[i].width - 2)) : phase))
                 let item = p.data[(k * c * t)..<((k + 1) * c * t)]
-                let labels = CTC.greedy(Array(item).framesPrefix(own, of: t, classes: c)[...], classes: c, frames: own)
+                let labels = CTC.bestReading(Array(item).framesPrefix(own, of: t, classes: c)[...], classes: c, frames: own)
                 // Frames numbered every 2 columns, as `columns` reads them.
                 out[i] = both ? labels : labels.map { l in
                     var l = l

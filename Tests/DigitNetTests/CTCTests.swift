@@ -51,6 +51,69 @@ final class CTCTests: XCTestCase {
         XCTAssertEqual(grad.data.reduce(0) { $0 + abs($1) }, 0)
     }
 
+    /// Every labelling of a few frames with its probability, summed over the paths that read it.
+    func labellings(_ p: [Float], classes c: Int, frames t: Int) -> [[Int]: Double] {
+        var out = [[Int]: Double]()
+        var path = [Int](repeating: 0, count: t)
+        func walk(_ f: Int, _ prob: Double) {
+            guard f < t else {
+                var labels = [Int](), previous = c - 1
+                for k in path { if k != c - 1 && k != previous { labels.append(k) }; previous = k }
+                out[labels, default: 0] += prob
+                return
+            }
+            for k in 0..<c { path[f] = k; walk(f + 1, prob * Double(p[k * t + f])) }
+        }
+        walk(0, 1)
+        return out
+    }
+
+    /// The beam search reads the labelling the most paths' probability adds up to, as counting every path
+    /// finds it, where the single best path often reads another: two labels the same, the blank between
+    /// them never a frame's likeliest class.
+    func testBestReadingIsTheLikeliestLabelling() {
+        var rng = RandomSource(seed: 5)
+        var differs = 0
+        for trial in 0..<60 {
+            let c = 3, t = 6
+            var p = [Float](repeating: 0, count: c * t)
+            for f in 0..<t {
+                let raw = (0..<c).map { _ in Float(rng.uniform(0.05, 1)) }
+                let sum = raw.reduce(0, +)
+                for k in 0..<c { p[k * t + f] = raw[k] / sum }
+            }
+            let all = labellings(p, classes: c, frames: t)
+            guard let truth = all.max(by: { $0.value < $1.value }) else { continue }
+            // Unless two labellings all but tie.
+            guard all.values.filter({ $0 > truth.value * 0.999 }).count == 1 else { continue }
+            let read = CTC.bestReading(p[...], classes: c, frames: t, beam: 16)
+            XCTAssertEqual(read.map(\.label), truth.key, "trial \(trial)")
+            if CTC.greedy(p[...], classes: c, frames: t).map(\.label) != truth.key { differs += 1 }
+        }
+        XCTAssertGreaterThan(differs, 0, "some trials where the best path reads another labelling")
+
+        // 1 on every frame by its likeliest class, but the blank close behind on the middle three: the paths
+        // with a blank among them (11, 0.71 in all) outweigh the one without (1, 0.20).
+        let t = 5
+        var p = [Float](repeating: 0, count: 2 * t)
+        for (f, one) in [Float(0.99), 0.6, 0.55, 0.6, 0.99].enumerated() { p[f] = one; p[t + f] = 1 - one }
+        XCTAssertEqual(CTC.greedy(p[...], classes: 2, frames: t).map(\.label), [0])
+        let read = CTC.bestReading(p[...], classes: 2, frames: t)
+        XCTAssertEqual(read.map(\.label), [0, 0])
+        // Each label on the frames of the likeliest path that reads 11: 1 1 blank 1 1.
+        XCTAssertEqual(read.map(\.frames), [0..<2, 3..<5])
+        XCTAssertEqual(read.map(\.probability), [0.99, 0.99])
+    }
+
+    /// Where the frames are clear, the beam search reads what the best path reads, with the same frames.
+    func testBestReadingOfClearFramesIsTheBestPath() {
+        let winners = [1, 1, 2, 1, 0, 0, 2]
+        var p = [Float](repeating: 0.05, count: 3 * 7)
+        for (f, k) in winners.enumerated() { p[k * 7 + f] = 0.9 }
+        XCTAssertEqual(CTC.bestReading(p[...], classes: 3, frames: 7), CTC.greedy(p[...], classes: 3, frames: 7))
+        XCTAssertEqual(CTC.bestReading([Float](repeating: 0.5, count: 0)[...], classes: 3, frames: 0), [])
+    }
+
     /// Best path: repeats merge unless a blank parts them; blanks drop; each label keeps its frames.
     func testGreedyMergesRepeatsAndDropsBlanks() {
         // classes 0, 1, blank; frames: 1 1 b 1 0 0 b

@@ -22,7 +22,7 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(Array(s.pixels.prefix(6)), [2, 3, 4, 2, 3, 4])
     }
 
-    /// A reader trained on both phases reads the best path through the interleaved frames of the strip and of
+    /// A reader trained on both phases reads the likeliest labelling of the interleaved frames of the strip and of
     /// the strip shifted by two columns; a one-phase reader of the same weights reads half as many frames, and
     /// its labels are numbered in the same 2-column frames.
     func testBothPhasesGiveAFrameEveryTwoColumns() {
@@ -37,12 +37,12 @@ final class LineReaderTests: XCTestCase {
         let frames = LineReader.frames(width: 80) + LineReader.frames(width: 78)
         let p = CTC.probabilities(LineReader.interleaved(both))
         XCTAssertEqual(p.shape[3], 2 * LineReader.frames(width: 80))
-        let expected = CTC.greedy(Array(p.data).framesPrefix(frames, of: p.shape[3], classes: 11)[...], classes: 11, frames: frames)
+        let expected = CTC.bestReading(Array(p.data).framesPrefix(frames, of: p.shape[3], classes: 11)[...], classes: 11, frames: frames)
         XCTAssertFalse(expected.isEmpty, "a random network reads something in noise")
         XCTAssertEqual(two.read([strip])[0], expected)
         let single = CTC.probabilities(copy.forward(LineReader.batch([strip]), PassContext(training: false)))
         let t = single.shape[3]
-        let labels = CTC.greedy(single.data[...], classes: 11, frames: t)
+        let labels = CTC.bestReading(single.data[...], classes: 11, frames: t)
         XCTAssertEqual(one.read([strip])[0].map(\.label), labels.map(\.label))
         XCTAssertEqual(one.read([strip])[0].map(\.frames.lowerBound), labels.map { 2 * $0.frames.lowerBound })
     }
