@@ -5,6 +5,7 @@
 #include "JPEG.hpp"
 #include "Codecs.hpp"
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <fcntl.h>
 #include <mutex>
@@ -187,6 +188,21 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
     while (known && (w / reduce) * (h / reduce) > kFullPixels && reduce < 8) reduce *= 2;
     if (reduce > 1)
         flags = reduce == 2 ? cv::IMREAD_REDUCED_GRAYSCALE_2 : reduce == 4 ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_GRAYSCALE_8;
+    if (!jpeg && reduce == 1 && out) {
+        // A gray PNG (most scans) is unfiltered straight into the pixels handed out.
+        int32_t pw = 0, ph = 0;
+        if (uint8_t *pixels = ds::decodeSimpleGrayPNG(bytes, count, pw, ph)) {
+            if ((int64_t)pw * ph > maxPixels) {
+                std::free(pixels);
+                return ds::fail(err, DS_ERR_TOO_LARGE, name + ": " + std::to_string(pw) + "x" + std::to_string(ph) +
+                                                           " pixels is over the limit of " + std::to_string(maxPixels));
+            }
+            out->width = pw;
+            out->height = ph;
+            out->pixels = pixels;
+            return DS_OK;
+        }
+    }
     cv::Mat raw;
     bool own = jpeg ? ds::decodeJPEGGray(bytes, count, reduce, raw) : reduce == 1 && ds::decodeSimplePNG(bytes, count, raw);
     if (!own) {

@@ -3,6 +3,7 @@
 // of the cost of a noisy scan. Anything else (16-bit, palette, interlaced, damaged) is left to OpenCV,
 // so results and error messages stay OpenCV's.
 #include "PNG.hpp"
+#include <cstdlib>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -21,10 +22,11 @@ int paeth(int a, int b, int c) {
     return (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c);
 }
 
-// Undoes one row's filter in place. `prior` is the previous row, already unfiltered (nullptr on the first).
-bool unfilter(uint8_t type, uint8_t *row, const uint8_t *prior, size_t n, size_t bpp) {
+// Undoes one row's filter: `src` the row as stored (after its filter byte), `dst` where the pixels go.
+// `prior` is the previous row, already unfiltered (nullptr on the first).
+bool unfilter(uint8_t type, const uint8_t *src, uint8_t *dst, const uint8_t *prior, size_t n, size_t bpp) {
     switch (type) {
-    case 0: return true;
+    case 0: std::memcpy(dst, src, n); return true;
     case 1:
         if (bpp == 1) {
             // A running sum of bytes, sixteen at a time: the prefix sums within a block in four shifted adds,
@@ -33,36 +35,37 @@ bool unfilter(uint8_t type, uint8_t *row, const uint8_t *prior, size_t n, size_t
 #if defined(__SSE2__)
             __m128i carry = _mm_setzero_si128();
             for (; i + 16 <= n; i += 16) {
-                __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + i));
+                __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i));
                 x = _mm_add_epi8(x, _mm_slli_si128(x, 1));
                 x = _mm_add_epi8(x, _mm_slli_si128(x, 2));
                 x = _mm_add_epi8(x, _mm_slli_si128(x, 4));
                 x = _mm_add_epi8(x, _mm_slli_si128(x, 8));
                 x = _mm_add_epi8(x, carry);
-                _mm_storeu_si128(reinterpret_cast<__m128i *>(row + i), x);
-                carry = _mm_set1_epi8(char(row[i + 15]));
+                _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i), x);
+                carry = _mm_set1_epi8(char(dst[i + 15]));
             }
 #endif
-            uint8_t left = i ? row[i - 1] : 0;
-            for (; i < n; i++) row[i] = left = uint8_t(row[i] + left);
+            uint8_t left = i ? dst[i - 1] : 0;
+            for (; i < n; i++) dst[i] = left = uint8_t(src[i] + left);
         } else {
-            for (size_t i = bpp; i < n; i++) row[i] = uint8_t(row[i] + row[i - bpp]);
+            for (size_t i = 0; i < n; i++) dst[i] = uint8_t(src[i] + (i >= bpp ? dst[i - bpp] : 0));
         }
         return true;
     case 2:
-        if (prior) for (size_t i = 0; i < n; i++) row[i] = uint8_t(row[i] + prior[i]);
+        if (prior) for (size_t i = 0; i < n; i++) dst[i] = uint8_t(src[i] + prior[i]);
+        else std::memcpy(dst, src, n);
         return true;
     case 3:
         for (size_t i = 0; i < n; i++) {
-            int left = i >= bpp ? row[i - bpp] : 0, up = prior ? prior[i] : 0;
-            row[i] = uint8_t(row[i] + ((left + up) >> 1));
+            int left = i >= bpp ? dst[i - bpp] : 0, up = prior ? prior[i] : 0;
+            dst[i] = uint8_t(src[i] + ((left + up) >> 1));
         }
         return true;
     case 4:
         for (size_t i = 0; i < n; i++) {
-            int left = i >= bpp ? row[i - bpp] : 0, up = prior ? prior[i] : 0;
+            int left = i >= bpp ? dst[i - bpp] : 0, up = prior ? prior[i] : 0;
             int upLeft = (i >= bpp && prior) ? prior[i - bpp] : 0;
-            row[i] = uint8_t(row[i] + paeth(left, up, upLeft));
+            dst[i] = uint8_t(src[i] + paeth(left, up, upLeft));
         }
         return true;
     default: return false;
@@ -74,11 +77,17 @@ struct Decompressor {
     ~Decompressor() { if (d) libdeflate_free_decompressor(d); }
 };
 
-} // namespace
+/// A simple PNG inflated: its rows as stored, each after its filter byte.
+struct Inflated {
+    uint32_t width = 0, height = 0;
+    int channels = 0;
+    size_t stride = 0;
+    std::unique_ptr<uint8_t[]> raw;
+};
 
-namespace ds {
-
-bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
+/// Checks and inflates a simple PNG (see PNG.hpp); false for any other file. `grayOnly`: false for a colour
+/// one too, before inflating it.
+bool inflateSimplePNG(const uint8_t *b, size_t n, bool grayOnly, Inflated &png) {
     static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
     if (n < 33 || std::memcmp(b, signature, 8) != 0 || std::memcmp(b + 12, "IHDR", 4) != 0 || be32(b + 8) != 13)
         return false;
@@ -87,9 +96,9 @@ bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
     uint8_t depth = ihdr[8], colour = ihdr[9], interlace = ihdr[12];
     int channels = colour == 0 ? 1 : colour == 4 ? 2 : colour == 2 ? 3 : colour == 6 ? 4 : 0;
     if (channels == 0 || depth != 8 || interlace != 0 || ihdr[10] != 0 || ihdr[11] != 0) return false;
+    if (grayOnly && channels != 1) return false;
     if (width == 0 || height == 0 || width > (1u << 24) || height > (1u << 24)) return false;
     if (libdeflate_crc32(0, b + 12, 17) != be32(b + 29)) return false;
-
     // Gather the IDAT chunks (they must be consecutive), checking every chunk's CRC. A single chunk is used
     // where it lies; several are joined.
     std::vector<uint8_t> joined;
@@ -133,18 +142,47 @@ bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
     if (libdeflate_zlib_decompress(inflater.d, compressed, compressedSize, raw.get(), rowBytes * height, nullptr) !=
         LIBDEFLATE_SUCCESS)
         return false;
+    png.width = width; png.height = height; png.channels = channels; png.stride = stride;
+    png.raw = std::move(raw);
+    return true;
+}
 
-    cv::Mat m((int)height, (int)width, CV_8UC(channels));
-    for (uint32_t y = 0; y < height; y++) {
-        uint8_t *row = m.ptr<uint8_t>((int)y);
-        std::memcpy(row, raw.get() + y * rowBytes + 1, stride);
-        if (!unfilter(raw[y * rowBytes], row, y ? m.ptr<uint8_t>((int)y - 1) : nullptr, stride, channels)) return false;
+/// Unfilters every row of `png` into `pixels` (height rows of `stride` bytes, `step` apart).
+bool unfilterRows(const Inflated &png, uint8_t *pixels, size_t step) {
+    const size_t rowBytes = png.stride + 1;
+    for (uint32_t y = 0; y < png.height; y++) {
+        const uint8_t *src = png.raw.get() + y * rowBytes;
+        if (!unfilter(src[0], src + 1, pixels + y * step, y ? pixels + (y - 1) * step : nullptr, png.stride, (size_t)png.channels))
+            return false;
     }
+    return true;
+}
+
+} // namespace
+
+namespace ds {
+
+bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
+    Inflated png;
+    if (!inflateSimplePNG(b, n, false, png)) return false;
+    cv::Mat m((int)png.height, (int)png.width, CV_8UC(png.channels));
+    if (!unfilterRows(png, m.data, m.step)) return false;
+
     // OpenCV gives colour as BGR(A).
-    if (channels == 3) cv::cvtColor(m, m, cv::COLOR_RGB2BGR);
-    else if (channels == 4) cv::cvtColor(m, m, cv::COLOR_RGBA2BGRA);
+    if (png.channels == 3) cv::cvtColor(m, m, cv::COLOR_RGB2BGR);
+    else if (png.channels == 4) cv::cvtColor(m, m, cv::COLOR_RGBA2BGRA);
     out = m;
     return true;
+}
+
+uint8_t *decodeSimpleGrayPNG(const uint8_t *b, size_t n, int32_t &width, int32_t &height) {
+    Inflated png;
+    if (!inflateSimplePNG(b, n, true, png)) return nullptr;
+    std::unique_ptr<uint8_t, void (*)(void *)> pixels(static_cast<uint8_t *>(std::malloc(size_t(png.width) * png.height)), std::free);
+    if (!pixels || !unfilterRows(png, pixels.get(), png.width)) return nullptr;
+    width = (int32_t)png.width;
+    height = (int32_t)png.height;
+    return pixels.release();
 }
 
 } // namespace ds

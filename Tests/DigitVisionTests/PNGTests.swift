@@ -122,6 +122,8 @@ final class PNGTests: XCTestCase {
         try ScanError.check(pixels.withUnsafeBufferPointer { ds_write_image(url.path, $0.baseAddress, Int32(width), Int32(height), 1, &err) }, err)
         let image = try simple(Array(try Data(contentsOf: url)))
         XCTAssertEqual(image.pixels, pixels)
+        // Through the decoder, which unfilters a gray one straight into the pixels it hands out.
+        XCTAssertEqual(try Decoder.load(url.path).pixels, pixels)
     }
 
     /// Interlaced, 16-bit, palette and colour-key files, and a damaged CRC, are left to OpenCV.
