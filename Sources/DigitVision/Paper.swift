@@ -34,12 +34,12 @@ public enum Paper {
         let w = small.width, h = small.height, n = w * h
         guard w >= 8, h >= 8 else { return nil }
         let level = try Threshold.level(small, ceiling: 255)
-        let bright = GrayImage(width: w, height: h, pixels: small.pixels.map { Int($0) > level ? 255 : 0 })
         var border = [Int]()
         for x in 0..<w { border.append(x); border.append((h - 1) * w + x) }
         for y in 1..<(h - 1) { border.append(y * w); border.append(y * w + w - 1) }
         // Most pictures stop here: no dark surround along a third of the image's edge.
-        guard Double(border.filter { bright.pixels[$0] == 0 }.count) >= 0.3 * Double(border.count) else { return nil }
+        guard Double(border.filter { Int(small.pixels[$0]) <= level }.count) >= 0.3 * Double(border.count) else { return nil }
+        let bright = GrayImage(width: w, height: h, pixels: small.pixels.map { Int($0) > level ? 255 : 0 })
         // The largest bright region, then its holes (the ink on it) filled: all that the parts of the rest
         // touching the image's edge leave.
         let regions = try Components.find(in: bright)
