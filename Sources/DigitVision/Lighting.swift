@@ -24,10 +24,15 @@ public enum Lighting {
     /// Dark ink on white paper, with shadows, gradients and coloured paper divided out. `window` is the
     /// size over which the paper is estimated: larger than any stroke, smaller than the lighting's changes.
     public static func even(_ image: GrayImage, window: Int? = nil) throws -> GrayImage {
+        try evenCounted(image, window: window).lit
+    }
+
+    /// `even`, and its gray-level counts when they cover every pixel (`histogram`), for `Threshold.level`.
+    public static func evenCounted(_ image: GrayImage, window: Int? = nil) throws -> (lit: GrayImage, counts: [Int]?) {
         let w = window ?? max(15, min(image.width, image.height) / 6)
         var lit = try image.mapped { ds_even_lighting($0, Int32(w), $1, $2) }
         // The paper estimate follows the brightest grain; the median pixel is paper, so make it white.
-        let histogram = self.histogram(lit)
+        var histogram = self.histogram(lit)
         let total = histogram.reduce(0, +)
         var seen = 0, median = 255
         for v in 0..<256 { seen += histogram[v]; if seen * 2 >= total { median = v; break } }
@@ -37,8 +42,12 @@ public enum Lighting {
             lit.pixels.withUnsafeMutableBufferPointer { p in
                 table.withUnsafeBufferPointer { t in for i in 0..<p.count { p[i] = t[Int(p[i])] } }
             }
+            // Each gray's count moves where the table sends it.
+            var moved = [Int](repeating: 0, count: 256)
+            for v in 0..<256 { moved[Int(table[v])] += histogram[v] }
+            histogram = moved
         }
-        return lit
+        return (lit, total == lit.pixels.count ? histogram : nil)
     }
 
     /// Gray-level counts; on a large image, of every pixel of every other row and column (a quarter of them,
@@ -78,6 +87,31 @@ public enum Threshold {
         let code = lit.withView { ds_otsu($0, &level, &err) }
         try ScanError.check(code, err)
         return min(Int(level), ceiling)
+    }
+
+    /// `level` from the image's gray-level counts (every pixel counted), when they are at hand: Otsu's
+    /// method as OpenCV computes it, to the same level.
+    public static func level(counts h: [Int], ceiling: Int = 200) -> Int {
+        let total = h.reduce(0, +)
+        guard h.count == 256, total > 0 else { return ceiling }
+        let scale = 1 / Double(total)
+        var mu = 0.0
+        for i in 0..<256 { mu += Double(i) * Double(h[i]) }
+        mu *= scale
+        let epsilon = Double(Float.ulpOfOne)
+        var mu1 = 0.0, q1 = 0.0, maxSigma = 0.0, maxLevel = 0
+        for i in 0..<256 {
+            let p = Double(h[i]) * scale
+            mu1 *= q1
+            q1 += p
+            let q2 = 1 - q1
+            if min(q1, q2) < epsilon || max(q1, q2) > 1 - epsilon { continue }
+            mu1 = (mu1 + Double(i) * p) / q1
+            let mu2 = (mu - q1 * mu1) / q2
+            let sigma = q1 * q2 * (mu1 - mu2) * (mu1 - mu2)
+            if sigma > maxSigma { maxSigma = sigma; maxLevel = i }
+        }
+        return min(maxLevel, ceiling)
     }
 
     /// Ink with hysteresis: pixels at or below `level`, plus fainter ones (up to halfway to white) that touch

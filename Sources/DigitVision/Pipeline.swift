@@ -210,8 +210,8 @@ public enum Pipeline {
         let s = 200 / Double(side)
         var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? glance ?? image.reduced(to: s, halved: halved)
         if Lighting.isLightOnDark(small) { small = small.inverted() }
-        let lit = try Lighting.even(small)
-        let ink = try Threshold.ink(lit, level: try Threshold.level(lit))
+        let (lit, counts) = try Lighting.evenCounted(small)
+        let ink = try Threshold.ink(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
         // Ruling or a printed grid needs full resolution to be removed cleanly; so do pages of many marks.
         // Lines across 40 % of the page, two or more parallel: one long stroke is not ruling (a tall 1 is one).
         let whole = { WorkingView(scale: try pageScale(image, look: look)) }
@@ -283,9 +283,10 @@ public enum Pipeline {
         let gray = lightOnDark ? decoded.inverted() : decoded
         clock.lap("polarity")
         // A region is lit as the whole page would be: the paper estimated over the same window.
-        var lit = try Lighting.even(gray, window: region.map { _ in max(15, min(page.width, page.height) / 6) })
+        let (evened, counts) = try Lighting.evenCounted(gray, window: region.map { _ in max(15, min(page.width, page.height) / 6) })
+        var lit = evened
         clock.lap("lighting")
-        let level = try Threshold.level(lit)
+        let level = try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit)
         var binary = try Threshold.ink(lit, level: level)
         clock.lap("ink")
         let anyInk = binary.pixels.withUnsafeBufferPointer { $0.contains { $0 != 0 } }

@@ -45,6 +45,32 @@ final class LightingTests: XCTestCase {
         XCTAssertThrowsError(try GrayImage(width: 4, height: 4, value: 9).mapped { ds_close_square($0, 4, $1, $2) }, "an even side")
     }
 
+    /// Otsu's level from the gray-level counts is OpenCV's from the image, for paper with ink, noise, one
+    /// gray and a single pixel; `evenCounted` counts the evened image it returns.
+    func testLevelFromCountsIsOpenCVs() throws {
+        var seed: UInt64 = 3
+        func next(_ n: Int) -> Int { seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) % n }
+        var images = [GrayImage(width: 1, height: 1, value: 90), GrayImage(width: 9, height: 4, value: 250)]
+        for (w, h, inkShare) in [(40, 30, 5), (57, 13, 40), (120, 90, 12), (33, 71, 100)] {
+            images.append(GrayImage(width: w, height: h, pixels: (0..<(w * h)).map { _ in
+                next(100) < inkShare ? UInt8(10 + next(110)) : UInt8(170 + next(80))
+            }))
+        }
+        for image in images {
+            var counts = [Int](repeating: 0, count: 256)
+            for v in image.pixels { counts[Int(v)] += 1 }
+            for ceiling in [200, 255] {
+                XCTAssertEqual(Threshold.level(counts: counts, ceiling: ceiling), try Threshold.level(image, ceiling: ceiling),
+                               "\(image.width)x\(image.height)")
+            }
+            let (lit, litCounts) = try Lighting.evenCounted(image)
+            var expected = [Int](repeating: 0, count: 256)
+            for v in lit.pixels { expected[Int(v)] += 1 }
+            XCTAssertEqual(litCounts, expected)
+            XCTAssertEqual(lit, try Lighting.even(image))
+        }
+    }
+
     /// An image whose pixels are spread evenly between `low` and `high` around a mass at `mid`.
     func image(low: UInt8, mid: UInt8, high: UInt8) -> GrayImage {
         var pixels = [UInt8](repeating: mid, count: 10_000)
