@@ -49,8 +49,7 @@ public enum InputFiles {
         }
         var seen = Set<String>()
         return out.sorted { $0.path < $1.path }.filter { entry in
-            let real = entry.problem == nil && entry.path != InputEntry.standardInput
-                ? URL(fileURLWithPath: entry.path).resolvingSymlinksInPath().standardizedFileURL.path : entry.path
+            let real = entry.problem == nil && entry.path != InputEntry.standardInput ? canonical(entry.path) : entry.path
             return seen.insert(real).inserted
         }.flatMap(pages)
     }
@@ -59,8 +58,8 @@ public enum InputFiles {
     /// pages cannot be counted is an entry with the reason.
     static func pages(_ entry: InputEntry) -> [InputEntry] {
         guard entry.problem == nil, entry.path != InputEntry.standardInput else { return [entry] }
-        let pdf = Pages.isPDF(entry.path)
-        guard pdf || Pages.isTIFF(entry.path) else { return [entry] }
+        guard let kind = Pages.kind(entry.path) else { return [entry] }
+        let pdf = kind == .pdf
         do {
             let n = try Pages.count(entry.path)
             if n == 0 { return [InputEntry(path: entry.path, problem: "the document has no pages")] }
@@ -110,6 +109,16 @@ public enum InputFiles {
                 out.append(InputEntry(path: path, problem: nil))
             }
         }
+    }
+
+    /// The file's one name: links followed, `.` and `..` resolved (realpath; Foundation's reading of it where
+    /// the system cannot).
+    static func canonical(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else {
+            return URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     static let notUTF8 = "the file name is not UTF-8 (shown with its bytes escaped); rename the file to read it"

@@ -9,20 +9,27 @@ public enum Pages {
     /// Resolution PDF pages are rasterised at unless the caller says otherwise: a scan's usual.
     public static let defaultDPI = 300.0
 
-    /// Whether the file is a PDF (by its first bytes).
-    public static func isPDF(_ path: String) -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? h.close() }
-        return h.readData(ofLength: 5) == Data("%PDF-".utf8)
+    /// The formats that can hold several pages.
+    public enum Kind: Sendable { case pdf, tiff }
+
+    /// A PDF or a TIFF, by the file's first bytes (one read, however many files a run lists); nil for any
+    /// other file, or one that cannot be opened.
+    public static func kind(_ path: String) -> Kind? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var b = [UInt8](repeating: 0, count: 5)
+        let n = b.withUnsafeMutableBytes { read(fd, $0.baseAddress, 5) }
+        if n == 5 && b == Array("%PDF-".utf8) { return .pdf }
+        if n >= 4 && (b[0..<4] == [0x49, 0x49, 0x2a, 0] || b[0..<4] == [0x4d, 0x4d, 0, 0x2a]) { return .tiff }
+        return nil
     }
 
+    /// Whether the file is a PDF (by its first bytes).
+    public static func isPDF(_ path: String) -> Bool { kind(path) == .pdf }
+
     /// Whether the file is a TIFF (by its first bytes), the image format that holds pages.
-    public static func isTIFF(_ path: String) -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? h.close() }
-        let b = [UInt8](h.readData(ofLength: 4))
-        return b == [0x49, 0x49, 0x2a, 0] || b == [0x4d, 0x4d, 0, 0x2a]
-    }
+    public static func isTIFF(_ path: String) -> Bool { kind(path) == .tiff }
 
     /// The number of pages of a PDF or a TIFF.
     public static func count(_ path: String) throws -> Int {
