@@ -60,7 +60,7 @@ struct Classify: ParsableCommand {
         let (classifier, modelPath) = try model.load()
         // The model by name and checksum (a path says little once the report leaves this machine), worked out
         // on the side while the first scans are read.
-        let modelSum = Deferred { (try? Data(contentsOf: URL(fileURLWithPath: modelPath))).map { SHA256.hex($0) } ?? "?" }
+        let modelSum = Deferred { FileChecksum().sha256(of: modelPath) ?? "?" }
         let network = try Failure.setUp { try Engine(engine, classifier) }
         let truth = try Failure.setUp { try labels.map { try Labels(csv: $0) } ?? (labelsFromNames ? Labels(fromNames: true) : nil) }
         for name in (truth?.ambiguousNames ?? []).sorted().prefix(10) {
