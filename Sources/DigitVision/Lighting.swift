@@ -6,8 +6,10 @@ public enum Lighting {
     /// True when the image is light ink on dark ground (a blackboard, MNIST itself): the ink is the minority,
     /// so the median is the paper, and the ink lies on the far side of it from the paper's own spread,
     /// clearly farther (by a quarter).
-    public static func isLightOnDark(_ image: GrayImage) -> Bool {
-        let histogram = self.histogram(image)
+    public static func isLightOnDark(_ image: GrayImage) -> Bool { isLightOnDark(counts: histogram(image)) }
+
+    /// `isLightOnDark` from the image's gray-level counts (`histogram`), when they are at hand.
+    public static func isLightOnDark(counts histogram: [Int]) -> Bool {
         let total = histogram.reduce(0, +)
         func percentile(_ q: Double) -> Int {
             let target = Int(Double(total - 1) * q)

@@ -10,12 +10,14 @@ public enum Paper {
     /// such sheet is found (paper filling the picture, a blackboard, a drawing, MNIST).
     public static func isolated(_ image: GrayImage) throws -> GrayImage { try isolated(image, halved: nil).image }
 
-    /// `isolated`, and the 200-pixel copy it judged by when the image is returned as it was (the pipeline's
-    /// glance is the same copy). `halved` is the image `shrunk(by: 2)`, when the caller has it.
-    static func isolated(_ image: GrayImage, halved: GrayImage?) throws -> (image: GrayImage, glance: GrayImage?) {
+    /// `isolated`, and the 200-pixel copy it judged by with its gray-level counts (`Lighting.histogram`) when
+    /// the image is returned as it was (the pipeline's glance is the same copy). `halved` is the image
+    /// `shrunk(by: 2)`, when the caller has it.
+    static func isolated(_ image: GrayImage, halved: GrayImage?) throws -> (image: GrayImage, glance: (GrayImage, counts: [Int])?) {
         let scale = min(1, 200 / Double(max(image.width, image.height)))
         let small = scale < 1 ? try image.reduced(to: scale, halved: halved) : image
-        guard let sheet = try sheet(in: small) else { return (image, small) }
+        let counts = Lighting.histogram(small)
+        guard let sheet = try sheet(in: small, counts: counts) else { return (image, (small, counts)) }
         var out = image
         let sx = Double(small.width) / Double(image.width), sy = Double(small.height) / Double(image.height)
         let columns = (0..<image.width).map { min(small.width - 1, Int(Double($0) * sx)) }
@@ -30,10 +32,12 @@ public enum Paper {
 
     /// Where the sheet is on a small image (its inner part: the edge pixels, part sheet and part surface, are
     /// left out) and its median gray; nil when the image holds no sheet on a darker surround.
-    static func sheet(in small: GrayImage) throws -> (mask: [Bool], gray: UInt8)? {
+    /// `counts`: its gray-level counts, when at hand.
+    static func sheet(in small: GrayImage, counts: [Int]? = nil) throws -> (mask: [Bool], gray: UInt8)? {
         let w = small.width, h = small.height, n = w * h
         guard w >= 8, h >= 8 else { return nil }
-        let level = try Threshold.level(small, ceiling: 255)
+        let level = try counts.flatMap { $0.reduce(0, +) == n ? Threshold.level(counts: $0, ceiling: 255) : nil }
+            ?? Threshold.level(small, ceiling: 255)
         var border = [Int]()
         for x in 0..<w { border.append(x); border.append((h - 1) * w + x) }
         for y in 1..<(h - 1) { border.append(y * w); border.append(y * w + w - 1) }

@@ -201,15 +201,16 @@ public enum Pipeline {
     /// nothing (samples are 20 pixels) and costs a fraction of full resolution, and only the part of the page
     /// around them is read. Pages of many digits are read whole at `pageScale`. `halved` is the image
     /// `shrunk(by: 2)` and `glance` its reduction to 200 pixels a side, when the caller has them.
-    public static func workingView(_ image: GrayImage, halved: GrayImage? = nil, glance: GrayImage? = nil) throws -> WorkingView {
+    public static func workingView(_ image: GrayImage, halved: GrayImage? = nil, glance: (GrayImage, counts: [Int])? = nil) throws -> WorkingView {
         let side = max(image.width, image.height)
         guard side > 320 else { return WorkingView(scale: 1) }
         // A page that may need the closer look has it made first, and the glance made from it: reducing the
         // full page once instead of twice.
         let look = side >= pageLookFrom ? try image.reduced(to: pageLookSide / Double(side), halved: halved) : nil
         let s = 200 / Double(side)
-        var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? glance ?? image.reduced(to: s, halved: halved)
-        if Lighting.isLightOnDark(small) { small = small.inverted() }
+        var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? glance?.0 ?? image.reduced(to: s, halved: halved)
+        let dark = look == nil ? glance.map { Lighting.isLightOnDark(counts: $0.counts) } : nil
+        if dark ?? Lighting.isLightOnDark(small) { small = small.inverted() }
         let (lit, counts) = try Lighting.evenCounted(small)
         let ink = try Threshold.ink(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
         // Ruling or a printed grid needs full resolution to be removed cleanly; so do pages of many marks.
