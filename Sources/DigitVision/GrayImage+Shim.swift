@@ -20,11 +20,15 @@ extension GrayImage {
                          pixels: Array(UnsafeBufferPointer(start: image.pixels, count: n)))
     }
 
-    /// Runs a shim function that writes an image of this size into a caller buffer.
+    /// Runs a shim function that writes every pixel of an image of this size into a caller buffer (the
+    /// buffer is not cleared first: the function must write it whole, or fail).
     func mapped(_ body: (UnsafePointer<ds_image>, UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<ds_error>) -> Int32) throws -> GrayImage {
-        var out = [UInt8](repeating: 0, count: width * height)
-        var err = ds_error()
-        let code = withView { src in out.withUnsafeMutableBufferPointer { body(src, $0.baseAddress!, &err) } }
+        var err = ds_error(), code: Int32 = 0
+        let n = width * height
+        let out = [UInt8](unsafeUninitializedCapacity: max(1, n)) { buffer, count in
+            code = withView { src in buffer.baseAddress.map { body(src, $0, &err) } ?? 0 }
+            count = code == 0 ? n : 0
+        }
         try ScanError.check(code, err)
         return GrayImage(width: width, height: height, pixels: out)
     }
