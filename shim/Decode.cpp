@@ -147,7 +147,25 @@ cv::Mat toGray8(cv::Mat m) {
 /// Pictures larger than this are decoded reduced (see `decode`).
 const int64_t kFullPixels = 40000000;
 
-int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std::string &name, ds_image *out,
+} // namespace
+
+/// A decoded picture waiting to be written out in 8-bit gray: a gray PNG only inflated, anything else decoded.
+struct ds_pending {
+    ds::GrayPNG png;
+    cv::Mat gray;
+    int32_t width = 0, height = 0;
+};
+
+namespace {
+
+/// Writes the picture into width x height bytes.
+bool writeOut(const ds_pending &p, uint8_t *pixels) {
+    if (p.png.raw) return p.png.unfilter(pixels);
+    for (int r = 0; r < p.gray.rows; r++) std::memcpy(pixels + (size_t)r * p.gray.cols, p.gray.ptr(r), (size_t)p.gray.cols);
+    return true;
+}
+
+int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std::string &name, ds_pending &out,
                ds_error *err) {
     if (count == 0) return ds::fail(err, DS_ERR_EMPTY, name + ": empty file");
     int64_t w = 0, h = 0;
@@ -161,7 +179,7 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
     {
         cv::Mat gif;
         switch (ds::decodeGIF(bytes, count, maxPixels, gif)) {
-        case ds::GIFResult::ok: return ds::give(gif, out, err);
+        case ds::GIFResult::ok: out.gray = gif; out.width = gif.cols; out.height = gif.rows; return DS_OK;
         case ds::GIFResult::corrupt: return ds::fail(err, DS_ERR_DECODE, name + ": GIF data is truncated or corrupt");
         case ds::GIFResult::tooLarge:
             return ds::fail(err, DS_ERR_TOO_LARGE, name + ": GIF over the limit of " + std::to_string(maxPixels) + " pixels");
@@ -188,20 +206,17 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
     while (known && (w / reduce) * (h / reduce) > kFullPixels && reduce < 8) reduce *= 2;
     if (reduce > 1)
         flags = reduce == 2 ? cv::IMREAD_REDUCED_GRAYSCALE_2 : reduce == 4 ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_GRAYSCALE_8;
-    if (!jpeg && reduce == 1 && out) {
-        // A gray PNG (most scans) is unfiltered straight into the pixels handed out.
-        int32_t pw = 0, ph = 0;
-        if (uint8_t *pixels = ds::decodeSimpleGrayPNG(bytes, count, pw, ph)) {
-            if ((int64_t)pw * ph > maxPixels) {
-                std::free(pixels);
-                return ds::fail(err, DS_ERR_TOO_LARGE, name + ": " + std::to_string(pw) + "x" + std::to_string(ph) +
-                                                           " pixels is over the limit of " + std::to_string(maxPixels));
-            }
-            out->width = pw;
-            out->height = ph;
-            out->pixels = pixels;
-            return DS_OK;
+    // A gray PNG (most scans) is only inflated here: it is unfiltered straight into the pixels handed out.
+    if (!jpeg && reduce == 1 && ds::inflateSimpleGrayPNG(bytes, count, out.png)) {
+        if ((int64_t)out.png.width * out.png.height > maxPixels) {
+            out.png.raw.reset();
+            return ds::fail(err, DS_ERR_TOO_LARGE, name + ": " + std::to_string(out.png.width) + "x" +
+                                                       std::to_string(out.png.height) + " pixels is over the limit of " +
+                                                       std::to_string(maxPixels));
         }
+        out.width = (int32_t)out.png.width;
+        out.height = (int32_t)out.png.height;
+        return DS_OK;
     }
     cv::Mat raw;
     bool own = jpeg ? ds::decodeJPEGGray(bytes, count, reduce, raw) : reduce == 1 && ds::decodeSimplePNG(bytes, count, raw);
@@ -216,7 +231,26 @@ int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std:
     if ((int64_t)raw.cols * raw.rows > maxPixels)
         return ds::fail(err, DS_ERR_TOO_LARGE, name + ": " + std::to_string(raw.cols) + "x" + std::to_string(raw.rows) +
                                                    " pixels is over the limit of " + std::to_string(maxPixels));
-    return ds::give(toGray8(raw), out, err);
+    out.gray = toGray8(raw);
+    out.width = out.gray.cols;
+    out.height = out.gray.rows;
+    return DS_OK;
+}
+
+/// `decode` into a picture of its own, allocated here (ds_image_free releases it).
+int32_t decode(const uint8_t *bytes, size_t count, int64_t maxPixels, const std::string &name, ds_image *out,
+               ds_error *err) {
+    if (!out) return ds::fail(err, DS_ERR_ARGUMENT, "no output image");
+    ds_pending p;
+    if (int32_t code = decode(bytes, count, maxPixels, name, p, err)) return code;
+    size_t n = (size_t)p.width * (size_t)p.height;
+    std::unique_ptr<uint8_t, void (*)(void *)> pixels(static_cast<uint8_t *>(std::malloc(n ? n : 1)), std::free);
+    if (!pixels) return ds::fail(err, DS_ERR_INTERNAL, "out of memory");
+    if (!writeOut(p, pixels.get())) return ds::fail(err, DS_ERR_DECODE, name + ": image data is truncated or corrupt");
+    out->width = p.width;
+    out->height = p.height;
+    out->pixels = pixels.release();
+    return DS_OK;
 }
 
 } // namespace
@@ -245,31 +279,71 @@ int32_t ds_decode_simple_png(const uint8_t *bytes, size_t count, ds_image *out, 
     });
 }
 
+namespace {
+
+/// The file's bytes, or a failure naming the file and the reason.
+int32_t readFile(const std::string &name, int64_t maxPixels, std::unique_ptr<uint8_t[]> &bytes, size_t &got, ds_error *err) {
+    int fd = open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
+    if (fd < 0) return ds::fail(err, DS_ERR_IO, name + ": cannot open: " + std::strerror(errno));
+    struct Closer { int fd; ~Closer() { close(fd); } } closer{fd};
+    struct stat st;
+    if (fstat(fd, &st) != 0) return ds::fail(err, DS_ERR_IO, name + ": cannot read: " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": is a folder, not an image");
+    if (!S_ISREG(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": cannot read (not a regular file)");
+    int64_t size = st.st_size;
+    if (size == 0) return ds::fail(err, DS_ERR_EMPTY, name + ": empty file");
+    // Compressed images are rarely over 8 bytes per pixel; refuse files that could only be absurd.
+    if (size > maxPixels * 8 + (1 << 20))
+        return ds::fail(err, DS_ERR_TOO_LARGE, name + ": file of " + std::to_string(size) + " bytes is too large");
+    bytes.reset(new uint8_t[(size_t)size]);
+    got = 0;
+    while (got < (size_t)size) {
+        ssize_t n = read(fd, bytes.get() + got, (size_t)size - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return ds::fail(err, DS_ERR_IO, name + ": read failed: " + std::strerror(errno));
+        if (n == 0) break;  // the file shrank while being read
+        got += (size_t)n;
+    }
+    return DS_OK;
+}
+
+} // namespace
+
 int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {
         std::string name = path ? path : "";
-        int fd = open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
-        if (fd < 0) return ds::fail(err, DS_ERR_IO, name + ": cannot open: " + std::strerror(errno));
-        struct Closer { int fd; ~Closer() { close(fd); } } closer{fd};
-        struct stat st;
-        if (fstat(fd, &st) != 0) return ds::fail(err, DS_ERR_IO, name + ": cannot read: " + std::strerror(errno));
-        if (S_ISDIR(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": is a folder, not an image");
-        if (!S_ISREG(st.st_mode)) return ds::fail(err, DS_ERR_IO, name + ": cannot read (not a regular file)");
-        int64_t size = st.st_size;
-        if (size == 0) return ds::fail(err, DS_ERR_EMPTY, name + ": empty file");
-        // Compressed images are rarely over 8 bytes per pixel; refuse files that could only be absurd.
-        if (size > max_pixels * 8 + (1 << 20))
-            return ds::fail(err, DS_ERR_TOO_LARGE, name + ": file of " + std::to_string(size) + " bytes is too large");
-        std::unique_ptr<uint8_t[]> bytes(new uint8_t[(size_t)size]);
+        std::unique_ptr<uint8_t[]> bytes;
         size_t got = 0;
-        while (got < (size_t)size) {
-            ssize_t n = read(fd, bytes.get() + got, (size_t)size - got);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) return ds::fail(err, DS_ERR_IO, name + ": read failed: " + std::strerror(errno));
-            if (n == 0) break;  // the file shrank while being read
-            got += (size_t)n;
-        }
+        if (int32_t code = readFile(name, max_pixels, bytes, got, err)) return code;
         return decode(bytes.get(), got, max_pixels, name, out, err);
+    });
+}
+
+int32_t ds_decode_file_begin(const char *path, int64_t max_pixels, ds_pending **pending, int32_t *width, int32_t *height,
+                             ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        if (!pending || !width || !height) return ds::fail(err, DS_ERR_ARGUMENT, "bad decode arguments");
+        *pending = nullptr;
+        std::string name = path ? path : "";
+        std::unique_ptr<uint8_t[]> bytes;
+        size_t got = 0;
+        if (int32_t code = readFile(name, max_pixels, bytes, got, err)) return code;
+        std::unique_ptr<ds_pending> p(new ds_pending);
+        if (int32_t code = decode(bytes.get(), got, max_pixels, name, *p, err)) return code;
+        *width = p->width;
+        *height = p->height;
+        *pending = p.release();
+        return DS_OK;
+    });
+}
+
+int32_t ds_decode_finish(ds_pending *pending, uint8_t *pixels, ds_error *err) {
+    std::unique_ptr<ds_pending> p(pending);  // freed however this ends
+    return ds::guarded(err, [&]() -> int32_t {
+        if (!p) return ds::fail(err, DS_ERR_ARGUMENT, "no picture to finish");
+        if (!pixels) return DS_OK;
+        if (!writeOut(*p, pixels)) return ds::fail(err, DS_ERR_DECODE, "image data is truncated or corrupt");
+        return DS_OK;
     });
 }
 

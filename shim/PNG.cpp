@@ -147,12 +147,12 @@ bool inflateSimplePNG(const uint8_t *b, size_t n, bool grayOnly, Inflated &png) 
     return true;
 }
 
-/// Unfilters every row of `png` into `pixels` (height rows of `stride` bytes, `step` apart).
-bool unfilterRows(const Inflated &png, uint8_t *pixels, size_t step) {
-    const size_t rowBytes = png.stride + 1;
-    for (uint32_t y = 0; y < png.height; y++) {
-        const uint8_t *src = png.raw.get() + y * rowBytes;
-        if (!unfilter(src[0], src + 1, pixels + y * step, y ? pixels + (y - 1) * step : nullptr, png.stride, (size_t)png.channels))
+/// Unfilters `height` rows of `stride` bytes, each stored after its filter byte in `raw`, into `pixels`,
+/// rows `step` apart.
+bool unfilterRows(const uint8_t *raw, uint32_t height, size_t stride, int channels, uint8_t *pixels, size_t step) {
+    for (uint32_t y = 0; y < height; y++) {
+        const uint8_t *src = raw + y * (stride + 1);
+        if (!unfilter(src[0], src + 1, pixels + y * step, y ? pixels + (y - 1) * step : nullptr, stride, (size_t)channels))
             return false;
     }
     return true;
@@ -166,7 +166,7 @@ bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
     Inflated png;
     if (!inflateSimplePNG(b, n, false, png)) return false;
     cv::Mat m((int)png.height, (int)png.width, CV_8UC(png.channels));
-    if (!unfilterRows(png, m.data, m.step)) return false;
+    if (!unfilterRows(png.raw.get(), png.height, png.stride, png.channels, m.data, m.step)) return false;
 
     // OpenCV gives colour as BGR(A).
     if (png.channels == 3) cv::cvtColor(m, m, cv::COLOR_RGB2BGR);
@@ -175,14 +175,15 @@ bool decodeSimplePNG(const uint8_t *b, size_t n, cv::Mat &out) {
     return true;
 }
 
-uint8_t *decodeSimpleGrayPNG(const uint8_t *b, size_t n, int32_t &width, int32_t &height) {
+bool inflateSimpleGrayPNG(const uint8_t *b, size_t n, GrayPNG &out) {
     Inflated png;
-    if (!inflateSimplePNG(b, n, true, png)) return nullptr;
-    std::unique_ptr<uint8_t, void (*)(void *)> pixels(static_cast<uint8_t *>(std::malloc(size_t(png.width) * png.height)), std::free);
-    if (!pixels || !unfilterRows(png, pixels.get(), png.width)) return nullptr;
-    width = (int32_t)png.width;
-    height = (int32_t)png.height;
-    return pixels.release();
+    if (!inflateSimplePNG(b, n, true, png)) return false;
+    out.width = png.width;
+    out.height = png.height;
+    out.raw = std::move(png.raw);
+    return true;
 }
+
+bool GrayPNG::unfilter(uint8_t *pixels) const { return unfilterRows(raw.get(), height, width, 1, pixels, width); }
 
 } // namespace ds

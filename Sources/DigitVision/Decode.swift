@@ -11,9 +11,17 @@ public enum Decoder {
     /// Decodes the file at `path` to gray.
     public static func load(_ path: String, maxPixels: Int = defaultMaxPixels) throws -> GrayImage {
         ds_quiet()
-        var out = ds_image(), err = ds_error()
-        try ScanError.check(ds_decode_file(path, Int64(maxPixels), &out, &err), err)
-        return GrayImage.adopt(&out)
+        var pending: OpaquePointer?, width: Int32 = 0, height: Int32 = 0, err = ds_error()
+        try ScanError.check(ds_decode_file_begin(path, Int64(maxPixels), &pending, &width, &height, &err), err)
+        // The pixels go straight into the image's own storage.
+        let n = Int(width) * Int(height)
+        var code: Int32 = 0
+        let pixels = [UInt8](unsafeUninitializedCapacity: max(1, n)) { buffer, count in
+            code = ds_decode_finish(pending, buffer.baseAddress, &err)
+            count = code == 0 ? n : 0
+        }
+        try ScanError.check(code, err)
+        return GrayImage(width: Int(width), height: Int(height), pixels: pixels)
     }
 
     /// Decodes bytes in memory; `name` is used in errors.

@@ -64,6 +64,17 @@ int32_t ds_peek_size(const uint8_t *bytes, size_t count, int64_t *width, int64_t
  * EXIF orientation applied. Refuses images of more than `max_pixels` before decoding them fully. */
 int32_t ds_decode_file(const char *path, int64_t max_pixels, ds_image *out, ds_error *err);
 
+/* A picture decoded as ds_decode_file decodes it, waiting to be written into a buffer of the caller's
+ * (a gray PNG is only inflated until then, and unfiltered straight into that buffer). */
+typedef struct ds_pending ds_pending;
+
+/* ds_decode_file in two steps, so that the caller can make the buffer the pixels go to: sets `pending` and
+ * the picture's size (nothing is kept on error); ds_decode_finish writes width*height bytes into `pixels`
+ * (NULL: none) and frees `pending`, whatever it returns. */
+int32_t ds_decode_file_begin(const char *path, int64_t max_pixels, ds_pending **pending, int32_t *width, int32_t *height,
+                             ds_error *err);
+int32_t ds_decode_finish(ds_pending *pending, uint8_t *pixels, ds_error *err);
+
 /* The same from bytes in memory; `name` is used in error messages. */
 int32_t ds_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels, const char *name, ds_image *out,
                          ds_error *err);
