@@ -105,32 +105,60 @@ int32_t ds_threshold_below(const ds_image *gray, int32_t level, uint8_t *out, ds
     });
 }
 
+namespace {
+
+/// Hysteresis (see ds_threshold_hysteresis) into `out`; `lab` (CV_32S, the image's size) ends up labelling the
+/// ink's components 1...count, in the order labelling the ink itself would give them (the weak mask's
+/// components in the same scan order, those without a strong pixel left out).
+int hysteresis(const cv::Mat &g, int strong, int weak, uint8_t *out, cv::Mat &lab) {
+    cv::Mat dst(g.rows, g.cols, CV_8UC1, out), weakMask;
+    cv::threshold(g, weakMask, std::max(strong, weak), 255, cv::THRESH_BINARY_INV);
+    int n = cv::connectedComponents(weakMask, lab, 8, CV_32S);
+    std::vector<int32_t> renumbered((size_t)n, 0);
+    // Most of a page is paper, labelled 0: passed over eight labels at a time.
+    auto paper = [](const int32_t *l) { return !(l[0] | l[1] | l[2] | l[3] | l[4] | l[5] | l[6] | l[7]); };
+    for (int r = 0; r < g.rows; r++) {
+        const uint8_t *p = g.ptr(r);
+        const int32_t *l = lab.ptr<int32_t>(r);
+        for (int c = 0; c < g.cols; c++) {
+            while (c + 8 <= g.cols && paper(l + c)) c += 8;
+            if (c < g.cols && p[c] <= strong && l[c] > 0) renumbered[(size_t)l[c]] = 1;
+        }
+    }
+    int count = 0;
+    for (int k = 1; k < n; k++) if (renumbered[(size_t)k]) renumbered[(size_t)k] = ++count;
+    for (int r = 0; r < g.rows; r++) {
+        int32_t *l = lab.ptr<int32_t>(r);
+        uint8_t *o = dst.ptr(r);
+        for (int c = 0; c < g.cols; c++) {
+            while (c + 8 <= g.cols && paper(l + c)) { std::memset(o + c, 0, 8); c += 8; }
+            if (c >= g.cols) break;
+            int32_t k = l[c] > 0 ? renumbered[(size_t)l[c]] : 0;
+            l[c] = k;
+            o[c] = k ? 255 : 0;
+        }
+    }
+    return count;
+}
+
+} // namespace
+
 int32_t ds_threshold_hysteresis(const ds_image *gray, int32_t strong, int32_t weak, uint8_t *out, ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {
-        cv::Mat g = ds::view(gray);
+        cv::Mat g = ds::view(gray), labels;
         if (!out) return ds::fail(err, DS_ERR_ARGUMENT, "no output buffer");
-        cv::Mat dst(g.rows, g.cols, CV_8UC1, out), weakMask, labels;
-        cv::threshold(g, weakMask, std::max(strong, weak), 255, cv::THRESH_BINARY_INV);
-        int n = cv::connectedComponents(weakMask, labels, 8, CV_32S);
-        std::vector<uint8_t> anchored((size_t)n, 0);
-        // Most of a page is paper, labelled 0: passed over eight labels at a time.
-        auto paper = [](const int32_t *l) { return !(l[0] | l[1] | l[2] | l[3] | l[4] | l[5] | l[6] | l[7]); };
-        for (int r = 0; r < g.rows; r++) {
-            const uint8_t *p = g.ptr(r);
-            const int32_t *l = labels.ptr<int32_t>(r);
-            for (int c = 0; c < g.cols; c++) {
-                while (c + 8 <= g.cols && paper(l + c)) c += 8;
-                if (c < g.cols && p[c] <= strong && l[c] > 0) anchored[(size_t)l[c]] = 1;
-            }
-        }
-        for (int r = 0; r < g.rows; r++) {
-            const int32_t *l = labels.ptr<int32_t>(r);
-            uint8_t *o = dst.ptr(r);
-            for (int c = 0; c < g.cols; c++) {
-                while (c + 8 <= g.cols && paper(l + c)) { std::memset(o + c, 0, 8); c += 8; }
-                if (c < g.cols) o[c] = (l[c] > 0 && anchored[(size_t)l[c]]) ? 255 : 0;
-            }
-        }
+        hysteresis(g, strong, weak, out, labels);
+        return DS_OK;
+    });
+}
+
+int32_t ds_threshold_hysteresis_labelled(const ds_image *gray, int32_t strong, int32_t weak, uint8_t *out, int32_t *labels,
+                                         int32_t *count, ds_error *err) {
+    return ds::guarded(err, [&]() -> int32_t {
+        cv::Mat g = ds::view(gray);
+        if (!out || !labels || !count) return ds::fail(err, DS_ERR_ARGUMENT, "no output buffer");
+        cv::Mat lab(g.rows, g.cols, CV_32SC1, labels);
+        *count = hysteresis(g, strong, weak, out, lab);
         return DS_OK;
     });
 }

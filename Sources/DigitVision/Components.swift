@@ -38,10 +38,27 @@ public struct Components: Sendable {
             raw = [ds_component](repeating: ds_component(), count: capacity)
             try ScanError.check(label(), err)
         }
-        let kept = raw.prefix(min(Int(count), capacity)).map {
+        return Components(labels: labels, components: kept(raw, count: Int(count)), total: Int(count))
+    }
+
+    /// The components of labels made already (1...count, 0 for none: `Threshold.inkComponents`); keeps at
+    /// most `cap`, as `find` does.
+    static func measured(labels: [Int32], width: Int, height: Int, count: Int, cap: Int = 200_000) throws -> Components {
+        var raw = [ds_component](repeating: ds_component(), count: min(cap, count))
+        var err = ds_error()
+        let code = labels.withUnsafeBufferPointer { l in
+            raw.withUnsafeMutableBufferPointer {
+                ds_component_stats(l.baseAddress, Int32(width), Int32(height), Int32(count), $0.baseAddress, Int32($0.count), &err)
+            }
+        }
+        try ScanError.check(code, err)
+        return Components(labels: labels, components: kept(raw, count: count), total: count)
+    }
+
+    private static func kept(_ raw: [ds_component], count: Int) -> [Component] {
+        raw.prefix(min(count, raw.count)).map {
             Component(label: $0.label, x: Int($0.x), y: Int($0.y), width: Int($0.width), height: Int($0.height),
                       area: Int($0.area), cx: $0.cx, cy: $0.cy)
         }
-        return Components(labels: labels, components: kept, total: Int(count))
     }
 }

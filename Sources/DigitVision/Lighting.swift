@@ -123,6 +123,17 @@ public enum Threshold {
         return try lit.mapped { ds_threshold_hysteresis($0, Int32(level), Int32(weak), $1, $2) }
     }
 
+    /// `ink`, and its connected components (`Components.find` of it), which finding the ink labels anyway.
+    public static func inkComponents(_ lit: GrayImage, level: Int) throws -> (ink: GrayImage, components: Components) {
+        let weak = level + (255 - level) / 2
+        var labels = [Int32](repeating: 0, count: lit.pixels.count)
+        var count: Int32 = 0
+        let ink = try lit.mapped { image, out, err in
+            labels.withUnsafeMutableBufferPointer { ds_threshold_hysteresis_labelled(image, Int32(level), Int32(weak), out, $0.baseAddress, &count, err) }
+        }
+        return (ink, try Components.measured(labels: labels, width: lit.width, height: lit.height, count: Int(count)))
+    }
+
     /// 255 where the image is at or below `level` (ink), 0 elsewhere.
     public static func binary(_ lit: GrayImage, level: Int) throws -> GrayImage {
         try lit.mapped { ds_threshold_below($0, Int32(level), $1, $2) }

@@ -212,13 +212,13 @@ public enum Pipeline {
         let dark = look == nil ? glance.map { Lighting.isLightOnDark(counts: $0.counts) } : nil
         if dark ?? Lighting.isLightOnDark(small) { small = small.inverted() }
         let (lit, counts) = try Lighting.evenCounted(small)
-        let ink = try Threshold.ink(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
+        let (ink, inkMarks) = try Threshold.inkComponents(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
         // Ruling or a printed grid needs full resolution to be removed cleanly; so do pages of many marks.
         // Lines across 40 % of the page, two or more parallel: one long stroke is not ruling (a tall 1 is one).
         let whole = { WorkingView(scale: try pageScale(image, look: look)) }
         let ruling = try RuledLines.find(in: ink, fraction: 0.4)
         if ruling.horizontalCount + ruling.verticalCount > 0 { return try whole() }
-        let marks = try Components.find(in: ink).components
+        let marks = inkMarks.components
         guard marks.filter({ $0.area >= 4 }).count <= 12 else { return try whole() }
         let regions = Segmenter.regions(marks, width: ink.width, height: ink.height).regions
         guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return try whole() }
@@ -288,7 +288,14 @@ public enum Pipeline {
         var lit = evened
         clock.lap("lighting")
         let level = try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit)
-        var binary = try Threshold.ink(lit, level: level)
+        // The ink's marks come with it, and serve while the ink stays as found (on a large page they would
+        // only take memory through the stages between).
+        var binary: GrayImage, marksFound: Components?
+        if lit.pixels.count <= 1 << 20 {
+            (binary, marksFound) = try Threshold.inkComponents(lit, level: level)
+        } else {
+            binary = try Threshold.ink(lit, level: level)
+        }
         clock.lap("ink")
         let anyInk = binary.pixels.withUnsafeBufferPointer { $0.contains { $0 != 0 } }
         if !anyInk || lit.pixels.min() ?? 255 > 200 {
@@ -304,6 +311,7 @@ public enum Pipeline {
             if abs(angle) >= 0.3 {
                 lit = try lit.rotated(by: -angle, fill: 255)
                 binary = try binary.rotated(by: -angle, fill: 0, nearest: true)
+                marksFound = nil
             } else {
                 angle = 0
             }
@@ -315,12 +323,13 @@ public enum Pipeline {
             let lines = try RuledLines.find(in: binary)
             if lines.horizontalCount + lines.verticalCount > 0 {
                 cleaned = lines.removed(from: binary)
+                marksFound = nil
                 lines.cover(&lit, with: 255)
                 grid = lines.grid
             }
         }
         clock.lap("lines")
-        let components = try Components.find(in: cleaned)
+        let components = try marksFound ?? Components.find(in: cleaned)
         if components.total > components.components.count {
             warnings.append("\(components.total) separate marks; only the first \(components.components.count) were examined")
         }

@@ -71,6 +71,28 @@ final class LightingTests: XCTestCase {
         }
     }
 
+    /// The ink found with its marks is the ink alone, and its marks (labels, boxes, areas, centroids) are
+    /// those labelling that ink gives: on speckled paper with strokes, faint and dark.
+    func testInkComponentsAreTheInksComponents() throws {
+        var seed: UInt64 = 17
+        func next(_ n: Int) -> Int { seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int(seed >> 33) % n }
+        for (w, h) in [(1, 1), (9, 7), (64, 40), (150, 97)] {
+            var pixels = (0..<(w * h)).map { _ in UInt8(150 + next(106)) }
+            for _ in 0..<(w * h / 40 + 1) {  // strokes, some with no pixel dark enough to anchor them
+                let x = next(w), y = next(h), len = 1 + next(12), dark = next(3) == 0
+                for k in 0..<len where x + k < w { pixels[y * w + x + k] = UInt8(dark ? 20 + next(60) : 120 + next(40)) }
+            }
+            let lit = GrayImage(width: w, height: h, pixels: pixels)
+            let level = try Threshold.level(lit)
+            let (ink, marks) = try Threshold.inkComponents(lit, level: level)
+            XCTAssertEqual(ink, try Threshold.ink(lit, level: level), "\(w)x\(h)")
+            let found = try Components.find(in: ink)
+            XCTAssertEqual(marks.labels, found.labels, "\(w)x\(h)")
+            XCTAssertEqual(marks.components, found.components, "\(w)x\(h)")
+            XCTAssertEqual(marks.total, found.total)
+        }
+    }
+
     /// An image whose pixels are spread evenly between `low` and `high` around a mass at `mid`.
     func image(low: UInt8, mid: UInt8, high: UInt8) -> GrayImage {
         var pixels = [UInt8](repeating: mid, count: 10_000)

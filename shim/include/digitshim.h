@@ -110,6 +110,11 @@ int32_t ds_threshold_below(const ds_image *gray, int32_t level, uint8_t *out, ds
  * out: caller buffer of width*height, 255 = ink. */
 int32_t ds_threshold_hysteresis(const ds_image *gray, int32_t strong, int32_t weak, uint8_t *out, ds_error *err);
 
+/* ds_threshold_hysteresis, and the ink's 8-connected components labelled as ds_components labels them:
+ * labels, a caller buffer of width*height int32 (0 = paper); their number in *count. */
+int32_t ds_threshold_hysteresis_labelled(const ds_image *gray, int32_t strong, int32_t weak, uint8_t *out, int32_t *labels,
+                                         int32_t *count, ds_error *err);
+
 /* Rotates about the centre by `degrees` (counter-clockwise), enlarging the canvas to keep every pixel;
  * new area is filled with `fill`. Bilinear, or nearest for binary images. Allocates `out`. */
 int32_t ds_rotate(const ds_image *src, double degrees, uint8_t fill, int32_t nearest, ds_image *out, ds_error *err);
@@ -141,6 +146,11 @@ typedef struct ds_component {
  * (0 = background). Writes at most `capacity` components (label order) and sets *count to how many exist. */
 int32_t ds_components(const ds_image *binary, int32_t *labels, ds_component *components, int32_t capacity,
                       int32_t *count, ds_error *err);
+
+/* ds_components' statistics for labels made already (1...count, 0 = background), as
+ * ds_threshold_hysteresis_labelled makes them. */
+int32_t ds_component_stats(const int32_t *labels, int32_t width, int32_t height, int32_t count, ds_component *components,
+                           int32_t capacity, ds_error *err);
 
 /* How to turn one digit into an MNIST sample. */
 typedef struct ds_digit_options {
