@@ -31,7 +31,7 @@ public struct FileReading: Sendable, Equatable {
 
     public var csvLine: String {
         CSV.line([file, reading, truth ?? "", exact.map { $0 ? "true" : "false" } ?? "", String(digits), String(notDigits),
-                  status.rawValue, lowest.map { String(format: "%.4f", $0) } ?? ""])
+                  status.rawValue, lowest.map(DecimalText.fourPlaces) ?? ""])
     }
 
     /// Decodes a row of readings.csv; nil when the fields are not one.

@@ -30,7 +30,7 @@ struct JSONText {
     /// A number with at most four decimals and no trailing zeros.
     static func number(_ v: Double) -> String {
         guard v.isFinite else { return "null" }
-        var s = String(format: "%.4f", v)
+        var s = DecimalText.fourPlaces(v)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s == "-0" ? "0" : s

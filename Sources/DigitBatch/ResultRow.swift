@@ -68,8 +68,8 @@ public struct ResultRow: Sendable, Equatable {
         }
         let b = box ?? Box(x: 0, y: 0, width: 0, height: 0)
         return [file, str(index), str(line), String(b.x), String(b.y), String(b.width), String(b.height), str(predicted),
-                confidence.map { String(format: "%.4f", $0) } ?? "",
-                top3.map { "\($0.digit):" + String(format: "%.4f", $0.p) }.joined(separator: ";"), status.rawValue,
+                confidence.map(DecimalText.fourPlaces) ?? "",
+                top3.map { "\($0.digit):" + DecimalText.fourPlaces($0.p) }.joined(separator: ";"), status.rawValue,
                 truth ?? "", correct.map { $0 ? "true" : "false" } ?? "", ""]
     }
 
