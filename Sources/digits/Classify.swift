@@ -57,7 +57,13 @@ struct Classify: ParsableCommand {
     func run() throws {
         useSingleThreadedBLAS()
         let start = Date()
-        let (classifier, modelPath) = try model.load()
+        // The model and the line reader load on the side while the inputs are listed; what cannot be loaded
+        // is reported first all the same.
+        let (modelName, readerName) = (model.model, reader.reader)
+        let loadingModel = Deferred { Result { try loadClassifier(modelName) } }
+        let loadingReader = Deferred { Result { try loadLineReader(readerName) } }
+        var (entries, missing) = InputFiles.collect(arguments: paths)
+        let (classifier, modelPath) = try Failure.setUp { try loadingModel.value.get() }
         // The model by name and checksum (a path says little once the report leaves this machine), worked out
         // on the side while the first scans are read.
         let modelSum = Deferred { FileChecksum().sha256(of: modelPath) ?? "?" }
@@ -67,7 +73,6 @@ struct Classify: ParsableCommand {
             printError("\(labels ?? ""): several entries are named \(name); files of that name are matched by their path only")
         }
         // Nothing is written for a run that has nothing to read.
-        var (entries, missing) = InputFiles.collect(arguments: paths)
         if let path = missing.first { throw Failure.unusable("\(path): no such file or folder") }
         guard !entries.isEmpty else { throw Failure.unusable("no image files in \(paths.joined(separator: ", "))") }
         if let shard { entries = InputFiles.shard(entries, shard) }
@@ -79,7 +84,7 @@ struct Classify: ParsableCommand {
 
         var line = ProgressLine()
         installInterruptHandler()
-        var job = ClassifyJob(engine: network, threads: threads.threads, lineReader: try reader.load())
+        var job = ClassifyJob(engine: network, threads: threads.threads, lineReader: try Failure.setUp { try loadingReader.value.get() })
         job.dpi = dpi
         let done = job.run(entries, into: results, progress: { p in
             guard !quiet else { return }
