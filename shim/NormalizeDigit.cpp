@@ -26,11 +26,18 @@ double strokeWidth(const cv::Mat &mask) {
     return edges ? 2.0 * area / edges : 0;
 }
 
+// The bounding box of the pixels of a float image above `level` (empty when there are none).
 cv::Rect inkBounds(const cv::Mat &ink, float level) {
-    cv::Mat m = ink > level;
-    std::vector<cv::Point> pts;
-    cv::findNonZero(m, pts);
-    return pts.empty() ? cv::Rect() : cv::boundingRect(pts);
+    int x0 = ink.cols, y0 = ink.rows, x1 = -1, y1 = -1;
+    for (int r = 0; r < ink.rows; r++) {
+        const float *p = ink.ptr<float>(r);
+        int first = -1, last = -1;
+        for (int c = 0; c < ink.cols; c++) if (p[c] > level) { if (first < 0) first = c; last = c; }
+        if (first < 0) continue;
+        x0 = std::min(x0, first); x1 = std::max(x1, last);
+        y0 = std::min(y0, r); y1 = r;
+    }
+    return x1 < 0 ? cv::Rect() : cv::Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
 }
 
 } // namespace
@@ -48,6 +55,8 @@ int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x
         R.width = std::min(L.cols, x + w + pad) - R.x;
         R.height = std::min(L.rows, y + h + pad) - R.y;
         std::unordered_set<int32_t> wanted(labels_wanted, labels_wanted + std::max(0, wanted_count));
+        // Most marks are one component: its label compared outright (0: look each label up).
+        const int32_t only = wanted_count == 1 ? labels_wanted[0] : 0;
 
         // Core mask: the digit's own components. Soft mask: grown by 2 px into paper (anti-aliased edges),
         // never into another component.
@@ -56,7 +65,7 @@ int32_t ds_normalize_digit(const ds_image *lit, const int32_t *labels, int32_t x
             const int32_t *lab = labels + (size_t)(R.y + r) * L.cols + R.x;
             uint8_t *c = core.ptr(r), *f = foreign.ptr(r);
             for (int k = 0; k < R.width; k++) {
-                bool ours = lab[k] != 0 && wanted.count(lab[k]);
+                bool ours = lab[k] != 0 && (lab[k] == only || (only == 0 && wanted.count(lab[k])));
                 bool clipped = o->clip_x1 > o->clip_x0 && (R.x + k < o->clip_x0 || R.x + k >= o->clip_x1);
                 bool mine = ours && !clipped;
                 c[k] = mine ? 255 : 0;
