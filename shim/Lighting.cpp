@@ -1,5 +1,6 @@
 // Stage 2: even out the lighting, then separate ink from paper.
 #include "Guard.hpp"
+#include "Blank.hpp"
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -116,12 +117,11 @@ int hysteresis(const cv::Mat &g, int strong, int weak, uint8_t *out, cv::Mat &la
     int n = cv::connectedComponents(weakMask, lab, 8, CV_32S);
     std::vector<int32_t> renumbered((size_t)n, 0);
     // Most of a page is paper, labelled 0: passed over eight labels at a time.
-    auto paper = [](const int32_t *l) { return !(l[0] | l[1] | l[2] | l[3] | l[4] | l[5] | l[6] | l[7]); };
     for (int r = 0; r < g.rows; r++) {
         const uint8_t *p = g.ptr(r);
         const int32_t *l = lab.ptr<int32_t>(r);
         for (int c = 0; c < g.cols; c++) {
-            while (c + 8 <= g.cols && paper(l + c)) c += 8;
+            while (c + 8 <= g.cols && ds::blank8(l + c)) c += 8;
             if (c < g.cols && p[c] <= strong && l[c] > 0) renumbered[(size_t)l[c]] = 1;
         }
     }
@@ -131,7 +131,7 @@ int hysteresis(const cv::Mat &g, int strong, int weak, uint8_t *out, cv::Mat &la
         int32_t *l = lab.ptr<int32_t>(r);
         uint8_t *o = dst.ptr(r);
         for (int c = 0; c < g.cols; c++) {
-            while (c + 8 <= g.cols && paper(l + c)) { std::memset(o + c, 0, 8); c += 8; }
+            while (c + 8 <= g.cols && ds::blank8(l + c)) { std::memset(o + c, 0, 8); c += 8; }
             if (c >= g.cols) break;
             int32_t k = l[c] > 0 ? renumbered[(size_t)l[c]] : 0;
             l[c] = k;

@@ -1,5 +1,6 @@
 // Stage 4 helpers: long straight runs of ink (ruled lines, printed grids) and connected components.
 #include "Guard.hpp"
+#include "Blank.hpp"
 #include <algorithm>
 #include <cstdint>
 #include <climits>
@@ -19,8 +20,7 @@ void longRows(const cv::Mat &b, int minLength, cv::Mat &out) {
         while (x < b.cols) {
             if (!in[x]) {
                 // Paper, eight pixels at a time where it can.
-                uint64_t eight;
-                if (x + 8 <= b.cols && (std::memcpy(&eight, in + x, 8), eight == 0)) { std::memset(o + x, 0, 8); x += 8; }
+                if (x + 8 <= b.cols && ds::blank8(in + x)) { std::memset(o + x, 0, 8); x += 8; }
                 else o[x++] = 0;
                 continue;
             }
@@ -43,11 +43,7 @@ void longColumns(const cv::Mat &b, int minLength, cv::Mat &out) {
         const uint8_t *in = b.ptr(y);
         for (int x = 0; x < b.cols; x++) {
             // Paper under columns with no run going: nothing to do for eight pixels.
-            uint64_t eight;
-            if (x + 8 <= b.cols && (std::memcpy(&eight, in + x, 8), eight == 0)) {
-                const int *r = &run[(size_t)x];
-                if (!(r[0] | r[1] | r[2] | r[3] | r[4] | r[5] | r[6] | r[7])) { x += 7; continue; }
-            }
+            if (x + 8 <= b.cols && ds::blank8(in + x) && ds::blank8(&run[(size_t)x])) { x += 7; continue; }
             if (in[x]) run[(size_t)x]++;
             else if (run[(size_t)x]) close(x, y);
         }
@@ -79,7 +75,7 @@ void componentStats(const cv::Mat &lab, int kept, ds_component *components) {
         const int32_t *row = lab.ptr<int32_t>(y);
         for (int x = 0; x < lab.cols; x++) {
             // Most of a page is paper: its labels are passed over eight at a time.
-            while (x + 8 <= lab.cols && !(row[x] | row[x + 1] | row[x + 2] | row[x + 3] | row[x + 4] | row[x + 5] | row[x + 6] | row[x + 7])) x += 8;
+            while (x + 8 <= lab.cols && ds::blank8(row + x)) x += 8;
             if (x >= lab.cols) break;
             int l = row[x];
             if (l == 0 || l > kept) continue;
