@@ -5,7 +5,9 @@ import DigitShim
 public enum Lighting {
     /// True when the image is light ink on dark ground (a blackboard, MNIST itself): the ink is the minority,
     /// so the median is the paper, and the ink lies on the far side of it from the paper's own spread,
-    /// clearly farther (by a quarter).
+    /// clearly farther (by a quarter). The dark side is judged by its darkest thousandth: a few thin strokes on
+    /// a white card that lies on a light grey desk are a small share of the picture but far darker than the
+    /// desk, while the card, brighter than the desk, is no chalk.
     public static func isLightOnDark(_ image: GrayImage) -> Bool { isLightOnDark(counts: histogram(image)) }
 
     /// `isLightOnDark` from the image's gray-level counts (`histogram`), when they are at hand.
@@ -17,7 +19,7 @@ public enum Lighting {
             for v in 0..<256 { seen += histogram[v]; if seen > target { return v } }
             return 255
         }
-        let low = percentile(0.01), mid = percentile(0.5), high = percentile(0.99)
+        let low = percentile(0.001), mid = percentile(0.5), high = percentile(0.99)
         // Near a tie (a blurred photo whose ink has faded towards the paper) paper is the likelier: dark ink
         // on light paper is what most scans are, and light-on-dark grounds (boards, MNIST) are far from tied.
         return Double(high - mid) > 1.25 * Double(mid - low)

@@ -109,6 +109,20 @@ final class LightingTests: XCTestCase {
         XCTAssertFalse(Lighting.isLightOnDark(image(low: 110, mid: 152, high: 195)))
     }
 
+    /// A white card with a few thin strokes on a light grey desk that fills most of the picture: the card is
+    /// brighter than the desk, but the strokes, however few, are far darker; ink on paper, not chalk.
+    func testCardOnGreyDeskIsDarkOnLight() {
+        var card = GrayImage(width: 300, height: 200, value: 216)
+        for y in 70..<130 { for x in 100..<200 { card[x, y] = 255 } }
+        for y in 98..<101 { for x in 120..<180 { card[x, y] = 20 } }  // 180 of 60,000 pixels
+        XCTAssertFalse(Lighting.isLightOnDark(card))
+        // Chalk on a dark board with a darker frame is light on dark.
+        var board = GrayImage(width: 300, height: 200, value: 60)
+        for y in 0..<200 { for x in 0..<3 { board[x, y] = 15 } }
+        for y in 90..<120 { for x in 120..<180 where (x + y) % 2 == 0 { board[x, y] = 230 } }
+        XCTAssertTrue(Lighting.isLightOnDark(board))
+    }
+
     /// Paper shaded from 205 at the top to 120 at the bottom becomes white everywhere, and ink stays dark.
     func testShadingIsDividedOut() throws {
         var page = GrayImage(width: 300, height: 400, value: 0)

@@ -150,6 +150,28 @@ final class PipelineTests: XCTestCase {
 
     /// One large digit on a page is read from the part of the page around it, at about 80 pixels tall: its
     /// box comes back in the page's own pixels, straight or tilted, at the same place as drawn.
+    /// A card a third of the picture each way on a light grey desk (too close to the card's white and too small
+    /// a part of the picture for the paper stage to take it for a sheet on a desk) holds dark ink on light
+    /// paper, and the digit on it is the one mark found, whether the picture is read whole or from a glance.
+    func testDigitOnACardOnAGreyDesk() throws {
+        for (width, height) in [(900, 600), (2700, 1800)] {
+            var page = SyntheticPage(width: width, height: height)
+            let (w, h) = (Double(width), Double(height))
+            page.glyph(7, x: w * 0.45, y: h * 0.4, w: w * 0.08, h: h * 0.2, thickness: w / 200)
+            for y in 0..<height { for x in 0..<width where !(width / 3..<2 * width / 3 ~= x && height / 3..<2 * height / 3 ~= y) {
+                page.pixels[y * width + x] = 216
+            }}
+            XCTAssertFalse(Lighting.isLightOnDark(page.gray), "\(width)x\(height)")
+            for options in [ScanOptions(), { var o = ScanOptions(); o.keepStages = true; return o }()] {
+                let result = try Pipeline.run(page.gray, options: options)
+                XCTAssertEqual(result.digits.count, 1, "\(width)x\(height), stages kept: \(options.keepStages)")
+                let box = try XCTUnwrap(result.digits.first?.box)
+                XCTAssertEqual(Double(box.centerX), w * 0.49, accuracy: w * 0.01)
+                XCTAssertEqual(Double(box.centerY), h * 0.5, accuracy: h * 0.02)
+            }
+        }
+    }
+
     func testOneLargeDigitIsReadFromItsRegion() throws {
         for tilt in [0.0, 4.0] {
             var page = SyntheticPage(width: 900, height: 700)
