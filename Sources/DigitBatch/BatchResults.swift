@@ -153,12 +153,12 @@ public final class BatchResults: @unchecked Sendable {
         files += 1
         // The label's digits go to the marks read as digits, in reading order.
         let truths = label.map { Array($0.filter { $0 != "/" }) } ?? []
-        var marks = [PageMark](), read = [(line: Int, digit: Int?)](), next = 0, held = false, lowest: Double?
-        let others = TextLines.noDigits(result, probabilities: o.probabilities)
+        var marks = [PageMark](), next = 0, held = false, lowest: Double?
+        let marksRead = FileReading.marks(of: result, probabilities: o.probabilities)
         for (i, d) in result.digits.enumerated() {
             let p = o.probabilities[i]
             let top = p.top
-            let notDigit = others[i]
+            let notDigit = marksRead[i].digit == nil
             let order = p.prefix(MarkClasses.digits).ranking
             let confidence = Double(notDigit ? (top.index >= MarkClasses.digits ? top.value : 1 - top.value) : p[order[0]])
             var status: ResultStatus = notDigit ? .notDigit : rejectBelow.map { confidence < $0 } ?? false ? .review : .ok
@@ -175,12 +175,11 @@ public final class BatchResults: @unchecked Sendable {
                                   crop: d.crop, multiDigit: result.digits.count > 1)
             marks.append(PageMark(x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, predicted: order[0],
                                   confidence: confidence, status: tile.status))
-            read.append((d.line, notDigit ? nil : order[0]))
         }
-        let digitCount = read.filter { $0.digit != nil }.count
+        let digitCount = marksRead.filter { $0.digit != nil }.count
         if let label, label.filter({ $0 != "/" }).count != digitCount { countMismatches += 1 }
         if digitCount == 0 { withoutDigits += 1 }
-        recordReading(FileReading(file: o.path, reading: FileReading.reading(read), truth: label,
+        recordReading(FileReading(file: o.path, reading: FileReading.reading(marksRead), truth: label,
                                   status: digitCount == 0 ? .noDigit : held ? .review : .ok,
                                   digits: digitCount, notDigits: result.digits.count - digitCount, lowest: lowest))
         if let preview = result.preview, result.digits.count > 1 { writeOverlay(o.path, preview: preview, width: result.width, marks: marks) }

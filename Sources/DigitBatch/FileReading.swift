@@ -1,3 +1,5 @@
+import DigitNet
+import DigitVision
 import Foundation
 
 /// What was read in one file: its digits in reading order, lines separated by `/`, compared with its label.
@@ -67,6 +69,15 @@ public struct FileReading: Sendable, Equatable {
             o.set("truth", truth)
             o.set("exact", exact)
             return o.text
+        }
+    }
+
+    /// What each mark of a scan reads, in reading order: its likeliest digit, or nil for a mark that is no digit
+    /// (`TextLines.noDigits`). `probabilities` holds a row of class probabilities per mark.
+    public static func marks(of result: ScanResult, probabilities: [[Float]]) -> [(line: Int, digit: Int?)] {
+        let others = TextLines.noDigits(result, probabilities: probabilities)
+        return result.digits.indices.map { k in
+            (result.digits[k].line, others[k] ? nil : probabilities[k].prefix(MarkClasses.digits).ranking[0])
         }
     }
 

@@ -28,14 +28,4 @@ public enum StagePictures {
     public static func samples(_ digits: [ScannedDigit]) -> GrayImage {
         GrayImage.tiled(digits.map { d in d.sample.map { UInt8($0 * 255) } })
     }
-
-    /// The digits read, in reading order, a space between lines.
-    public static func reading(_ digits: [ScannedDigit], predictions: [Int]) -> String {
-        var read = "", line = 0
-        for (d, p) in zip(digits, predictions) {
-            if d.line != line { read += " "; line = d.line }
-            read += String(p)
-        }
-        return read
-    }
 }

@@ -40,7 +40,12 @@ struct Preprocess: ParsableCommand {
             try page != nil || Pages.isPDF(file) ? Pages.load(file, page: page ?? 1, dpi: dpi) : Decoder.load(file)
         }
         let result = try Failure.working { try Pipeline.scanUpright(image, options: options) { try engine.probabilityRows($0, threads: 1) } }
-        let predictions = try Failure.working { try engine.probabilityRows(result.digits.map(\.sample), threads: 1).map { $0.top.index } }
+        // Read as `classify` reads: the marks the scan has read keep what was read in them, the rest are read
+        // in one batch, and marks that are no digit are left out of the reading.
+        var outcomes = [FileOutcome(path: file, result: result)]
+        ClassifyJob(engine: engine, threads: 1).read(&outcomes, threads: 1)
+        if let error = outcomes[0].error { throw Failure.failed("\(file): \(error)") }
+        let marks = FileReading.marks(of: result, probabilities: outcomes[0].probabilities)
         try Failure.working {
             let dir = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -55,12 +60,14 @@ struct Preprocess: ParsableCommand {
             }
             try StagePictures.samples(result.digits).writePNG(to: path("7-samples.png"))
         }
-        let read = StagePictures.reading(result.digits, predictions: predictions)
+        let read = FileReading.reading(marks)
+        let digits = marks.filter { $0.digit != nil }.count
         var facts = "angle " + String(format: "%.1f", result.angle) + "°"
         if result.quarterTurns != 0 { facts += ", turned \(90 * result.quarterTurns)°" }
         if result.lightOnDark { facts += ", light on dark" }
         if result.grid != nil { facts += ", grid" }
-        print("\(file): \(result.digits.count) digit(s), \(facts): \(read)")
+        let others = result.digits.count - digits
+        print("\(file): \(digits) digit(s)\(others > 0 ? ", \(others) other mark(s)" : ""), \(facts): \(read.isEmpty ? "(no digit)" : read)")
         for w in result.warnings { print("warning: \(w)") }
     }
 }
