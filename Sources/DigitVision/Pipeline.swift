@@ -199,11 +199,12 @@ public enum Pipeline {
     /// The scale at which to read an image, and the part of it to read: a glance at 200 pixels a side finds
     /// the digits; when there are at most three and each is large, reading them at about 80 pixels tall loses
     /// nothing (samples are 20 pixels) and costs a fraction of full resolution, and only the part of the page
-    /// around them is read. Pages of many digits are read whole at `pageScale`. `halved` is the image
+    /// around them is read. Pages of many digits are read whole at `pageScale`; a small image of a small
+    /// number, enlarged (`enlargement`). `halved` is the image
     /// `shrunk(by: 2)` and `glance` its reduction to 200 pixels a side, when the caller has them.
     public static func workingView(_ image: GrayImage, halved: GrayImage? = nil, glance: (GrayImage, counts: [Int])? = nil) throws -> WorkingView {
         let side = max(image.width, image.height)
-        guard side > 320 else { return WorkingView(scale: 1) }
+        guard side > smallSide else { return WorkingView(scale: try enlargement(image)) }
         // A page that may need the closer look has it made first, and the glance made from it: reducing the
         // full page once instead of twice.
         let look = side >= pageLookFrom ? try image.reduced(to: pageLookSide / Double(side), halved: halved) : nil
@@ -233,6 +234,27 @@ public enum Pipeline {
         let region = Box(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
         return WorkingView(scale: scale, region: region.width * region.height < w * h * 3 / 4 ? region : nil)
     }
+
+    /// The scale at which to read a small image (`workingView`): 1, or more for a number written or scanned so
+    /// small that its digits stand under `smallDigitHeight` pixels (three marks or more, the upper quartile of
+    /// their heights), where cutting touching digits and reading them loses strokes a pixel wide; it is
+    /// enlarged (bilinear, at most 3 times) until they stand `enlargedDigitHeight` tall. A single small mark
+    /// is left as it is: MNIST's own 28x28 digits, a letter.
+    static func enlargement(_ image: GrayImage) throws -> Double {
+        let gray = Lighting.isLightOnDark(image) ? image.inverted() : image
+        let (lit, counts) = try Lighting.evenCounted(gray)
+        let (ink, found) = try Threshold.inkComponents(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
+        let heights = Segmenter.regions(found.components, width: ink.width, height: ink.height).regions.map(\.box.height).sorted()
+        guard heights.count >= 3 else { return 1 }
+        let tall = Double(heights[heights.count * 3 / 4])
+        return tall < smallDigitHeight ? min(3, enlargedDigitHeight / tall) : 1
+    }
+
+    /// Images at most this many pixels a side are read at full size or enlarged (`enlargement`).
+    static let smallSide = 320
+
+    /// Digits of a small number shorter than this are read enlarged to `enlargedDigitHeight` (`enlargement`).
+    static let smallDigitHeight = 22.0, enlargedDigitHeight = 32.0
 
     /// Digits of a page stand at least this tall at the scale it is read at (the lower quartile of its marks).
     static let pageDigitHeight = 44.0
@@ -275,9 +297,14 @@ public enum Pipeline {
         let (upright, glance) = try Paper.isolated(turned, halved: halvedTurned)
         let halved = glance == nil && large ? try upright.shrunk(by: 2) : halvedTurned
         clock.lap("paper")
-        let view = options.keepStages ? WorkingView(scale: 1) : try workingView(upright, halved: halved, glance: glance)
+        // Stages are kept at full size, or enlarged as a small number is read.
+        let view = !options.keepStages ? try workingView(upright, halved: halved, glance: glance)
+            : WorkingView(scale: max(upright.width, upright.height) > smallSide ? 1 : try enlargement(upright))
         let workScale = view.scale, region = view.region
-        let page = workScale < 1 ? try upright.reduced(to: workScale, halved: halved) : upright
+        let page = workScale < 1 ? try upright.reduced(to: workScale, halved: halved)
+            : workScale > 1 ? try upright.resized(width: Int((Double(upright.width) * workScale).rounded()),
+                                                  height: Int((Double(upright.height) * workScale).rounded()), bilinear: true)
+            : upright
         let decoded = region.map { page.cropped($0) } ?? page
         clock.lap("scale")
         let lightOnDark = Lighting.isLightOnDark(decoded)
@@ -372,7 +399,7 @@ public enum Pipeline {
                 return d
             }
         }
-        if workScale < 1 {
+        if workScale != 1 {
             let k = 1 / workScale
             digits = digits.map { d in
                 var d = d

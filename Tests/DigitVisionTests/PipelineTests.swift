@@ -172,6 +172,27 @@ final class PipelineTests: XCTestCase {
         }
     }
 
+    /// A number scanned small (digits 11 to 14 pixels tall) is read enlarged so that they stand 32 tall, and
+    /// its marks are found where they are in the image; one small digit alone (MNIST's size) is read as it is.
+    func testSmallNumberIsReadEnlarged() throws {
+        var page = SyntheticPage(width: 84, height: 24)
+        for (k, kind) in [7, 0, 4, 1].enumerated() { page.glyph(kind, x: 4 + 20 * Double(k), y: 5, w: 12, h: 14, thickness: 2.2) }
+        let view = try Pipeline.workingView(page.gray)
+        XCTAssertGreaterThan(view.scale, 32 / 14.5)
+        XCTAssertLessThanOrEqual(view.scale, 3)
+        XCTAssertNil(view.region)
+        let result = try Pipeline.run(page.gray)
+        XCTAssertEqual(result.digits.count, 4)
+        for (k, d) in result.digits.enumerated() {
+            XCTAssertEqual(d.box.centerX, 10 + 20 * Double(k), accuracy: 2, "\(d.box)")
+            XCTAssertEqual(d.box.centerY, 12, accuracy: 2, "\(d.box)")
+            XCTAssertLessThanOrEqual(d.box.maxY, 24)
+        }
+        var one = SyntheticPage(width: 28, height: 28)
+        one.glyph(7, x: 8, y: 4, w: 12, h: 20, thickness: 2.5)
+        XCTAssertEqual(try Pipeline.workingView(one.gray).scale, 1)
+    }
+
     func testOneLargeDigitIsReadFromItsRegion() throws {
         for tilt in [0.0, 4.0] {
             var page = SyntheticPage(width: 900, height: 700)
