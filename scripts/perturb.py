@@ -77,6 +77,8 @@ def main():
                 image = cv2.imread(os.path.join(root, m["file"]), cv2.IMREAD_UNCHANGED)
                 if image is None:
                     continue
+                if image.dtype == np.uint16:
+                    image = (image // 257).astype(np.uint8)
                 if image.ndim == 3 and image.shape[2] == 4:
                     image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
                 file = os.path.splitext(os.path.basename(m["file"]))[0] + ".png"
