@@ -209,11 +209,8 @@ public enum Pipeline {
         // full page once instead of twice.
         let look = side >= pageLookFrom ? try image.reduced(to: pageLookSide / Double(side), halved: halved) : nil
         let s = 200 / Double(side)
-        var small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? glance?.0 ?? image.reduced(to: s, halved: halved)
-        let dark = look == nil ? glance.map { Lighting.isLightOnDark(counts: $0.counts) } : nil
-        if dark ?? Lighting.isLightOnDark(small) { small = small.inverted() }
-        let (lit, counts) = try Lighting.evenCounted(small)
-        let (ink, inkMarks) = try Threshold.inkComponents(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
+        let small = try look.map { try $0.reduced(to: 200 / pageLookSide) } ?? glance?.0 ?? image.reduced(to: s, halved: halved)
+        let (ink, inkMarks) = try inked(small, lightOnDark: look == nil ? glance.map { Lighting.isLightOnDark(counts: $0.counts) } : nil)
         // Ruling or a printed grid needs full resolution to be removed cleanly; so do pages of many marks.
         // Lines across 40 % of the page, two or more parallel: one long stroke is not ruling (a tall 1 is one).
         let whole = { WorkingView(scale: try pageScale(image, look: look)) }
@@ -240,14 +237,22 @@ public enum Pipeline {
     /// their heights), where cutting touching digits and reading them loses strokes a pixel wide; it is
     /// enlarged (bilinear, at most 3 times) until they stand `enlargedDigitHeight` tall. A single small mark
     /// is left as it is: MNIST's own 28x28 digits, a letter.
+    /// Larger images are read at 1 or less (`workingView`).
     static func enlargement(_ image: GrayImage) throws -> Double {
-        let gray = Lighting.isLightOnDark(image) ? image.inverted() : image
-        let (lit, counts) = try Lighting.evenCounted(gray)
-        let (ink, found) = try Threshold.inkComponents(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
+        guard max(image.width, image.height) <= smallSide else { return 1 }
+        let (ink, found) = try inked(image)
         let heights = Segmenter.regions(found.components, width: ink.width, height: ink.height).regions.map(\.box.height).sorted()
         guard heights.count >= 3 else { return 1 }
         let tall = Double(heights[heights.count * 3 / 4])
         return tall < smallDigitHeight ? min(3, enlargedDigitHeight / tall) : 1
+    }
+
+    /// The ink of a copy of a page and its marks, lit and thresholded as the pipeline does; its polarity judged
+    /// here unless the caller knows it. How the glances that set the working scale look at a page.
+    static func inked(_ image: GrayImage, lightOnDark: Bool? = nil) throws -> (ink: GrayImage, components: Components) {
+        let gray = lightOnDark ?? Lighting.isLightOnDark(image) ? image.inverted() : image
+        let (lit, counts) = try Lighting.evenCounted(gray)
+        return try Threshold.inkComponents(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
     }
 
     /// Images at most this many pixels a side are read at full size or enlarged (`enlargement`).
@@ -299,7 +304,7 @@ public enum Pipeline {
         clock.lap("paper")
         // Stages are kept at full size, or enlarged as a small number is read.
         let view = !options.keepStages ? try workingView(upright, halved: halved, glance: glance)
-            : WorkingView(scale: max(upright.width, upright.height) > smallSide ? 1 : try enlargement(upright))
+            : WorkingView(scale: try enlargement(upright))
         let workScale = view.scale, region = view.region
         let page = workScale < 1 ? try upright.reduced(to: workScale, halved: halved)
             : workScale > 1 ? try upright.resized(width: Int((Double(upright.width) * workScale).rounded()),
