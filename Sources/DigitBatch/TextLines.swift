@@ -22,7 +22,7 @@ public enum TextLines {
             let k = parts[0]
             return Mark(line: result.digits[k].line, box: parts.dropFirst().reduce(result.digits[k].box) { $0.union(result.digits[$1].box) },
                         other: parts.allSatisfy { others[$0] },
-                        zero: parts.count == 1 && !others[k] && MarkClasses.reading(probabilities[k]) == 0,
+                        zero: parts.allSatisfy { !others[$0] && MarkClasses.reading(probabilities[$0]) == 0 },
                         sure: parts.allSatisfy { !others[$0] && MarkClasses.likeliestDigit(probabilities[$0]).value >= sureDigit },
                         letter: parts.count == 1 && others[k] && probabilities[k][MarkClasses.notDigit] >= sureLetter)
         }
@@ -120,7 +120,7 @@ public enum TextLines {
         var line: Int
         var box: Box
         var other: Bool
-        /// Read as a 0: short on the line, and still a digit.
+        /// Read as a 0, or as zeros run together: short on the line, and still digits.
         var zero = false
         /// Read as digits, every part at least `sureDigit`.
         var sure = false

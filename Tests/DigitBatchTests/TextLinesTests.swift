@@ -75,4 +75,19 @@ final class TextLinesTests: XCTestCase {
         XCTAssertEqual(TextLines.noDigits(page([(0, 60), (50, 60), (100, 60)]), probabilities: [odd, row(5, 0.99), row(0, 0.99)]),
                        [false, false, false])
     }
+
+    /// 25000 written with small zeros, blurred: the 2 and 5 run together into one mark read as two digits, a
+    /// zero stands alone, the last two zeros run together. Small zeros read as zeros, alone or run together,
+    /// are a number's and no short letters: the line is a number.
+    func testZerosRunTogetherAreDigitsOfANumber() {
+        let parts: [(x: Int, height: Int, mark: Int)] = [(0, 60, 0), (40, 60, 0), (90, 38, 1), (140, 34, 2), (180, 34, 2)]
+        let digits = parts.map { p in
+            ScannedDigit(sample: [], box: Box(x: p.x, y: 100 - p.height, width: 40, height: p.height), line: 0, cell: nil,
+                         strokeWidth: 4, mark: p.mark)
+        }
+        let result = ScanResult(digits: digits, angle: 0, quarterTurns: 0, lightOnDark: false, grid: nil, width: 400, height: 200,
+                                rejectedMarks: 0, warnings: [], stages: nil)
+        let none = TextLines.noDigits(result, probabilities: [row(2, 0.97), row(5, 0.99), row(0, 0.95), row(0, 0.99), row(0, 0.99)])
+        XCTAssertEqual(none, [false, false, false, false, false])
+    }
 }
