@@ -21,7 +21,7 @@ public enum TextLines {
         let marks = groups.map { parts in
             let k = parts[0]
             return Mark(line: result.digits[k].line, box: parts.dropFirst().reduce(result.digits[k].box) { $0.union(result.digits[$1].box) },
-                        other: parts.allSatisfy { others[$0] },
+                        parts: parts.count, other: parts.allSatisfy { others[$0] },
                         zero: parts.allSatisfy { !others[$0] && MarkClasses.reading(probabilities[$0]) == 0 },
                         sure: parts.allSatisfy { !others[$0] && MarkClasses.likeliestDigit(probabilities[$0]).value >= sureDigit },
                         letter: parts.count == 1 && others[k] && probabilities[k][MarkClasses.notDigit] >= sureLetter)
@@ -55,7 +55,7 @@ public enum TextLines {
         // In a line where letters or symbols stand among the digits, a mark that is no likely digit is one of them.
         var mixed = Set<Int>()
         for (line, members) in Dictionary(grouping: marks, by: \.line) where members.count >= 3 {
-            if Double(members.filter(\.other).count) >= 0.3 * Double(members.count) { mixed.insert(line) }
+            if share(of: members, \.other) >= 0.3 { mixed.insert(line) }
         }
         // In a number, a mark as tall as its digits is a digit written oddly unless the network is sure it is none.
         let oddDigits = Set(marks.indices.filter { m in
@@ -119,6 +119,8 @@ public enum TextLines {
     struct Mark {
         var line: Int
         var box: Box
+        /// The digits read in it: one, or those of a number whose digits touch.
+        var parts = 1
         var other: Bool
         /// Read as a 0, or as zeros run together: short on the line, and still digits.
         var zero = false
@@ -132,6 +134,13 @@ public enum TextLines {
 
         /// A sure digit, tall, or a zero (which many people write small) in a number with a tall digit.
         func isNumberPart(tall: Double) -> Bool { sure && (isTall(tall) || zero) }
+    }
+
+    /// The share of a line's marks that are `kind`, each counted as the digits read in it: a number whose
+    /// digits touch weighs as the digits it holds, not as one mark beside a dash or a small zero.
+    static func share(of marks: [Mark], _ kind: (Mark) -> Bool) -> Double {
+        let all = marks.map(\.parts).reduce(0, +)
+        return all == 0 ? 0 : Double(marks.filter(kind).map(\.parts).reduce(0, +)) / Double(all)
     }
 
     /// The lines of `marks` that are text, each with the height its tall marks stand.
@@ -148,11 +157,11 @@ public enum TextLines {
             let bottoms = sized.map { Double($0.box.maxY) }.sorted()
             let baseline = bottoms[bottoms.count / 2]
             func short(_ below: Double) -> Double {
-                Double(sized.filter { m in
+                share(of: sized) { m in
                     (!m.zero || letters) && Double(m.box.height) <= below * tall && abs(Double(m.box.maxY) - baseline) <= 0.12 * tall
-                }.count) / Double(sized.count)
+                }
             }
-            let others = Double(sized.filter(\.other).count) / Double(sized.count)
+            let others = share(of: sized, \.other)
             // Mostly no digits; or letters short and tall (handwriting's x-height is half to two thirds of a
             // tall letter's, print's up to four fifths, when some marks already read as no digit).
             if others >= 0.6 || short(0.65) >= 0.3 || (others >= 0.3 && short(0.8) >= 0.3) {

@@ -90,4 +90,19 @@ final class TextLinesTests: XCTestCase {
         let none = TextLines.noDigits(result, probabilities: [row(2, 0.97), row(5, 0.99), row(0, 0.95), row(0, 0.99), row(0, 0.99)])
         XCTAssertEqual(none, [false, false, false, false, false])
     }
+
+    /// An amount on a cheque: 1782 written joined up (one mark read as four digits), a small last 0, and the
+    /// dash drawn after it. The joined digits weigh as four marks of the line, so the small zero is no sign
+    /// of short letters: the line is a number, and only the dash is no digit.
+    func testDigitsRunTogetherWeighAsTheDigitsTheyHold() {
+        var digits = (0..<4).map { k in
+            ScannedDigit(sample: [], box: Box(x: 40 * k, y: 40, width: 40, height: 60), line: 0, cell: nil, strokeWidth: 4, mark: 0)
+        }
+        digits.append(ScannedDigit(sample: [], box: Box(x: 170, y: 66, width: 30, height: 34), line: 0, cell: nil, strokeWidth: 4, mark: 1))
+        digits.append(ScannedDigit(sample: [], box: Box(x: 220, y: 65, width: 120, height: 20), line: 0, cell: nil, strokeWidth: 4, mark: 2))
+        let result = ScanResult(digits: digits, angle: 0, quarterTurns: 0, lightOnDark: false, grid: nil, width: 400, height: 200,
+                                rejectedMarks: 0, warnings: [], stages: nil)
+        let rows = [row(1, 0.99), row(7, 0.65), row(8, 0.99), row(2, 0.99), row(0, 0.61), row(2, 0.01)]
+        XCTAssertEqual(TextLines.noDigits(result, probabilities: rows), [false, false, false, false, false, true])
+    }
 }
