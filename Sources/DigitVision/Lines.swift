@@ -65,8 +65,11 @@ public struct RuledLines: Sendable {
         let hs = try Components.find(in: hImage).components.filter { $0.width >= minLength && $0.height * 25 <= $0.width }
         let vs = try Components.find(in: vImage).components.filter { $0.height >= minLength && $0.width * 25 <= $0.height }
         let minSide = min(small.width, small.height)
-        // A grid's lines can be short (cut into cell-long pieces); lines both ways, spread out, are a grid.
+        // A grid's lines can be short (cut into cell-long pieces); lines both ways, spread out and meeting,
+        // are a grid. (The straight strokes of digits drawn with a thin pen, a 1 and the bars of a 5, are
+        // lines both ways too, but they do not meet.)
         let crossing = spread(hs, vertical: false, minSide: minSide) && spread(vs, vertical: true, minSide: minSide)
+            && meet(hs, vs, within: max(2, 0.01 * Double(minSide)))
         let keepH = crossing || isRuling(hs, vertical: false, minSide: minSide) ? hs : []
         let keepV = crossing || isRuling(vs, vertical: true, minSide: minSide) ? vs : []
         var maskSmall = GrayImage(width: small.width, height: small.height, value: 0)
@@ -108,6 +111,16 @@ public struct RuledLines: Sendable {
     /// Ruled paper and grids pass easily (lines span many spacings); two 1s or a 7 over a 2 do not.
     static func isRuling(_ lines: [Component], vertical: Bool, minSide: Int) -> Bool {
         pairs(lines, vertical: vertical, minSide: minSide) { gap, overlap in overlap >= 3 * gap }
+    }
+
+    /// True when a horizontal line and a vertical one cross or meet (one ends within `tolerance` of the other).
+    static func meet(_ horizontal: [Component], _ vertical: [Component], within tolerance: Double) -> Bool {
+        horizontal.contains { h in
+            vertical.contains { v in
+                v.cx >= Double(h.x) - tolerance && v.cx <= Double(h.x + h.width) + tolerance
+                    && h.cy >= Double(v.y) - tolerance && h.cy <= Double(v.y + v.height) + tolerance
+            }
+        }
     }
 
     /// True when two of the lines lie apart (at least 3 % of the page's smaller side).

@@ -68,6 +68,22 @@ final class LinesTests: XCTestCase {
         XCTAssertEqual(found.grid?.columns.count, 6)
     }
 
+    /// "18 × 5" drawn with a thin pen and set straight: the 1 is a long vertical line, the bars of the 5 and
+    /// the foot of the 8 horizontal ones, lines both ways and spread out, but none meets another: no grid, and
+    /// nothing is removed.
+    func testThinPenDigitsAreNoGrid() throws {
+        var page = GrayImage(width: 449, height: 294, value: 0)
+        func fill(_ x: Int, _ y: Int, _ w: Int, _ h: Int) { for yy in y..<(y + h) { for xx in x..<(x + w) { page[xx, yy] = 255 } } }
+        fill(79, 93, 4, 125)                                                // the 1
+        fill(314, 93, 65, 2); fill(321, 130, 50, 2); fill(325, 189, 36, 1)  // the 5's bars
+        fill(383, 141, 1, 37)                                               // the 5's belly
+        fill(134, 211, 52, 1)                                               // the 8's foot
+        let found = try RuledLines.find(in: page)
+        XCTAssertEqual(found.horizontalCount + found.verticalCount, 0)
+        let ink = { (image: GrayImage) in image.pixels.filter { $0 != 0 }.count }
+        XCTAssertEqual(ink(found.removed(from: page)), ink(page))
+    }
+
     /// A dense form: 46 rows of cells, each row under 3 % of the page's smaller side apart (a 600-dpi A4 form
     /// read at half size): every row line is its own row.
     func testDenseGridKeepsEveryRow() throws {
