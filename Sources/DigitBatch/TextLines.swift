@@ -46,7 +46,7 @@ public enum TextLines {
         for (line, members) in Dictionary(grouping: marks.indices, by: { marks[$0].line }) where text[line] == nil {
             let tall = members.map { Double(marks[$0].box.height) }.max() ?? 0  // a word's capitals, not its x-height
             for word in words(members.map { marks[$0] }, tall: tall) where word.count >= 3 {
-                let letters = word.map { marks[members[$0]].letter && marks[members[$0]].isTall(tall) }
+                let letters = word.map { marks[members[$0]].letter && marks[members[$0]].isTall(tall) && !marks[members[$0]].isSlender }
                 if zip(letters, letters.dropFirst()).contains(where: { $0 && $1 }) {
                     for w in word { for k in groups[members[w]] { inWord[k] = true } }
                 }
@@ -128,6 +128,10 @@ public enum TextLines {
         var sure = false
         /// One mark read as no digit at least `sureLetter` surely.
         var letter = false
+
+        /// Less than half as wide as tall: a bracket, a stroke, a narrow letter (l, i, t), which say little
+        /// about a word (two brackets stand side by side in an expression).
+        var isSlender: Bool { 2 * box.width < box.height }
 
         /// As tall as digits stand (a letter of the x-height, an a or an o, is not).
         func isTall(_ tall: Double) -> Bool { Double(box.height) >= 0.6 * tall }

@@ -105,4 +105,23 @@ final class TextLinesTests: XCTestCase {
         let rows = [row(1, 0.99), row(7, 0.65), row(8, 0.99), row(2, 0.99), row(0, 0.61), row(2, 0.01)]
         XCTAssertEqual(TextLines.noDigits(result, probabilities: rows), [false, false, false, false, false, true])
     }
+
+    /// 25 + (3 + 2)): the two closing brackets stand side by side, each surely no digit, but brackets are
+    /// slender strokes, not the letters of a word: the digits stay, the symbols are none.
+    func testBracketsSideBySideAreNoWord() {
+        // (x, width, height, bottom): digits 40x60 on the baseline, plus signs small and raised, brackets slender.
+        let marks: [(x: Int, width: Int, height: Int, bottom: Int)] = [
+            (0, 40, 60, 100), (50, 40, 60, 100), (100, 30, 30, 88), (140, 20, 60, 100), (170, 40, 60, 100),
+            (220, 30, 30, 88), (260, 40, 60, 100), (310, 20, 60, 100), (340, 20, 60, 100),
+        ]
+        let digits = marks.enumerated().map { k, m in
+            ScannedDigit(sample: [], box: Box(x: m.x, y: m.bottom - m.height, width: m.width, height: m.height), line: 0, cell: nil,
+                         strokeWidth: 4, mark: k)
+        }
+        let result = ScanResult(digits: digits, angle: 0, quarterTurns: 0, lightOnDark: false, grid: nil, width: 400, height: 200,
+                                rejectedMarks: 0, warnings: [], stages: nil)
+        let rows = [row(2, 0.99), row(5, 0.99), row(4, 0.02), row(1, 0.05), row(3, 0.99), row(4, 0.02), row(2, 0.99),
+                    row(7, 0.05), row(7, 0.05)]
+        XCTAssertEqual(TextLines.noDigits(result, probabilities: rows), [false, false, true, true, false, true, false, true, true])
+    }
 }
