@@ -219,7 +219,11 @@ public enum Pipeline {
         let marks = inkMarks.components
         guard marks.filter({ $0.area >= 4 }).count <= 12 else { return try whole() }
         let regions = Segmenter.regions(marks, width: ink.width, height: ink.height).regions
-        guard (1...3).contains(regions.count), let smallest = regions.map(\.box.maxSide).min() else { return try whole() }
+        // A mark's size is its longer side, but a mark twice as wide as tall or more is a line of writing
+        // merged at this scale, whose digits stand as tall as it is.
+        guard (1...3).contains(regions.count),
+              let smallest = regions.map({ $0.box.width >= 2 * $0.box.height ? $0.box.height : $0.box.maxSide }).min()
+        else { return try whole() }
         let scale = min(1, 80 / (Double(smallest) / s))
         guard scale < 1 else { return WorkingView(scale: 1) }
         // The marks' box at the working scale, a glance pixel and half the marks' size wider each way.

@@ -193,6 +193,22 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try Pipeline.workingView(one.gray).scale, 1)
     }
 
+    /// A line of digits on a long strip of paper merges into one wide mark at the glance's 200 pixels: it is
+    /// read with its digits at about 80 pixels tall (their height, not the line's width, sets the scale).
+    func testALineMergedAtTheGlanceIsReadAtItsDigitsHeight() throws {
+        var page = SyntheticPage(width: 3000, height: 500)
+        for (k, kind) in [2, 5, 6, 3, 2, 8].enumerated() {
+            page.glyph(kind, x: 1000 + 62 * Double(k), y: 200, w: 60, h: 100, thickness: 9)
+        }
+        let view = try Pipeline.workingView(page.gray)
+        XCTAssertEqual(view.scale, 0.8, accuracy: 0.15, "the line's digits, not its width, set the scale")
+        let result = try Pipeline.run(page.gray)
+        XCTAssertEqual(result.digits.count, 6)
+        for (k, d) in result.digits.enumerated() {
+            XCTAssertEqual(d.box.centerX, 1030 + 62 * Double(k), accuracy: 8, "\(d.box)")
+        }
+    }
+
     func testOneLargeDigitIsReadFromItsRegion() throws {
         for tilt in [0.0, 4.0] {
             var page = SyntheticPage(width: 900, height: 700)
