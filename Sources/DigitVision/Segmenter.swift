@@ -44,9 +44,11 @@ public enum Segmenter {
         let sized = groups.filter { Double(size($0.box)) >= 0.3 * reference }  // specks, dots, stray marks
         let kept = sized.filter { g in
             let side = Double(g.box.maxSide), thin = Double(min(g.box.width, g.box.height))
-            if side > 1.5 * reference && side > 6 * thin { return false }  // long lines
             let borders = [g.box.x <= 0, g.box.y <= 0, g.box.maxX >= width, g.box.maxY >= height].filter { $0 }.count
             let fill = Double(g.area) / Double(max(1, g.box.width * g.box.height))
+            // Long lines: thin, or a slanted stroke filling little of its box (a number written small and
+            // joined up is as long, but stands as tall as its digits and fills much of its box).
+            if side > 1.5 * reference && side > 6 * thin && (thin <= 0.5 * reference || fill < 0.3) { return false }
             if borders > 0 && Double(size(g.box)) > 2 * reference { return false }  // page edges, shadows at the border
             // A dark page corner: solid or large. A digit of a tightly cropped number may touch two edges.
             if borders >= 2 && sized.count > 1 && (fill >= 0.6 || Double(size(g.box)) > 1.5 * reference) { return false }
