@@ -199,7 +199,8 @@ public enum Pipeline {
     /// The scale at which to read an image, and the part of it to read: a glance at 200 pixels a side finds
     /// the digits; when there are at most three and each is large, reading them at about 80 pixels tall loses
     /// nothing (samples are 20 pixels) and costs a fraction of full resolution, and only the part of the page
-    /// around them is read. Pages of many digits are read whole at `pageScale`; a small image of a small
+    /// around them is read; four to twelve large marks (a number written large) are read whole at that scale.
+    /// Pages of many digits are read whole at `pageScale`; a small image of a small
     /// number, enlarged (`enlargement`). `halved` is the image
     /// `shrunk(by: 2)` and `glance` its reduction to 200 pixels a side, when the caller has them.
     public static func workingView(_ image: GrayImage, halved: GrayImage? = nil, glance: (GrayImage, counts: [Int])? = nil) throws -> WorkingView {
@@ -221,11 +222,14 @@ public enum Pipeline {
         let regions = Segmenter.regions(marks, width: ink.width, height: ink.height).regions
         // A mark's size is its longer side, but a mark twice as wide as tall or more is a line of writing
         // merged at this scale, whose digits stand as tall as it is.
-        guard (1...3).contains(regions.count),
+        guard !regions.isEmpty,
               let smallest = regions.map({ $0.box.width >= 2 * $0.box.height ? $0.box.height : $0.box.maxSide }).min()
         else { return try whole() }
         let scale = min(1, 80 / (Double(smallest) / s))
         guard scale < 1 else { return WorkingView(scale: 1) }
+        // A number of four marks or more written large is read whole at that scale too (a webcam's noise
+        // and grain, which join its strokes to specks at full size, average out).
+        guard regions.count <= 3 else { return WorkingView(scale: scale) }
         // The marks' box at the working scale, a glance pixel and half the marks' size wider each way.
         let marksBox = regions.dropFirst().reduce(regions[0].box) { $0.union($1.box) }
         let k = scale / s, pad = Double(marksBox.maxSide) / 2 + 1

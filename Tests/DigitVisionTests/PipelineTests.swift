@@ -209,6 +209,26 @@ final class PipelineTests: XCTestCase {
         }
     }
 
+    /// A number of four digits written large (a webcam's picture of a note) is read whole at the scale where
+    /// its digits stand about 80 pixels tall, as one to three large marks are, and its digits are found where
+    /// they were drawn.
+    func testANumberWrittenLargeIsReadReduced() throws {
+        var page = SyntheticPage(width: 640, height: 480)
+        for (k, kind) in [1, 2, 8, 5].enumerated() {
+            page.glyph(kind, x: 40 + 150 * Double(k), y: 150, w: 100, h: 170, thickness: 14)
+        }
+        page.noise(12, seed: 3)
+        let view = try Pipeline.workingView(page.gray)
+        XCTAssertEqual(view.scale, 80 / 170, accuracy: 0.1)
+        XCTAssertNil(view.region)
+        let result = try Pipeline.run(page.gray)
+        XCTAssertEqual(result.digits.count, 4)
+        for (k, d) in result.digits.enumerated() {
+            XCTAssertEqual(d.box.centerX, 90 + 150 * Double(k), accuracy: 15, "\(d.box)")
+            XCTAssertEqual(d.box.centerY, 235, accuracy: 15, "\(d.box)")
+        }
+    }
+
     func testOneLargeDigitIsReadFromItsRegion() throws {
         for tilt in [0.0, 4.0] {
             var page = SyntheticPage(width: 900, height: 700)
