@@ -182,12 +182,8 @@ final class PipelineTests: XCTestCase {
         XCTAssertLessThanOrEqual(view.scale, 3)
         XCTAssertNil(view.region)
         let result = try Pipeline.run(page.gray)
-        XCTAssertEqual(result.digits.count, 4)
-        for (k, d) in result.digits.enumerated() {
-            XCTAssertEqual(d.box.centerX, 10 + 20 * Double(k), accuracy: 2, "\(d.box)")
-            XCTAssertEqual(d.box.centerY, 12, accuracy: 2, "\(d.box)")
-            XCTAssertLessThanOrEqual(d.box.maxY, 24)
-        }
+        assertRow(result, count: 4, firstX: 10, step: 20, y: 12, accuracy: 2)
+        for d in result.digits { XCTAssertLessThanOrEqual(d.box.maxY, 24) }
         var one = SyntheticPage(width: 28, height: 28)
         one.glyph(7, x: 8, y: 4, w: 12, h: 20, thickness: 2.5)
         XCTAssertEqual(try Pipeline.workingView(one.gray).scale, 1)
@@ -202,11 +198,7 @@ final class PipelineTests: XCTestCase {
         }
         let view = try Pipeline.workingView(page.gray)
         XCTAssertEqual(view.scale, 0.8, accuracy: 0.15, "the line's digits, not its width, set the scale")
-        let result = try Pipeline.run(page.gray)
-        XCTAssertEqual(result.digits.count, 6)
-        for (k, d) in result.digits.enumerated() {
-            XCTAssertEqual(d.box.centerX, 1030 + 62 * Double(k), accuracy: 8, "\(d.box)")
-        }
+        assertRow(try Pipeline.run(page.gray), count: 6, firstX: 1030, step: 62, y: nil, accuracy: 8)
     }
 
     /// A number of four digits written large (a webcam's picture of a note) is read whole at the scale where
@@ -221,11 +213,17 @@ final class PipelineTests: XCTestCase {
         let view = try Pipeline.workingView(page.gray)
         XCTAssertEqual(view.scale, 80 / 170, accuracy: 0.1)
         XCTAssertNil(view.region)
-        let result = try Pipeline.run(page.gray)
-        XCTAssertEqual(result.digits.count, 4)
+        assertRow(try Pipeline.run(page.gray), count: 4, firstX: 90, step: 150, y: 235, accuracy: 15)
+    }
+
+    /// Asserts that `result` holds `count` digits in a row, the k-th centred at x = firstX + k·step (and at `y`
+    /// when given), within `accuracy` pixels.
+    func assertRow(_ result: ScanResult, count: Int, firstX: Double, step: Double, y: Double?, accuracy: Double,
+                   file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.digits.count, count, file: file, line: line)
         for (k, d) in result.digits.enumerated() {
-            XCTAssertEqual(d.box.centerX, 90 + 150 * Double(k), accuracy: 15, "\(d.box)")
-            XCTAssertEqual(d.box.centerY, 235, accuracy: 15, "\(d.box)")
+            XCTAssertEqual(d.box.centerX, firstX + step * Double(k), accuracy: accuracy, "\(d.box)", file: file, line: line)
+            if let y { XCTAssertEqual(d.box.centerY, y, accuracy: accuracy, "\(d.box)", file: file, line: line) }
         }
     }
 
