@@ -118,16 +118,26 @@ public enum Threshold {
         return min(maxLevel, ceiling)
     }
 
-    /// Ink with hysteresis: pixels at or below `level`, plus fainter ones (up to halfway to white) that touch
+    /// `level(_:ceiling:)` from `counts` when they count every pixel of `image` (`Lighting.evenCounted`,
+    /// `Lighting.histogram` of a small image), else from the image.
+    public static func level(_ image: GrayImage, counts: [Int]?, ceiling: Int = 200) throws -> Int {
+        if let counts, counts.reduce(0, +) == image.pixels.count { return level(counts: counts, ceiling: ceiling) }
+        return try level(image, ceiling: ceiling)
+    }
+
+    /// Ink with hysteresis: pixels at or below `level`, plus fainter ones (up to `weakLevel`) that touch
     /// them, so that light pencil strokes stay whole.
     public static func ink(_ lit: GrayImage, level: Int) throws -> GrayImage {
-        let weak = level + (255 - level) / 2
+        let weak = weakLevel(level)
         return try lit.mapped { ds_threshold_hysteresis($0, Int32(level), Int32(weak), $1, $2) }
     }
 
+    /// How faint a pixel touching ink may be and still be ink: halfway from `level` to white.
+    static func weakLevel(_ level: Int) -> Int { level + (255 - level) / 2 }
+
     /// `ink`, and its connected components (`Components.find` of it), which finding the ink labels anyway.
     public static func inkComponents(_ lit: GrayImage, level: Int) throws -> (ink: GrayImage, components: Components) {
-        let weak = level + (255 - level) / 2
+        let weak = weakLevel(level)
         var labels = [Int32](repeating: 0, count: lit.pixels.count)
         var count: Int32 = 0
         let ink = try lit.mapped { image, out, err in

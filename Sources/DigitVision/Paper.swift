@@ -36,8 +36,7 @@ public enum Paper {
     static func sheet(in small: GrayImage, counts: [Int]? = nil) throws -> (mask: [Bool], gray: UInt8)? {
         let w = small.width, h = small.height, n = w * h
         guard w >= 8, h >= 8 else { return nil }
-        let level = try counts.flatMap { $0.reduce(0, +) == n ? Threshold.level(counts: $0, ceiling: 255) : nil }
-            ?? Threshold.level(small, ceiling: 255)
+        let level = try Threshold.level(small, counts: counts, ceiling: 255)
         var border = [Int]()
         for x in 0..<w { border.append(x); border.append((h - 1) * w + x) }
         for y in 1..<(h - 1) { border.append(y * w); border.append(y * w + w - 1) }

@@ -260,7 +260,7 @@ public enum Pipeline {
     static func inked(_ image: GrayImage, lightOnDark: Bool? = nil) throws -> (ink: GrayImage, components: Components) {
         let gray = lightOnDark ?? Lighting.isLightOnDark(image) ? image.inverted() : image
         let (lit, counts) = try Lighting.evenCounted(gray)
-        return try Threshold.inkComponents(lit, level: try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit))
+        return try Threshold.inkComponents(lit, level: try Threshold.level(lit, counts: counts))
     }
 
     /// Images at most this many pixels a side are read at full size or enlarged (`enlargement`).
@@ -327,7 +327,7 @@ public enum Pipeline {
         let (evened, counts) = try Lighting.evenCounted(gray, window: region.map { _ in max(15, min(page.width, page.height) / 6) })
         var lit = evened
         clock.lap("lighting")
-        let level = try counts.map { Threshold.level(counts: $0) } ?? Threshold.level(lit)
+        let level = try Threshold.level(lit, counts: counts)
         // The ink's marks come with it, and serve while the ink stays as found (on a large page they would
         // only take memory through the stages between).
         var binary: GrayImage, marksFound: Components?
@@ -337,8 +337,11 @@ public enum Pipeline {
             binary = try Threshold.ink(lit, level: level)
         }
         clock.lap("ink")
-        let anyInk = binary.pixels.withUnsafeBufferPointer { $0.contains { $0 != 0 } }
-        if !anyInk || lit.pixels.min() ?? 255 > 200 {
+        // With the ink's marks and the lit page's counts at hand, neither image is scanned again to tell.
+        let anyInk: Bool
+        if let marksFound { anyInk = marksFound.total > 0 } else { anyInk = binary.pixels.withUnsafeBufferPointer { $0.contains { $0 != 0 } } }
+        let darkest = counts?.firstIndex { $0 > 0 } ?? Int(lit.pixels.min() ?? 255)
+        if !anyInk || darkest > 200 {
             warnings.append("no ink found")
             return ScanResult(digits: [], angle: 0, quarterTurns: turns, lightOnDark: lightOnDark, grid: nil, width: input.width,
                               height: input.height, rejectedMarks: 0, warnings: warnings,
