@@ -205,11 +205,19 @@ public enum TouchingDigits {
 
     /// The reader's parts of a mark with the page model's reading of each part's sample (`pageRows`, in order)
     /// joined to the reader's: the digits' probabilities multiplied (the page model's raised to `pageWeight`)
-    /// and normalised to what the reader left for digits (an unsure end read as a sign stays one).
+    /// and normalised to what the reader left for digits (an unsure end read as a sign stays one, unless the
+    /// page model reads it as a digit).
     static func seconded(_ parts: [Part], pageRows rows: [[Float]]) -> [Part] {
         var out = parts
         for (n, row) in rows.enumerated() {
             guard var r = out[n].probabilities, row.count >= MarkClasses.digits else { continue }
+            // An end the reader was unsure of (`byLine` made it a sign) that the page model reads as a digit is
+            // that digit: the reader's doubt alone makes no sign of a number's first or last digit.
+            if r.count > MarkClasses.notDigit && r[MarkClasses.notDigit] > 0.5 && row.count > MarkClasses.notDigit
+                && row[MarkClasses.notDigit] < 0.5 && (row.prefix(MarkClasses.digits).max() ?? 0) >= 0.5 {
+                out[n].probabilities = row
+                continue
+            }
             // The first or last of three or more that the page model is sure is no digit, and the reader not all
             // but certain is one, is the sign that starts or ends an amount (`=`, `,-`).
             if parts.count >= 3 && (n == 0 || n == parts.count - 1) && row.count > MarkClasses.notDigit

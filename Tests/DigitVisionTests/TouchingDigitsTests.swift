@@ -26,7 +26,7 @@ final class TouchingDigitsTests: XCTestCase {
         var sign = readerRow(2, 0.5).map { $0 * 0.25 }
         sign[MarkClasses.notDigit] = 0.75
         let parts = [part(readerRow(7, 0.6)), part(readerRow(7, 0.99)), part(sign)]
-        let page = [pageRow(1, 0.99), pageRow(1, 0.9), pageRow(2, 0.99)]
+        let page = [pageRow(1, 0.99), pageRow(1, 0.9), pageRow(2, 0.45)]
         let out = TouchingDigits.seconded(parts, pageRows: page)
         let rows = try out.map { try XCTUnwrap($0.probabilities) }
         XCTAssertEqual(MarkClasses.reading(rows[0]), 1)
@@ -55,6 +55,24 @@ final class TouchingDigitsTests: XCTestCase {
         XCTAssertEqual(inside.map { MarkClasses.reading($0) }, [4, 0, 2])
         let short = try rows([readerRow(4, 0.99), readerRow(2, 0.94)], [pageRow(4, 0.98), other])
         XCTAssertEqual(short.map { MarkClasses.reading($0) }, [4, 2])
+    }
+
+    /// An end the reader was unsure of (made a sign) is the page model's digit when the page model reads its
+    /// part as one; a page model that reads it as no digit, or as no digit surely, leaves it a sign.
+    func testUnsureEndThePageModelReadsAsADigitIsThatDigit() throws {
+        let part = { (row: [Float]) in TouchingDigits.Part(box: Box(x: 0, y: 0, width: 10, height: 20), sample: [], probabilities: row) }
+        var sign = readerRow(8, 0.4).map { $0 * 0.2 }
+        sign[MarkClasses.notDigit] = 0.8
+        var dash = pageRow(2, 0.05)
+        dash[MarkClasses.notDigit] = 0.9
+        let rows = { (page: [Float]) throws -> [Int] in
+            try TouchingDigits.seconded([part(self.readerRow(3, 0.99)), part(self.readerRow(5, 0.98)), part(sign)],
+                                        pageRows: [self.pageRow(3, 0.99), self.pageRow(5, 0.97), page])
+                .map { MarkClasses.reading(try XCTUnwrap($0.probabilities)) }
+        }
+        XCTAssertEqual(try rows(pageRow(5, 0.85)), [3, 5, 5])
+        XCTAssertEqual(try rows(dash), [3, 5, MarkClasses.notDigit])
+        XCTAssertEqual(try rows(pageRow(5, 0.4)), [3, 5, MarkClasses.notDigit])
     }
 
     /// A mark alone on its line that the line reader finds no digit in and the page model reads as a digit
