@@ -179,21 +179,24 @@ public final class BatchResults: @unchecked Sendable {
         let digitCount = marksRead.filter { $0.digit != nil }.count
         if let label, label.filter({ $0 != "/" }).count != digitCount { countMismatches += 1 }
         if digitCount == 0 { withoutDigits += 1 }
-        recordReading(FileReading(file: o.path, reading: FileReading.reading(marksRead), truth: label,
+        let reading = FileReading.reading(marksRead)
+        recordReading(FileReading(file: o.path, reading: reading, truth: label,
                                   status: digitCount == 0 ? .noDigit : held ? .review : .ok,
                                   digits: digitCount, notDigits: result.digits.count - digitCount, lowest: lowest))
-        if let preview = result.preview, result.digits.count > 1 { writeOverlay(o.path, preview: preview, width: result.width, marks: marks) }
+        if let preview = result.preview, result.digits.count > 1 {
+            writeOverlay(o.path, preview: preview, width: result.width, marks: marks, reading: reading)
+        }
     }
 
-    /// The page with its digits' boxes and readings drawn over it, in pages/.
-    private func writeOverlay(_ path: String, preview: GrayImage, width: Int, marks: [PageMark]) {
+    /// The page with its digits' boxes and readings drawn over it, in pages/, titled with the file's reading.
+    private func writeOverlay(_ path: String, preview: GrayImage, width: Int, marks: [PageMark], reading: String) {
         let k = Double(preview.width) / Double(width)
         let scaled = marks.map { m in
             PageMark(x: Int(Double(m.x) * k), y: Int(Double(m.y) * k), width: max(1, Int(Double(m.width) * k)),
                      height: max(1, Int(Double(m.height) * k)), predicted: m.predicted, confidence: m.confidence, status: m.status)
         }
         let overlay = PageOverlay(page: preview, marks: scaled,
-                                  title: "\((path as NSString).lastPathComponent): " + marks.filter { $0.status != .notDigit }.map { String($0.predicted) }.joined())
+                                  title: "\((path as NSString).lastPathComponent): \(reading.isEmpty ? "no digit" : reading)")
         let name = pageName(path)
         overlaySlots.wait()
         overlays.async(group: overlaysPending) { [self] in

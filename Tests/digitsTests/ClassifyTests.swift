@@ -127,7 +127,8 @@ final class ClassifyTests: XCTestCase {
     }
 
     /// The report, read back by poppler's own tools: a summary naming the model by file and checksum, the
-    /// table of readings, the confusion matrix and the pages; a few hundred KB (pages embedded as JPEG).
+    /// table of readings, the confusion matrix and the pages, each titled with its reading (lines split by
+    /// `/`); a few hundred KB (pages embedded as JPEG).
     func checkReport(_ pdf: String) throws {
         func tool(_ name: String, _ arguments: [String]) throws -> String {
             let p = Process()
@@ -143,7 +144,7 @@ final class ClassifyTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else { throw XCTSkip("poppler-utils not installed") }
         let text = try tool("pdftotext", ["-layout", pdf, "-"])
         for expected in ["digits classify", "default.safetensors (sha256 ", "Readings", "samples/row.png", "31415926",
-                         "Confusion matrix", "row.png: 31415926"] {
+                         "Confusion matrix", "row.png: 31415926", "form.png: 471/903/8526"] {
             XCTAssertTrue(text.contains(expected), "report.pdf lacks \(expected)")
         }
         let pages = try tool("pdfinfo", [pdf]).split(separator: "\n").first { $0.hasPrefix("Pages:") }
