@@ -101,11 +101,14 @@ public enum Segmenter {
     }
 
     /// Lines top to bottom (a digit joins a line when its centre is level with the line's), each left to right.
+    /// A line's level is its marks' centres weighted by their heights: a dot, a dash or a broken-off stroke
+    /// above or below the digits does not move it.
     static func readingOrder(_ regions: [DigitRegion]) -> [DigitRegion] {
         var lines = [[DigitRegion]]()
         for r in regions.sorted(by: { $0.box.centerY < $1.box.centerY }) {
             if let last = lines.last {
-                let meanY = last.map(\.box.centerY).reduce(0, +) / Double(last.count)
+                let meanY = last.map { $0.box.centerY * Double($0.box.height) }.reduce(0, +)
+                    / Double(max(1, last.map(\.box.height).reduce(0, +)))
                 let meanH = last.map { Double($0.box.height) }.reduce(0, +) / Double(last.count)
                 if abs(r.box.centerY - meanY) < 0.55 * max(meanH, Double(r.box.height)) {
                     lines[lines.count - 1].append(r)

@@ -1,4 +1,5 @@
 @testable import DigitVision
+import DigitImage
 import XCTest
 
 /// Which marks the segmenter keeps as digits.
@@ -20,5 +21,17 @@ final class SegmenterTests: XCTestCase {
         let slant = mark(4, x: 30, y: 40, width: 108, height: 17, area: 230)
         let kept = Segmenter.regions(digits + [rule, slant], width: 200, height: 60).regions
         XCTAssertEqual(kept.map(\.box.x), [10, 170])
+    }
+
+    /// A line sits where its digits do: a faded 5 whose top bar broke off as a dash above it leaves the zeros
+    /// after it on the 5's line, and a second line of digits below stays a line of its own.
+    func testADashAboveTheDigitsDoesNotMoveTheirLine() {
+        let boxes = [Box(x: 18, y: 11, width: 53, height: 53), Box(x: 58, y: 13, width: 36, height: 11),
+                     Box(x: 91, y: 30, width: 28, height: 32), Box(x: 122, y: 39, width: 21, height: 23),
+                     Box(x: 149, y: 40, width: 34, height: 25), Box(x: 20, y: 110, width: 30, height: 50)]
+        let regions = boxes.enumerated().map { DigitRegion(box: $1, labels: [Int32($0 + 1)], area: 500, line: 0, cell: nil) }
+        let ordered = Segmenter.readingOrder(regions)
+        XCTAssertEqual(ordered.map(\.labels), [[1], [2], [3], [4], [5], [6]])
+        XCTAssertEqual(ordered.map(\.line), [0, 0, 0, 0, 0, 1])
     }
 }
