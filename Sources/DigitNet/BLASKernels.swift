@@ -4,7 +4,8 @@ import Foundation
 /// Debian's OpenBLAS does not know recent CPUs and then falls back to its SSE3 ("Prescott") kernels, a third
 /// or less of what the CPU can do; and on some CPUs the AVX-512 kernels win while on others AVX2's do, so a
 /// machine-wide OPENBLAS_CORETYPE set for one CPU can halve the speed on another. `choose()` therefore times
-/// sgemm once per CPU with each set of kernels the CPU can run, an inherited OPENBLAS_CORETYPE among them,
+/// the network once per CPU with each set of kernels the CPU can run (`Benchmark.kernelScore`: what the
+/// kernels do for a scan's small products, which large products do not tell), an inherited OPENBLAS_CORETYPE among them,
 /// remembers the fastest in ~/.cache/digits/blas-kernels, and has OpenBLAS load it in place (or, where the
 /// library cannot, starts itself again with it). DIGITS_BLAS_KERNELS
 /// names the kernels outright; DIGITS_KEEP_BLAS=1 keeps what OpenBLAS would load (OPENBLAS_CORETYPE or its own pick).
@@ -19,9 +20,9 @@ public enum BLASKernels {
         #if arch(x86_64) && os(Linux)
         let env = ProcessInfo.processInfo.environment
         if env[probeVariable] != nil {
-            // A child timing the kernels it was started with: 512³ products, median of three 50 ms runs.
+            // A child timing the kernels it was started with on the network's inference.
             useSingleThreadedBLAS()
-            print(Benchmark.sgemmGFLOPS(threads: 1, runs: 3, size: 512, seconds: 0.05))
+            print(Benchmark.kernelScore())
             exit(0)
         }
         guard env[chosenVariable] == nil, env["DIGITS_KEEP_BLAS"] == nil else { return }
@@ -70,7 +71,7 @@ public enum BLASKernels {
     /// Told once, when the timing overrules an inherited OPENBLAS_CORETYPE.
     static func overrideNote(choice: String, inherited: String, rates: [(String, Double)]) -> String {
         let listed = rates.map { "\($0.0) \(Int($0.1.rounded()))" }.joined(separator: ", ")
-        return "digits: OpenBLAS's \(choice) kernels run sgemm fastest on this CPU (GFLOP/s: \(listed)), "
+        return "digits: OpenBLAS's \(choice) kernels run the network fastest on this CPU (images/s: \(listed)), "
             + "so they replace OPENBLAS_CORETYPE=\(inherited); DIGITS_KEEP_BLAS=1 keeps yours"
     }
 
@@ -87,15 +88,18 @@ public enum BLASKernels {
         return names
     }
 
-    /// The CPU's model name, a hash of its flags and any inherited OPENBLAS_CORETYPE: a cached choice holds
-    /// for this CPU and that setting only.
+    /// What the kernels are timed on; a choice cached from another timing is made again.
+    static let timing = "network"
+
+    /// The CPU's model name, a hash of its flags, the timing and any inherited OPENBLAS_CORETYPE: a cached
+    /// choice holds for this CPU, that timing and that setting only.
     static func signature(cpuinfo: String, inherited: String? = nil) -> String {
         let lines = cpuinfo.split(separator: "\n")
         let model = lines.first(where: { $0.hasPrefix("model name") }).map { $0.split(separator: ":").last ?? "" } ?? ""
         let flags = lines.first(where: { $0.hasPrefix("flags") }) ?? ""
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
         for byte in flags.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return model.trimmingCharacters(in: .whitespaces) + " " + String(hash, radix: 16)
+        return model.trimmingCharacters(in: .whitespaces) + " " + String(hash, radix: 16) + " " + timing
             + (inherited.map { " OPENBLAS_CORETYPE=" + $0 } ?? "")
     }
 
@@ -125,7 +129,7 @@ public enum BLASKernels {
     }
 
     /// Times each set of kernels in a child process of its own (the kernels cannot change once loaded):
-    /// sgemm GFLOP/s for each set that ran.
+    /// `Benchmark.kernelScore` for each set that ran.
     static func rates(of candidates: [String]) -> [(String, Double)] {
         var rates = [(String, Double)]()
         for name in candidates {

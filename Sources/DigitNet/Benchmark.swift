@@ -57,15 +57,33 @@ public enum Benchmark {
         }
         var infer = [Int: Double]()
         for b in inferenceBatches {
-            var input = Tensor(zeros: [b, 1, 28, 28])
-            for i in input.data.indices { input.data[i] = rng.uniform() < 0.2 ? rng.uniform() : 0 }
-            let model = net
-            infer[b] = medianRate(runs: runs, seconds: seconds / 2, itemsPerCall: b) {
-                _ = model.probabilities(input, batchSize: b, threads: threads)
-            }
+            infer[b] = inferenceRate(net, batch: b, threads: threads, runs: runs, seconds: seconds / 2, rng: &rng)
         }
         return SpeedReport(architecture: architecture, threads: threads, trainImagesPerSecond: train,
                            inferImagesPerSecond: infer, multiplyAdds: net.multiplyAdds)
+    }
+
+    /// Images a second `net` reads in batches of `batch` on random inputs: the median of `runs` runs of about
+    /// `seconds` each.
+    public static func inferenceRate(_ net: Network, batch: Int, threads: Int, runs: Int, seconds: Double,
+                                     rng: inout RandomSource) -> Double {
+        var input = Tensor(zeros: [batch, 1, 28, 28])
+        for i in input.data.indices { input.data[i] = rng.uniform() < 0.2 ? rng.uniform() : 0 }
+        return medianRate(runs: runs, seconds: seconds, itemsPerCall: batch) {
+            _ = net.probabilities(input, batchSize: batch, threads: threads)
+        }
+    }
+
+    /// How fast the BLAS kernels loaded run what `digits` runs most, the bundled network's architecture
+    /// reading a scan's digits: the geometric mean of its images a second at batch 1 and 64, one thread,
+    /// median of three runs of 50 ms each. Small products rank kernel sets otherwise than large ones do (on
+    /// one AMD EPYC the AVX2 kernels win 512³ products by 4 % and lose the network at batch 1 by half).
+    public static func kernelScore() -> Double {
+        var rng = RandomSource(seed: 42)
+        let net = Architecture.default.build(seed: 1)
+        let one = inferenceRate(net, batch: 1, threads: 1, runs: 3, seconds: 0.05, rng: &rng)
+        let many = inferenceRate(net, batch: 64, threads: 1, runs: 3, seconds: 0.05, rng: &rng)
+        return (one * many).squareRoot()
     }
 
     /// What OpenBLAS's sgemm itself reaches here: GFLOP/s of n×n×n products (1024 by default), one per

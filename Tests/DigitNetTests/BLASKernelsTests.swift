@@ -22,9 +22,9 @@ final class BLASKernelsTests: XCTestCase {
         XCTAssertNotEqual(BLASKernels.signature(cpuinfo: avx2, inherited: "Zen"),
                           BLASKernels.signature(cpuinfo: avx2, inherited: "Haswell"))
         let note = BLASKernels.overrideNote(choice: "SkylakeX", inherited: "Haswell",
-                                            rates: [("SkylakeX", 216.6), ("Haswell", 120.2)])
-        XCTAssertEqual(note, "digits: OpenBLAS's SkylakeX kernels run sgemm fastest on this CPU "
-                       + "(GFLOP/s: SkylakeX 217, Haswell 120), so they replace OPENBLAS_CORETYPE=Haswell; "
+                                            rates: [("SkylakeX", 6066.6), ("Haswell", 4120.2)])
+        XCTAssertEqual(note, "digits: OpenBLAS's SkylakeX kernels run the network fastest on this CPU "
+                       + "(images/s: SkylakeX 6067, Haswell 4120), so they replace OPENBLAS_CORETYPE=Haswell; "
                        + "DIGITS_KEEP_BLAS=1 keeps yours")
     }
 
@@ -73,5 +73,21 @@ final class BLASKernelsTests: XCTestCase {
             }
         }
         #endif
+    }
+
+    /// A choice cached from a timing of other work (sgemm alone, as older versions timed it) is not taken: the
+    /// kernels are timed again on the network, and that choice is remembered beside it.
+    func testAChoiceFromAnotherTimingIsMadeAgain() throws {
+        let cpu = "model name\t: EPYC\nflags\t\t: fpu sse2 avx fma avx2 avx512f avx512dq avx512bw avx512vl\n"
+        let signature = BLASKernels.signature(cpuinfo: cpu)
+        XCTAssertTrue(signature.hasSuffix(" network"), signature)
+        let older = String(signature.dropLast(" network".count))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("blas-kernels-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try (older + "\tHaswell\n").write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertNil(BLASKernels.cached(in: file, signature: signature))
+        BLASKernels.remember("SkylakeX", signature: signature, in: file)
+        XCTAssertEqual(BLASKernels.cached(in: file, signature: signature), "SkylakeX")
+        XCTAssertEqual(BLASKernels.cached(in: file, signature: older), "Haswell")
     }
 }
