@@ -105,17 +105,20 @@ public enum Segmenter {
     /// above or below the digits does not move it.
     static func readingOrder(_ regions: [DigitRegion]) -> [DigitRegion] {
         var lines = [[DigitRegion]]()
+        // The open line's sums: centres times heights, heights (whole and as Double), so that a mark is
+        // weighed against the line in constant time.
+        var centres = 0.0, heights = 0, height = 0.0
         for r in regions.sorted(by: { $0.box.centerY < $1.box.centerY }) {
             if let last = lines.last {
-                let meanY = last.map { $0.box.centerY * Double($0.box.height) }.reduce(0, +)
-                    / Double(max(1, last.map(\.box.height).reduce(0, +)))
-                let meanH = last.map { Double($0.box.height) }.reduce(0, +) / Double(last.count)
+                let meanY = centres / Double(max(1, heights)), meanH = height / Double(last.count)
                 if abs(r.box.centerY - meanY) < 0.55 * max(meanH, Double(r.box.height)) {
                     lines[lines.count - 1].append(r)
+                    centres += r.box.centerY * Double(r.box.height); heights += r.box.height; height += Double(r.box.height)
                     continue
                 }
             }
             lines.append([r])
+            centres = r.box.centerY * Double(r.box.height); heights = r.box.height; height = Double(r.box.height)
         }
         var out = [DigitRegion]()
         for (index, line) in lines.enumerated() {
