@@ -38,7 +38,7 @@ let package = Package(
             cxxSettings: openCV,
             linkerSettings: [
                 .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core"), .linkedLibrary("dl"),
-                .linkedLibrary("deflate"), .linkedLibrary("jpeg"), .linkedLibrary("m"),
+                .linkedLibrary("isal"), .linkedLibrary("jpeg"), .linkedLibrary("m"),
             ]
         ),
         // OpenCV's dnn module running exported ONNX models: a second, independent engine (links opencv_dnn).

@@ -13,6 +13,7 @@ final class PNGTests: XCTestCase {
         var width: Int, height: Int, colourType: UInt8, channels: Int
         var samples: [UInt8]  // height * width * channels, in PNG's RGB(A) order
         var interlaced = false, depth: UInt8 = 8, extraChunk: (String, [UInt8])? = nil
+        var adlerFlip: UInt32 = 0  // bits flipped in the zlib stream's checksum (the chunks' CRCs stay right)
 
         func bytes(idatSize: Int = 50) -> [UInt8] {
             let stride = width * channels
@@ -49,7 +50,7 @@ final class PNGTests: XCTestCase {
             } while start < filtered.count
             var s1: UInt32 = 1, s2: UInt32 = 0
             for v in filtered { s1 = (s1 + UInt32(v)) % 65521; s2 = (s2 + s1) % 65521 }
-            z += be32(s2 << 16 | s1)
+            z += be32((s2 << 16 | s1) ^ adlerFlip)
 
             var png: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
             png += chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [depth, colourType, 0, 0, interlaced ? 1 : 0])
@@ -126,7 +127,8 @@ final class PNGTests: XCTestCase {
         XCTAssertEqual(try Decoder.load(url.path).pixels, pixels)
     }
 
-    /// Interlaced, 16-bit, palette and colour-key files, and a damaged CRC, are left to OpenCV.
+    /// Interlaced, 16-bit, palette and colour-key files, a damaged CRC and a damaged zlib checksum are left to
+    /// OpenCV.
     func testRefusesWhatItDoesNotHandle() throws {
         let gray = HandMadePNG(width: 4, height: 3, colourType: 0, channels: 1, samples: (0..<12).map { UInt8($0 * 20) })
         XCTAssertNoThrow(try simple(gray.bytes()))
@@ -138,8 +140,11 @@ final class PNGTests: XCTestCase {
         keyed.extraChunk = ("tRNS", [0, 0])
         var damaged = gray.bytes()
         damaged[damaged.count - 20] ^= 0x40
+        var badChecksum = gray
+        badChecksum.adlerFlip = 0x100
         for (name, bytes) in [("interlaced", interlaced.bytes()), ("16-bit", deep.bytes()), ("tRNS", keyed.bytes()),
-                              ("damaged", damaged), ("truncated", Array(gray.bytes().dropLast(13)))] {
+                              ("damaged", damaged), ("truncated", Array(gray.bytes().dropLast(13))),
+                              ("zlib checksum", badChecksum.bytes())] {
             XCTAssertThrowsError(try simple(bytes), name)
         }
         // The colour-keyed one is still a readable PNG: OpenCV decodes it.

@@ -86,7 +86,7 @@ int32_t ds_count_pages(const char *path, int32_t *count, ds_error *err);
 int32_t ds_decode_page(const char *path, int32_t page, int64_t max_pixels, ds_image *out, ds_error *err);
 
 /* The shim's own PNG decoder, which ds_decode_* try first: 8-bit, non-interlaced gray, gray+alpha, RGB or RGBA
- * without a tRNS chunk, inflated by libdeflate (about twice zlib's speed). Returns DS_ERR_DECODE for any other
+ * without a tRNS chunk, inflated by ISA-L (about twice zlib's speed). Returns DS_ERR_DECODE for any other
  * file, damaged ones included (ds_decode_* then hand it to OpenCV). Same output as ds_decode_memory. */
 int32_t ds_decode_simple_png(const uint8_t *bytes, size_t count, ds_image *out, ds_error *err);
 
