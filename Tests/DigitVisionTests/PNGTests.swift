@@ -109,6 +109,19 @@ final class PNGTests: XCTestCase {
         }
     }
 
+    /// Gray rows long enough for the 64-byte blocks of the Sub filter's running sum, with 16-byte blocks and
+    /// single bytes after them, come back exactly under every filter.
+    func testWideGrayRowsComeBackExactly() throws {
+        let width = 64 * 2 + 16 + 13, height = 10
+        var state: UInt32 = 3
+        let samples = (0..<(width * height)).map { _ -> UInt8 in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+        let png = HandMadePNG(width: width, height: height, colourType: 0, channels: 1, samples: samples).bytes(idatSize: 700)
+        XCTAssertEqual(try simple(png).pixels, samples)
+    }
+
     /// A noisy scan written by OpenCV's encoder (zlib, adaptive filters) comes back exactly.
     func testCompressedScanComesBackExactly() throws {
         let width = 301, height = 207
