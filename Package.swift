@@ -25,6 +25,7 @@ let package = Package(
         // Thin system-library modules.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
 
@@ -56,7 +57,7 @@ let package = Package(
         // The scan pipeline: image (or PDF page, rendered by poppler) → digits → MNIST-style samples.
         .target(name: "DigitVision", dependencies: ["DigitImage", "DigitShim", "DigitNet", "CPoppler"], exclude: ["README.md"]),
         // Pictures of the work: charts, image grids, page overlays, PDF reports. Cairo and plain data only.
-        .target(name: "DigitReport", dependencies: ["DigitImage", "CCairo", "CZlib"]),
+        .target(name: "DigitReport", dependencies: ["DigitImage", "CCairo", "CIsal"]),
         // The network: tensors, layers, optimisers, training. BLAS only.
         .target(name: "DigitNet", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: hostCPU),
         // Data sets on disk: IDX files (plain or gzip), download and verification.
@@ -92,7 +93,7 @@ let package = Package(
         .testTarget(name: "DigitNetTests", dependencies: ["DigitNet", "DigitData", "DigitDNN"]),
         .testTarget(name: "DigitDataTests", dependencies: ["DigitData"]),
         .testTarget(name: "DigitVisionTests", dependencies: ["DigitVision", "DigitImage", "DigitShim"]),
-        .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "DigitImage", "CCairo", "CZlib"]),
+        .testTarget(name: "DigitReportTests", dependencies: ["DigitReport", "DigitImage", "CCairo"]),
         .testTarget(name: "DigitSynthTests", dependencies: ["DigitSynth", "DigitNet", "DigitVision", "DigitImage"]),
         .testTarget(name: "DigitBatchTests", dependencies: ["DigitBatch", "DigitVision", "DigitImage", "DigitNet", "DigitData", "DigitReport", "DigitSynth"]),
         // End-to-end: runs the built `digits` binary on folders of real and broken files.

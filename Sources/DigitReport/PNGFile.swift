@@ -1,9 +1,10 @@
 import CCairo
-import CZlib
+import CIsal
 import Foundation
 
-/// PNG files of rendered pictures, written with zlib's fastest level: a report's grid page compresses to about
-/// the same size as at the default level in a fraction of the time (Cairo's own writer takes the default).
+/// PNG files of rendered pictures, compressed by ISA-L's fastest level: a report's grid page or page overlay
+/// comes out about the size zlib's fastest level makes, five to six times sooner (Cairo's own writer takes
+/// zlib's default level, slower still).
 enum PNGFile {
     /// The PNG bytes of an RGB24 Cairo image surface (flushed), 8-bit RGB, each row filtered by its difference
     /// from the row above (digit crops and charts repeat down their columns).
@@ -12,36 +13,18 @@ enum PNGFile {
         let stride = Int(cairo_image_surface_get_stride(surface))
         guard width > 0, height > 0, let data = cairo_image_surface_get_data(surface) else { return nil }
         let rowBytes = 3 * width
-        // Row by row into the compressor: no copy of the whole picture besides the surface. Raw deflate, with
-        // the zlib header and checksum written here (`Adler32`).
-        var stream = z_stream()
-        guard deflateInit2_(&stream, Z_BEST_SPEED, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                            Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { deflateEnd(&stream) }
-        var compressed: [UInt8] = [0x78, 0x01], buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var sum = Adler32()
-        // Deflates what `input` holds (nothing when finishing) into `compressed`.
-        func feed(_ input: UnsafeMutableBufferPointer<UInt8>?, finish: Bool) -> Bool {
-            stream.next_in = input?.baseAddress
-            stream.avail_in = uInt(input?.count ?? 0)
-            while true {
-                let status = buffer.withUnsafeMutableBufferPointer { c -> Int32 in
-                    stream.next_out = c.baseAddress
-                    stream.avail_out = uInt(c.count)
-                    return deflate(&stream, finish ? Z_FINISH : Z_NO_FLUSH)
-                }
-                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else { return false }
-                compressed += buffer[0..<(buffer.count - Int(stream.avail_out))]
-                if finish ? status == Z_STREAM_END : stream.avail_out != 0 { return true }
-            }
-        }
-        // Two rows of RGB bytes (this one and the one above) and the filtered row: filter "Up", then the differences.
-        let rows = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2 * rowBytes + rowBytes + 1)
+        // Filtered rows go to the compressor a batch at a time (about 64 KB): no copy of the whole picture
+        // besides the surface. ISA-L writes the zlib header and Adler-32.
+        let compressor = Compressor()
+        let batchRows = max(1, (1 << 16) / (rowBytes + 1))
+        let batch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: batchRows * (rowBytes + 1))
+        defer { batch.deallocate() }
+        // This row's RGB bytes and the one above's (zeros above the first).
+        let rows = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2 * rowBytes)
         defer { rows.deallocate() }
         rows.initialize(repeating: 0)
         var row = rows.baseAddress!, previous = row + rowBytes
-        let filtered = UnsafeMutableBufferPointer(rebasing: rows[(2 * rowBytes)...])
-        filtered[0] = 2
+        var filled = 0
         for y in 0..<height {
             // RGB24 is one native-endian 32-bit word a pixel: 0x00RRGGBB.
             let words = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
@@ -50,25 +33,66 @@ enum PNGFile {
                 row[3 * x] = UInt8(truncatingIfNeeded: p >> 16); row[3 * x + 1] = UInt8(truncatingIfNeeded: p >> 8)
                 row[3 * x + 2] = UInt8(truncatingIfNeeded: p)
             }
-            for i in 0..<rowBytes { filtered[1 + i] = row[i] &- previous[i] }
+            // Filter "Up": the filter type, then the differences.
+            let out = batch.baseAddress! + filled * (rowBytes + 1)
+            out[0] = 2
+            for i in 0..<rowBytes { out[1 + i] = row[i] &- previous[i] }
             swap(&row, &previous)
-            sum.update(UnsafeBufferPointer(filtered))
-            guard feed(filtered, finish: false) else { return nil }
+            filled += 1
+            if filled == batchRows || y == height - 1 {
+                guard compressor.add(UnsafeMutableBufferPointer(rebasing: batch[0..<(filled * (rowBytes + 1))]), last: y == height - 1)
+                else { return nil }
+                filled = 0
+            }
         }
-        guard feed(nil, finish: true) else { return nil }
-        compressed += bigEndian(sum.value)
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        func chunk(_ type: String, _ body: ArraySlice<UInt8>) {
+        func chunk(_ type: String, _ body: [UInt8]) {
             let typed = Array(type.utf8) + body
             out += bigEndian(UInt32(body.count)) + typed
-            out += bigEndian(UInt32(typed.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }))
+            out += bigEndian(typed.withUnsafeBufferPointer { crc32_gzip_refl(0, $0.baseAddress, UInt64($0.count)) })
         }
         // IHDR: width, height, 8 bits, colour type 2 (RGB), deflate, adaptive filtering, no interlace.
-        chunk("IHDR", (bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 2, 0, 0, 0])[...])
-        chunk("IDAT", compressed[...])
+        chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 2, 0, 0, 0])
+        chunk("IDAT", compressor.compressed)
         chunk("IEND", [])
         return out
     }
 
     static func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
+
+    /// A zlib stream made by ISA-L at level 1, fed piece by piece.
+    final class Compressor {
+        private var stream = isal_zstream()
+        private let work: UnsafeMutableBufferPointer<UInt8>
+        private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        private(set) var compressed = [UInt8]()
+
+        init() {
+            work = .allocate(capacity: Int(digits_isal_level1_buffer_size()))
+            isal_deflate_init(&stream)
+            stream.level = 1
+            stream.level_buf = work.baseAddress
+            stream.level_buf_size = UInt32(work.count)
+            stream.gzip_flag = UInt16(IGZIP_ZLIB)
+        }
+
+        deinit { work.deallocate() }
+
+        /// Compresses `input`; `last` ends the stream. False when ISA-L refuses.
+        func add(_ input: UnsafeMutableBufferPointer<UInt8>, last: Bool) -> Bool {
+            stream.next_in = input.baseAddress
+            stream.avail_in = UInt32(input.count)
+            stream.end_of_stream = last ? 1 : 0
+            repeat {
+                let status = buffer.withUnsafeMutableBufferPointer { b -> Int32 in
+                    stream.next_out = b.baseAddress
+                    stream.avail_out = UInt32(b.count)
+                    return isal_deflate(&stream)
+                }
+                guard status == COMP_OK else { return false }
+                compressed += buffer[0..<(buffer.count - Int(stream.avail_out))]
+            } while stream.avail_in > 0 || (last && stream.internal_state.state != ZSTATE_END)
+            return true
+        }
+    }
 }

@@ -3,10 +3,15 @@ import CCairo
 import XCTest
 
 final class PNGFileTests: XCTestCase {
-    /// A picture written as PNG reads back through Cairo's own PNG reader pixel for pixel as drawn: colours,
-    /// a gradient across rows and columns (every byte value, so the row filter wraps), odd sizes.
+    /// A picture written as PNG reads back through Cairo's own PNG reader (libpng, which checks the zlib
+    /// stream's checksum and every chunk's CRC) pixel for pixel as drawn: colours, a gradient across rows and
+    /// columns (every byte value, so the row filter wraps), odd sizes; one within a batch of rows given to the
+    /// compressor, one over many batches.
     func testWrittenPNGReadsBackExactly() throws {
-        let (w, h) = (257, 33)
+        for (w, h) in [(257, 33), (1031, 517)] { try writtenPNGReadsBack(w, h) }
+    }
+
+    func writtenPNGReadsBack(_ w: Int, _ h: Int) throws {
         let path = NSTemporaryDirectory() + "pngfile-\(getpid()).png"
         defer { unlink(path) }
         let draw = { (c: Canvas) in
