@@ -93,7 +93,7 @@ public struct Classifier: Sendable {
     /// the members that read them. This is not a bound (the other members could in principle outvote it), but
     /// on MNIST's test set, the synthetic benchmark and every real set the readings are the same as with every
     /// member reading every row, and most single digits of a scan are such rows.
-    public static let soleAt: Float = 0.99
+    public static let soleAt: Float = 0.95
 
     /// A row whose mean over two or more members gives one class at least this much is settled: the members
     /// still to read it are skipped. With three members this is a bound on the class: after two, the third
