@@ -1,4 +1,5 @@
 // Rotation (deskew, page turns) and resizing.
+#include "AreaReduce.hpp"
 #include "Guard.hpp"
 #include <cmath>
 #include <opencv2/imgproc.hpp>
@@ -20,12 +21,24 @@ int32_t ds_rotate(const ds_image *src, double degrees, uint8_t fill, int32_t nea
     });
 }
 
+void ds::areaReduce(const cv::Mat &src, cv::Size size, cv::Mat &dst) {
+    int f = 1;
+    while (src.cols / (2 * f) >= size.width && src.rows / (2 * f) >= size.height) f *= 2;
+    cv::Mat blocks = src;
+    if (f > 1) {
+        cv::resize(src(cv::Rect(0, 0, src.cols / f * f, src.rows / f * f)), blocks, cv::Size(src.cols / f, src.rows / f), 0, 0,
+                   cv::INTER_AREA);
+    }
+    cv::resize(blocks, dst, size, 0, 0, cv::INTER_AREA);
+}
+
 int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, int32_t bilinear, ds_image *out, ds_error *err) {
     return ds::guarded(err, [&]() -> int32_t {
         cv::Mat s = ds::view(src), d;
         if (width <= 0 || height <= 0) return ds::fail(err, DS_ERR_ARGUMENT, "bad size");
         bool shrink = width < s.cols || height < s.rows;
-        cv::resize(s, d, cv::Size(width, height), 0, 0, shrink && !bilinear ? cv::INTER_AREA : cv::INTER_LINEAR);
+        if (shrink && !bilinear && width <= s.cols && height <= s.rows) ds::areaReduce(s, cv::Size(width, height), d);
+        else cv::resize(s, d, cv::Size(width, height), 0, 0, shrink && !bilinear ? cv::INTER_AREA : cv::INTER_LINEAR);
         return ds::give(d, out, err);
     });
 }

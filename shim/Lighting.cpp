@@ -1,4 +1,5 @@
 // Stage 2: even out the lighting, then separate ink from paper.
+#include "AreaReduce.hpp"
 #include "Guard.hpp"
 #include "Blank.hpp"
 #include <algorithm>
@@ -65,7 +66,7 @@ int32_t ds_even_lighting(const ds_image *gray, int32_t window, uint8_t *out, ds_
         // The paper is estimated on a copy of at most 256 pixels a side: it varies slowly.
         double s = std::min(1.0, 256.0 / std::max(g.cols, g.rows));
         cv::Mat small;
-        if (s < 1) cv::resize(g, small, cv::Size(std::max(1, (int)(g.cols * s)), std::max(1, (int)(g.rows * s))), 0, 0, cv::INTER_AREA);
+        if (s < 1) ds::areaReduce(g, cv::Size(std::max(1, (int)(g.cols * s)), std::max(1, (int)(g.rows * s))), small);
         else small = g;
         int k = std::max(3, (int)(window * s) | 1);
         cv::Mat paper;

@@ -119,8 +119,9 @@ int32_t ds_threshold_hysteresis_labelled(const ds_image *gray, int32_t strong, i
  * new area is filled with `fill`. Bilinear, or nearest for binary images. Allocates `out`. */
 int32_t ds_rotate(const ds_image *src, double degrees, uint8_t fill, int32_t nearest, ds_image *out, ds_error *err);
 
-/* Resizes to width x height: area averaging when shrinking, bilinear when enlarging or when `bilinear` is set
- * (much cheaper than area averaging, and as good when shrinking by less than 2). Allocates `out`. */
+/* Resizes to width x height: area averaging when shrinking (block means by a power of two first, then area
+ * resampling for the rest), bilinear when enlarging or when `bilinear` is set (much cheaper than area
+ * averaging, and as good when shrinking by less than 2). Allocates `out`. */
 int32_t ds_resize(const ds_image *src, int32_t width, int32_t height, int32_t bilinear, ds_image *out, ds_error *err);
 
 /* Shrinks by a whole factor: each output pixel the mean of a factor x factor block; the last width % factor
