@@ -1,7 +1,7 @@
 // Fast path for the PNGs scanners and drawing programs write: 8-bit, not interlaced, gray / gray+alpha /
 // RGB / RGBA without a transparency chunk. Inflating is most of the cost of a noisy scan: ISA-L's inflater
-// does it in about half zlib's time (and 0.8 of libdeflate's, on a noisy 600x600 scan). Anything else (16-bit, palette, interlaced, damaged) is left to OpenCV,
-// so results and error messages stay OpenCV's.
+// does it in about half zlib's time (and 0.8 of libdeflate's, on a noisy 600x600 scan). Anything else
+// (16-bit, palette, interlaced, damaged) is left to OpenCV, so results and error messages stay OpenCV's.
 #include "PNG.hpp"
 #include <cstdlib>
 #include <cstring>
@@ -44,6 +44,7 @@ __attribute__((target("avx512bw"))) size_t subRowWide(const uint8_t *src, uint8_
     return i;
 }
 
+// Whether this CPU has AVX-512BW for `subRowWide` (asked once).
 bool hasWideSub() {
     static const bool has = __builtin_cpu_supports("avx512bw");
     return has;
@@ -62,8 +63,9 @@ bool unfilter(uint8_t type, const uint8_t *src, uint8_t *dst, const uint8_t *pri
     case 0: std::memcpy(dst, src, n); return true;
     case 1:
         if (bpp == 1) {
-            // A running sum of bytes, sixteen at a time: the prefix sums within a block in four shifted adds,
-            // plus the block before's last sum (with SSE2; elsewhere, and for the rest, a byte at a time).
+            // A running sum of bytes, 64 at a time where the CPU has AVX-512BW (`subRowWide`), then sixteen at a
+            // time: the prefix sums within a block in four shifted adds, plus the block before's last sum (with
+            // SSE2; elsewhere, and for the rest, a byte at a time).
             size_t i = 0;
 #if defined(__x86_64__)
             if (hasWideSub()) i = subRowWide(src, dst, n);
