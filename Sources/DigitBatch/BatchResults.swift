@@ -151,10 +151,12 @@ public final class BatchResults: @unchecked Sendable {
             return recordFile(ResultRow(file: o.path, status: .noDigit, truth: label, reason: reason))
         }
         files += 1
-        // The label's digits go to the marks read as digits, in reading order.
-        let truths = label.map { Array($0.filter { $0 != "/" }) } ?? []
-        var marks = [PageMark](), next = 0, held = false, lowest: Double?
+        // The label's digits go to the marks read as digits, matched to the reading with the fewest changes.
         let marksRead = FileReading.marks(of: result, probabilities: o.probabilities)
+        let truths = label.map { l in
+            LabelAlignment.truths(read: marksRead.compactMap(\.digit), label: l.compactMap(\.wholeNumberValue))
+        } ?? []
+        var marks = [PageMark](), next = 0, held = false, lowest: Double?
         for (i, d) in result.digits.enumerated() {
             let p = o.probabilities[i]
             let top = p.top
@@ -165,7 +167,7 @@ public final class BatchResults: @unchecked Sendable {
             if status == .review { held = true }
             if !notDigit { lowest = min(lowest ?? 1, confidence) }
             var truth: String?
-            if !notDigit, next < truths.count { truth = String(truths[next]) }
+            if !notDigit, next < truths.count { truth = truths[next].map(String.init) }
             if !notDigit { next += 1 }
             if notDigit { status = .notDigit }
             let row = ResultRow(

@@ -153,6 +153,26 @@ final class ClassifyTests: XCTestCase {
         XCTAssertLessThan(size, 500_000, "report.pdf is \(size) bytes")
     }
 
+    /// A label with a digit the page lacks, or without one the page has, costs that one digit: the digits read
+    /// after the slip meet their own truths (row.png reads 31415926, board.png 2024).
+    func testALabelOneDigitOffMarksOneMistake() throws {
+        try "file,label\nrow.png,3141926\nboard.png,20274\n".write(toFile: dir + "/labels.csv", atomically: true, encoding: .utf8)
+        for name in ["row.png", "board.png"] {
+            try FileManager.default.copyItem(atPath: samplesFolder + "/" + name, toPath: dir + "/in/" + name)
+        }
+        let r = try runDigits(["classify", dir + "/in", "--labels", dir + "/labels.csv", "--out", dir + "/o", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let digits = try rows(dir + "/o").filter { $0[10] == "ok" }
+        let row = digits.filter { $0[0].hasSuffix("row.png") }, board = digits.filter { $0[0].hasSuffix("board.png") }
+        XCTAssertEqual(row.map { $0[7] }, ["3", "1", "4", "1", "5", "9", "2", "6"])
+        XCTAssertEqual(row.map { $0[11] }, ["3", "1", "4", "1", "", "9", "2", "6"], "the extra 5 has no truth")
+        XCTAssertEqual(board.map { $0[11] }, ["2", "0", "2", "4"], "the 7 the page lacks is skipped")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/o/summary.json"))) as! [String: Any]
+        XCTAssertEqual(summary["labelled_digits"] as? Int, 11)
+        XCTAssertEqual(summary["accuracy"] as? Double, 1.0, "\(summary)")
+        XCTAssertEqual(summary["files_with_digit_count_unlike_label"] as? Int, 2)
+    }
+
     /// Two shards merged give the same predictions as one run.
     func testShardsMergeToTheWholeRun() throws {
         XCTAssertEqual(try runDigits(["classify", samplesFolder, "--out", dir + "/all", "--quiet"]).status, 0)
