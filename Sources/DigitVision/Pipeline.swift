@@ -163,18 +163,26 @@ public enum Pipeline {
             return try run(decoded, options: o)
         }
         if sideways {
-            // Wide marks may be a page turned by a quarter, or numbers whose digits touch: the page stays as it
-            // is unless a quarter turn reads clearly surer and finds about as many marks (a number turned on
-            // its side merges into a mark or two read surely as something).
             let a = try turned(1), b = try turned(3)
             let sa = try sureness(a, digitsOnly: true), sb = try sureness(b, digitsOnly: true)
             let (best, sure) = sa >= sb ? (a, sa) : (b, sb)
-            let turn = sure > (try sureness(first, digitsOnly: true)) + 0.1 && 5 * best.digits.count >= 4 * first.digits.count
+            let turn = takesQuarterTurn(first, sureness: try sureness(first, digitsOnly: true), turned: best, sureness: sure)
             return try withViews(turn ? best : first, decoded, options)
         }
         let over = try turned(2)
         return try withViews(sureness(over, digitsOnly: false) > sureness(first, digitsOnly: false) + 0.1 ? over : first,
                              decoded, options)
+    }
+
+    /// Whether a page of wide marks read as `page` is rather the page turned by a quarter, read as `turned`: wide
+    /// marks may be a page on its side, or numbers whose digits touch, so the page stays as it is unless the turn
+    /// reads clearly surer, finds about as many marks (a number turned on its side merges into a mark or two read
+    /// surely as something) and sets them in no more lines (writing runs along its lines: read across them, a
+    /// number's marks each stand on a line of their own). `sureness` is the mean of the likeliest digits.
+    static func takesQuarterTurn(_ page: ScanResult, sureness: Double, turned: ScanResult, sureness turnedSureness: Double) -> Bool {
+        func lines(_ r: ScanResult) -> Int { Set(r.digits.map(\.line)).count }
+        return turnedSureness > sureness + 0.1 && 5 * turned.digits.count >= 4 * page.digits.count
+            && lines(turned) <= lines(page)
     }
 
     private static func withViews(_ r: ScanResult, _ original: GrayImage, _ options: ScanOptions) throws -> ScanResult {

@@ -281,4 +281,27 @@ final class PipelineTests: XCTestCase {
         XCTAssertGreaterThan(s.max()!, 0.95)
         XCTAssertEqual(s[0], 0, "background is black")
     }
+
+    /// Marks at these lines, as a reading of a page (only the lines count here).
+    func reading(lines: [Int]) -> ScanResult {
+        let digits = lines.enumerated().map { k, line in
+            ScannedDigit(sample: [], box: Box(x: 40 * k, y: 40 * line, width: 40, height: 30), line: line, cell: nil,
+                         strokeWidth: 4, mark: k)
+        }
+        return ScanResult(digits: digits, angle: 0, quarterTurns: 0, lightOnDark: false, grid: nil, width: 400, height: 400,
+                          rejectedMarks: 0, warnings: [], stages: nil)
+    }
+
+    /// A number of wide marks (digits run together) stays as it is when a quarter turn, though surer, reads its
+    /// marks each on a line of their own; a page on its side, its digits one above the other, is turned when
+    /// the turn reads them surer and along one line.
+    func testAQuarterTurnMustReadAlongTheLines() {
+        let number = reading(lines: [0, 0, 0]), across = reading(lines: [0, 1, 2, 3, 4])
+        XCTAssertFalse(Pipeline.takesQuarterTurn(number, sureness: 0.6, turned: across, sureness: 0.9))
+        XCTAssertTrue(Pipeline.takesQuarterTurn(across, sureness: 0.6, turned: reading(lines: [0, 0, 0, 0, 0]), sureness: 0.9))
+        XCTAssertFalse(Pipeline.takesQuarterTurn(across, sureness: 0.85, turned: reading(lines: [0, 0, 0, 0, 0]), sureness: 0.9),
+                       "not clearly surer")
+        XCTAssertFalse(Pipeline.takesQuarterTurn(across, sureness: 0.6, turned: reading(lines: [0, 0, 0]), sureness: 0.9),
+                       "marks lost in the turn")
+    }
 }
