@@ -9,6 +9,7 @@ public struct Component: Sendable, Equatable {
     public var cx: Double, cy: Double
 
     public var maxSide: Int { max(width, height) }
+    public var box: Box { Box(x: x, y: y, width: width, height: height) }
 }
 
 /// Connected components of a binary image, with the label of every pixel.

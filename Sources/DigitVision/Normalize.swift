@@ -56,8 +56,8 @@ extension Normalizer {
             guard let columns else { return true }
             return c.x < columns.upperBound && c.x + c.width > columns.lowerBound
         }
-        guard var box = marks.first.map({ Box(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }) else { return nil }
-        for m in marks.dropFirst() { box = box.union(Box(x: m.x, y: m.y, width: m.width, height: m.height)) }
+        guard var box = marks.first.map({ $0.box }) else { return nil }
+        for m in marks.dropFirst() { box = box.union(m.box) }
         let region = DigitRegion(box: box, labels: marks.map(\.label), area: marks.reduce(0) { $0 + $1.area }, line: 0, cell: nil)
         return try sample(region, lit: image, labels: found.labels, style: style, columns: columns).0
     }

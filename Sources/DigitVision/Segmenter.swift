@@ -9,6 +9,8 @@ public struct DigitRegion: Sendable, Equatable {
     public var line: Int
     /// Grid cell (row, column) on a form.
     public var cell: [Int]?
+    /// A dot stands just above this narrow stroke: an i or a j, not a digit (no digit is dotted).
+    public var dotted = false
 }
 
 /// Stage 5: from marks of ink to digits. Fragments of one digit are joined, specks, long lines and page
@@ -28,7 +30,7 @@ public enum Segmenter {
             let (regions, dropped) = cells(marks, grid: grid)
             return Outcome(regions: regions, rejected: rejected + dropped)
         }
-        var groups = marks.map { DigitRegion(box: Box(x: $0.x, y: $0.y, width: $0.width, height: $0.height),
+        var groups = marks.map { DigitRegion(box: $0.box,
                                              labels: [$0.label], area: $0.area, line: 0, cell: nil) }
         groups = merged(groups)
         // The typical digit size: the median of the marks that are neither specks on the page nor tiny beside
@@ -58,7 +60,31 @@ public enum Segmenter {
             return true
         }
         rejected += groups.count - kept.count
-        return Outcome(regions: readingOrder(kept), rejected: rejected)
+        // The dot of an i or a j: a speck left out above, or a component joined to the stroke below it.
+        let dots = groups.filter { Double(size($0.box)) < 0.3 * reference }.map { ($0.box, $0.area) }
+        let byLabel = Dictionary(marks.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
+        let marked = kept.map { g in
+            var g = g
+            let parts = g.labels.compactMap { byLabel[$0] }
+            g.dotted = dots.contains { isDot($0.0, area: $0.1, over: g.box) } || (parts.count >= 2 && parts.indices.contains { k in
+                let rest = parts.indices.filter { $0 != k }.map { parts[$0].box }
+                return isDot(parts[k].box, area: parts[k].area, over: rest.dropFirst().reduce(rest[0]) { $0.union($1) })
+            })
+            return g
+        }
+        return Outcome(regions: readingOrder(marked), rejected: rejected)
+    }
+
+    /// Whether a mark in box `d` with `area` pixels of ink is the dot of an i or a j written as the stroke in
+    /// box `g`: small, solid, about as wide as tall, a little above a narrow stroke's top and over it.
+    static func isDot(_ d: Box, area: Int, over g: Box) -> Bool {
+        let h = Double(g.height)
+        guard Double(g.width) <= 0.5 * h else { return false }
+        let side = Double(d.maxSide)
+        guard side >= 0.06 * h, side <= 0.3 * h, d.width <= 3 * d.height, d.height <= 3 * d.width,
+              Double(area) >= 0.3 * Double(d.width * d.height) else { return false }
+        let gap = Double(g.y - d.maxY)
+        return gap >= 0 && gap <= 0.5 * h && abs(d.centerX - g.centerX) <= max(Double(g.width) / 2, 0.15 * h)
     }
 
     /// Joins marks that belong to one digit: stacked with a small gap and overlapping horizontally (a 5's
@@ -148,7 +174,7 @@ public enum Segmenter {
         for m in marks {
             guard let (r, c) = grid.cell(x: m.cx, y: m.cy) else { dropped += 1; continue }
             if isRulingRemnant(m, grid: grid, row: r, column: c) { dropped += 1; continue }
-            let box = Box(x: m.x, y: m.y, width: m.width, height: m.height)
+            let box = m.box
             if var g = byCell[[r, c]] {
                 g.box = g.box.union(box); g.labels.append(m.label); g.area += m.area
                 byCell[[r, c]] = g

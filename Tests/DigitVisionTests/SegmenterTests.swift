@@ -34,4 +34,26 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(ordered.map(\.labels), [[1], [2], [3], [4], [5], [6]])
         XCTAssertEqual(ordered.map(\.line), [0, 0, 0, 0, 0, 1])
     }
+
+    /// A dot just over a narrow stroke makes an i or a j, whether the dot is left out as a speck (far above)
+    /// or joined to the stroke (close above); a 1 alone, a 1 with a speck beside it, and a 7 whose bar is a
+    /// separate stroke above it are not dotted.
+    func testADotOverAStrokeIsAnIOrAJ() {
+        let stroke = mark(1, x: 50, y: 100, width: 14, height: 80, area: 700)
+        let page = (width: 300, height: 300)
+        let far = mark(2, x: 52, y: 62, width: 10, height: 10, area: 80)     // 28 px above the stroke
+        let close = mark(2, x: 51, y: 80, width: 10, height: 11, area: 85)   // 9 px above: joined to it
+        let beside = mark(2, x: 90, y: 80, width: 10, height: 10, area: 80)  // not over the stroke
+        let bar = mark(2, x: 40, y: 84, width: 40, height: 8, area: 300)     // a bar, not a dot
+        let other = mark(3, x: 200, y: 100, width: 50, height: 80, area: 1500)  // a digit on the same line
+        func regions(_ marks: [Component]) -> [DigitRegion] {
+            Segmenter.regions(marks + [other], width: page.width, height: page.height).regions
+        }
+        XCTAssertEqual(regions([stroke, far]).map(\.dotted), [true, false])
+        XCTAssertEqual(regions([stroke, close]).map(\.labels), [[1, 2], [3]])
+        XCTAssertEqual(regions([stroke, close]).map(\.dotted), [true, false])
+        XCTAssertEqual(regions([stroke]).map(\.dotted), [false, false])
+        XCTAssertFalse(regions([stroke, beside]).contains(where: \.dotted))
+        XCTAssertFalse(regions([stroke, bar]).contains(where: \.dotted))
+    }
 }
