@@ -404,9 +404,9 @@ public enum Pipeline {
             parts = try TouchingDigits.split(regions, samples: samples, lit: lit, labels: components.labels,
                                              style: options.style, read: reader, readLine: options.lineReader)
         }
-        // An i or a j is no digit, whatever its stroke alone looks like.
+        // An i, a j, a ! or a ? is no digit, whatever its stroke alone looks like.
         if let reader = options.reader {
-            let dotted = regions.indices.filter { regions[$0].dotted && parts[$0] == nil }
+            let dotted = regions.indices.filter { regions[$0].dotted }
             if !dotted.isEmpty {
                 for (k, row) in zip(dotted, try reader(dotted.map { samples[$0] })) where row.count > MarkClasses.notDigit {
                     parts[k] = [TouchingDigits.Part(box: regions[k].box, sample: samples[k], probabilities: TouchingDigits.noDigit(row))]

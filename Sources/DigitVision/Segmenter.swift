@@ -9,7 +9,8 @@ public struct DigitRegion: Sendable, Equatable {
     public var line: Int
     /// Grid cell (row, column) on a form.
     public var cell: [Int]?
-    /// A dot stands just above this narrow stroke: an i or a j, not a digit (no digit is dotted).
+    /// A dot stands just above this narrow stroke or below this stroke: an i, a j, a ! or a ?, not a digit
+    /// (no digit is dotted).
     public var dotted = false
 }
 
@@ -60,31 +61,40 @@ public enum Segmenter {
             return true
         }
         rejected += groups.count - kept.count
-        // The dot of an i or a j: a speck left out above, or a component joined to the stroke below it.
-        let dots = groups.filter { Double(size($0.box)) < 0.3 * reference }.map { ($0.box, $0.area) }
+        // The dot of an i, a j, a ! or a ?: a mark of its own (a speck left out, or kept: then it is no digit
+        // either), or a component joined to the stroke.
         let byLabel = Dictionary(marks.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
         let marked = kept.map { g in
             var g = g
             let parts = g.labels.compactMap { byLabel[$0] }
-            g.dotted = dots.contains { isDot($0.0, area: $0.1, over: g.box) } || (parts.count >= 2 && parts.indices.contains { k in
-                let rest = parts.indices.filter { $0 != k }.map { parts[$0].box }
-                return isDot(parts[k].box, area: parts[k].area, over: rest.dropFirst().reduce(rest[0]) { $0.union($1) })
+            g.dotted = groups.contains { $0.labels[0] != g.labels[0] && isDot($0.box, area: $0.area, over: g.box, strokeArea: g.area) }
+                || kept.contains { $0.labels[0] != g.labels[0] && isDot(g.box, area: g.area, over: $0.box, strokeArea: $0.area) }
+                || (parts.count >= 2 && parts.indices.contains { k in
+                let rest = parts.indices.filter { $0 != k }
+                let box = rest.dropFirst().reduce(parts[rest[0]].box) { $0.union(parts[$1].box) }
+                return isDot(parts[k].box, area: parts[k].area, over: box, strokeArea: rest.reduce(0) { $0 + parts[$1].area })
             })
             return g
         }
         return Outcome(regions: readingOrder(marked), rejected: rejected)
     }
 
-    /// Whether a mark in box `d` with `area` pixels of ink is the dot of an i or a j written as the stroke in
-    /// box `g`: small, solid, about as wide as tall, a little above a narrow stroke's top and over it.
-    static func isDot(_ d: Box, area: Int, over g: Box) -> Bool {
-        let h = Double(g.height)
-        guard Double(g.width) <= 0.5 * h else { return false }
-        let side = Double(d.maxSide)
-        guard side >= 0.06 * h, side <= 0.3 * h, d.width <= 3 * d.height, d.height <= 3 * d.width,
-              Double(area) >= 0.3 * Double(d.width * d.height) else { return false }
-        let gap = Double(g.y - d.maxY)
-        return gap >= 0 && gap <= 0.5 * h && abs(d.centerX - g.centerX) <= max(Double(g.width) / 2, 0.15 * h)
+    /// Whether a mark in box `d` with `area` pixels of ink is the dot of an i or a j, a ! or a ? written as the
+    /// stroke in box `g` (`strokeArea` pixels of ink): small but no thinner than the pen, solid, no more than
+    /// three times as long as wide (a dot or a short dash), a little above a stroke narrower than tall (i, j)
+    /// or below one no wider than tall (!, ?), over its middle. A full stop after a digit sits on the digits' baseline beside them,
+    /// not under one; a speck of grain is thinner than the pen.
+    static func isDot(_ d: Box, area: Int, over g: Box, strokeArea: Int) -> Bool {
+        let h = Double(g.height), w = Double(g.width)
+        let side = Double(d.maxSide), pen = Double(strokeArea) / (h + w)
+        guard w <= h, side >= 0.06 * h, side <= 0.5 * h, Double(min(d.width, d.height)) >= 0.8 * pen,
+              d.width <= 3 * d.height, d.height <= 3 * d.width,
+              Double(area) >= min(0.45 * Double(d.width * d.height), 0.5 * pen * side) else { return false }
+        // Apart by a clear gap: a stroke broken where the ink is faint leaves a sliver close to the rest.
+        let above = Double(g.y - d.maxY), below = Double(d.y - g.maxY), gap = (min: max(2, 0.06 * h), max: 0.75 * h)
+        guard abs(d.centerX - g.centerX) <= max(w / 2, 0.15 * h) else { return false }
+        if above >= gap.min && above <= gap.max && w <= 0.85 * h { return true }
+        return below >= gap.min && below <= gap.max
     }
 
     /// Joins marks that belong to one digit: stacked with a small gap and overlapping horizontally (a 5's

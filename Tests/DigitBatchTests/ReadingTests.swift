@@ -103,6 +103,23 @@ final class ReadingTests: XCTestCase {
         }
     }
 
+    /// A stroke with a dot over it (i, j) or under it (!, ?) is no digit, though the stroke alone is a 1 or a 3.
+    func testDottedStrokesReadAsNoDigit() throws {
+        for (mark, font) in [("i", "DejaVu Sans"), ("j", "DejaVu Sans"), ("!", "DejaVu Sans"), ("?", "DejaVu Sans"),
+                             ("!", "Humor Sans"), ("?", "Humor Sans"), ("j", "Breip"), ("?", "Breip")] {
+            let image = renderImage(width: 200, height: 220) { c in
+                c.fill(.white)
+                c.text(mark, x: 70, y: 160, size: 120, color: .black, font: font)
+            }
+            let digits = try read(image).compactMap { $0 }
+            if !digits.isEmpty {
+                let kept = NSTemporaryDirectory() + "dotted-\(font)-\(mark == "?" ? "question" : mark == "!" ? "exclamation" : mark).png"
+                try image.writePNG(to: kept)
+                XCTFail("\(mark) in \(font) read as \(digits); the picture is \(kept)")
+            }
+        }
+    }
+
     /// A black frame, or a blank page, holds no digit.
     func testAFrameReadsAsNoDigit() throws {
         let frame = renderImage(width: 300, height: 200) { c in

@@ -36,8 +36,9 @@ final class SegmenterTests: XCTestCase {
     }
 
     /// A dot just over a narrow stroke makes an i or a j, whether the dot is left out as a speck (far above)
-    /// or joined to the stroke (close above); a 1 alone, a 1 with a speck beside it, and a 7 whose bar is a
-    /// separate stroke above it are not dotted.
+    /// or joined to the stroke (close above), and a dot under a stroke a ! or a ?; a 1 alone, a 1 with a
+    /// speck beside it, a 7 whose bar is a separate stroke above it, a 1 whose foot broke off where the ink
+    /// is faint, and a 1 followed by a full stop are not dotted.
     func testADotOverAStrokeIsAnIOrAJ() {
         let stroke = mark(1, x: 50, y: 100, width: 14, height: 80, area: 700)
         let page = (width: 300, height: 300)
@@ -55,5 +56,11 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(regions([stroke]).map(\.dotted), [false, false])
         XCTAssertFalse(regions([stroke, beside]).contains(where: \.dotted))
         XCTAssertFalse(regions([stroke, bar]).contains(where: \.dotted))
+        let under = mark(2, x: 52, y: 192, width: 10, height: 10, area: 80)  // 12 px below: a !
+        XCTAssertEqual(regions([stroke, under]).map(\.dotted), [true, false])
+        let foot = mark(2, x: 51, y: 182, width: 12, height: 12, area: 130)  // 2 px below: the same stroke
+        XCTAssertFalse(regions([stroke, foot]).contains(where: \.dotted))
+        let stop = mark(2, x: 70, y: 170, width: 10, height: 10, area: 80)   // on the baseline, beside the 1
+        XCTAssertFalse(regions([stroke, stop]).contains(where: \.dotted))
     }
 }
