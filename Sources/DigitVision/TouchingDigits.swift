@@ -85,8 +85,13 @@ public enum TouchingDigits {
                     byReader.append((i, parts))
                     continue
                 }
-                // A word is not cut into digits when the reader reads no number in it.
-                if top == MarkClasses.notDigit { continue }
+                // A word is not cut into digits when the reader reads no number in it; where the reader finds no
+                // digit at all, both networks say the mark is none, however unsure the page model is of it (a
+                // scribble, a flourish).
+                if top == MarkClasses.notDigit {
+                    if line.isEmpty { out[i] = [Part(box: regions[i].box, sample: samples[i], probabilities: noDigit(w))] }
+                    continue
+                }
                 // Nor is a mark alone on its line a digit when the reader finds none in it and the page model
                 // reads it as one unsurely (a lone letter, b d q y G e, that the page model can only read as its
                 // nearest digit; beside other digits a mark is read as they are).

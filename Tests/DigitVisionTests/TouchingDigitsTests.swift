@@ -104,4 +104,27 @@ final class TouchingDigitsTests: XCTestCase {
         apart[1].line = 1
         XCTAssertEqual(try readings(apart, page: 0.7, reader: []), [MarkClasses.notDigit, MarkClasses.notDigit])
     }
+
+    /// A wide mark the page model reads as no digit, though below `MarkClasses.otherAt`, is no digit when the
+    /// line reader finds no digit in it either, beside other marks too (a scribble, a flourish); where the
+    /// reader finds a digit, the page model's likeliest digit stands.
+    func testAMarkNeitherNetworkReadsAsADigitIsNoDigit() throws {
+        let boxes = [Box(x: 20, y: 20, width: 30, height: 30), Box(x: 120, y: 20, width: 30, height: 30)]
+        var labels = [Int32](repeating: 0, count: 200 * 80)
+        for (k, b) in boxes.enumerated() { for y in b.y..<b.maxY { for x in b.x..<b.maxX { labels[y * 200 + x] = Int32(k + 1) } } }
+        let lit = GrayImage(width: 200, height: 80, pixels: labels.map { $0 == 0 ? 255 : 0 })
+        let regions = boxes.enumerated().map { DigitRegion(box: $1, labels: [Int32($0 + 1)], area: 900, line: 0, cell: nil) }
+        // Not a digit at 0.5, below the bar of 0.6; its likeliest digit a 6 at 0.3.
+        let row: [Float] = (0..<MarkClasses.pageModel).map { $0 == MarkClasses.notDigit ? 0.5 : $0 == 6 ? 0.3 : 0.02 }
+        XCTAssertEqual(MarkClasses.reading(row), 6)
+        func readings(reader: [CTC.Label]) throws -> [Int] {
+            let split = try TouchingDigits.split(regions, samples: regions.map { _ in [Float](repeating: 0, count: 784) }, lit: lit,
+                                                 labels: labels, style: SampleStyle(),
+                                                 read: { rows in rows.map { _ in row } },
+                                                 readLine: { strips in strips.map { _ in reader } })
+            return try split.map { parts in MarkClasses.reading(try XCTUnwrap(try XCTUnwrap(parts).first?.probabilities)) }
+        }
+        XCTAssertEqual(try readings(reader: []), [MarkClasses.notDigit, MarkClasses.notDigit])
+        XCTAssertEqual(try readings(reader: [CTC.Label(label: 6, frames: 2..<4, probability: 0.6)]), [6, 6])
+    }
 }
