@@ -26,25 +26,40 @@ public struct LineStrip: Sendable {
 
     /// The strip of the ink in `box` of `image` (dark ink on light paper) for which `isInk(x, y)` holds.
     /// `inkHeight` and `lift` (rows up) let training vary the fit.
-    public static func make(_ image: GrayImage, box: Box, inkHeight: Double = inkHeight, lift: Double = 0,
+    /// `shear` (page rows per page column) straightens a line of writing that slopes: each column is read
+    /// that much lower to the right of the box's centre, and the ink's height is taken across the slope.
+    public static func make(_ image: GrayImage, box: Box, inkHeight: Double = inkHeight, lift: Double = 0, shear: Double = 0,
                             isInk: (Int, Int) -> Bool) -> LineStrip? {
         guard box.width > 0, box.height > 0 else { return nil }
-        var s = Double(box.height) / inkHeight  // page pixels per strip pixel
+        let centre = box.centerX
+        // The band the ink fills once straightened: the box itself when there is no slope.
+        var band = (top: Double(box.y), height: Double(box.height))
+        if shear != 0 {
+            var low = Double.infinity, high = -Double.infinity
+            for py in box.y..<box.maxY {
+                for px in box.x..<box.maxX where isInk(px, py) {
+                    let v = Double(py) - shear * (Double(px) + 0.5 - centre)
+                    low = min(low, v); high = max(high, v + 1)
+                }
+            }
+            if high > low { band = (low, high - low) }
+        }
+        var s = band.height / inkHeight  // page pixels per strip pixel
         var inner = max(1, Int((Double(box.width) / s).rounded()))
         if inner > maxWidth - 2 * margin {
             inner = maxWidth - 2 * margin
             s = Double(box.width) / Double(inner)
         }
         let width = inner + 2 * margin
-        let top = (Double(height) - Double(box.height) / s) / 2 - lift
+        let top = (Double(height) - band.height / s) / 2 - lift
         var out = [Float](repeating: 0, count: height * width)
         // Each strip pixel averages the page pixels it covers (box filter), ink as 1 − gray/255.
         for y in 0..<height {
-            let py0 = Double(box.y) + (Double(y) - top) * s, py1 = py0 + s
-            let ya = max(box.y, Int(py0.rounded(.down))), yb = min(box.maxY, Int(py1.rounded(.up)))
-            guard ya < yb else { continue }
             for x in 0..<inner {
                 let px0 = Double(box.x) + Double(x) * s, px1 = px0 + s
+                let py0 = band.top + (Double(y) - top) * s + shear * ((px0 + px1) / 2 - centre), py1 = py0 + s
+                let ya = max(box.y, Int(py0.rounded(.down))), yb = min(box.maxY, Int(py1.rounded(.up)))
+                guard ya < yb else { continue }
                 let xa = max(box.x, Int(px0.rounded(.down))), xb = min(box.maxX, Int(px1.rounded(.up)))
                 guard xa < xb else { continue }
                 var sum = 0.0, weight = 0.0
@@ -98,13 +113,35 @@ public struct LineStrip: Sendable {
 }
 
 extension LineStrip {
-    /// The strip of one mark of a page: the ink of its components only.
+    /// The strip of one mark of a page: the ink of its components only, straightened where the mark is a
+    /// line of writing that slopes (`slope`).
     public static func make(_ region: DigitRegion, lit: GrayImage, labels: [Int32]) -> LineStrip? {
         let wanted = Set(region.labels)
-        return make(lit, box: region.box) { x, y in
+        let isInk = { (x: Int, y: Int) -> Bool in
             let l = labels[y * lit.width + x]
             return l != 0 && wanted.contains(l)
         }
+        return make(lit, box: region.box, shear: slope(of: region.box, isInk: isInk), isInk: isInk)
+    }
+
+    /// The slope (rows per column) of a line of writing: the least-squares line through its ink. Taken only
+    /// for a mark at least twice as wide as tall whose ink drifts by a quarter of its height or more across
+    /// it, within 12°; otherwise 0 (the shapes of its digits tilt the fit a little, and writing that rises
+    /// gently is read as well as it is).
+    static func slope(of box: Box, isInk: (Int, Int) -> Bool) -> Double {
+        guard box.width >= 2 * box.height else { return 0 }
+        var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+        for py in box.y..<box.maxY {
+            for px in box.x..<box.maxX where isInk(px, py) {
+                let x = Double(px), y = Double(py)
+                n += 1; sx += x; sy += y; sxx += x * x; sxy += x * y
+            }
+        }
+        let variance = sxx - sx * sx / max(n, 1)
+        guard n > 0, variance > 0 else { return 0 }
+        let slope = (sxy - sx * sy / n) / variance
+        guard abs(slope) <= 0.2126 /* tan 12° */, abs(slope) * Double(box.width) >= 0.25 * Double(box.height) else { return 0 }
+        return slope
     }
 
     /// The strip of everything inked on `image` (dark ink on light paper, as a clean rendering is); nil

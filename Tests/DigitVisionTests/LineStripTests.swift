@@ -31,4 +31,32 @@ final class LineStripTests: XCTestCase {
         XCTAssertEqual(row.max(), 1, "stretched to full ink")
         XCTAssertGreaterThanOrEqual(row.filter { $0 > 0.5 }.count, 2, "widened")
     }
+
+    /// A line of writing that rises across its mark is straightened: its slope is found, and in its strip
+    /// every digit stands on the same rows, as the reader was trained; a line that is level, or one or two
+    /// digits, is left as it is.
+    func testASlopingLineIsStraightened() throws {
+        // Five dark blocks 20x30, each 6 pixels lower than the last: a slope of 6/55.
+        var page = GrayImage(width: 300, height: 100, value: 255)
+        var labels = [Int32](repeating: 0, count: 300 * 100)
+        for k in 0..<5 {
+            for y in (20 + 6 * k)..<(50 + 6 * k) { for x in (20 + 55 * k)..<(40 + 55 * k) { page[x, y] = 0; labels[y * 300 + x] = 1 } }
+        }
+        let region = DigitRegion(box: Box(x: 20, y: 20, width: 240, height: 54), labels: [1], area: 3000, line: 0, cell: nil)
+        let isInk = { (x: Int, y: Int) in labels[y * 300 + x] != 0 }
+        XCTAssertEqual(LineStrip.slope(of: region.box, isInk: isInk), 6.0 / 55, accuracy: 0.01)
+        // The rows each block's middle column is inked on, in the strip: the same for all five.
+        let strip = try XCTUnwrap(LineStrip.make(region, lit: page, labels: labels))
+        let rows = (0..<5).map { k -> [Int] in
+            let column = strip.pageColumns(0..<strip.width).lowerBound  // page column of strip column 0
+            let x = Int((Double(30 + 55 * k) - Double(column)) / strip.scale)
+            return (0..<LineStrip.height).filter { strip.pixels[$0 * strip.width + x] > 0.5 }
+        }
+        for r in rows { XCTAssertEqual(Double(r.first ?? -9), Double(rows[0].first ?? 9), accuracy: 1); XCTAssertEqual(r.count, rows[0].count, accuracy: 2) }
+        XCTAssertGreaterThanOrEqual(rows[0].count, 16, "the blocks fill the strip's 20 ink rows, not a band the slope widens")
+        // Level blocks, and two blocks alone, have no slope to take.
+        let level = { (x: Int, y: Int) in y >= 20 && y < 50 && (x - 20) % 55 < 20 }
+        XCTAssertEqual(LineStrip.slope(of: Box(x: 20, y: 20, width: 240, height: 30), isInk: level), 0)
+        XCTAssertEqual(LineStrip.slope(of: Box(x: 20, y: 20, width: 75, height: 36), isInk: isInk), 0)
+    }
 }
