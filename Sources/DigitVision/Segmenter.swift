@@ -98,42 +98,60 @@ public enum Segmenter {
     }
 
     /// Joins marks that belong to one digit: stacked with a small gap and overlapping horizontally (a 5's
-    /// flag, a broken stroke), or one mostly inside the other (a 4 in two strokes).
+    /// flag, a broken stroke), or one mostly inside the other (a 4 in two strokes). Pairs are joined first
+    /// come, first served in the order (i, j), i < j: each join is the first such pair of the marks as they
+    /// then are, so the result does not depend on how the search is done. After a join into mark m only the
+    /// pairs with m have changed: those before it are tried first, then the search goes on from m, never
+    /// again from the start (a page of text has thousands of marks).
     static func merged(_ input: [DigitRegion]) -> [DigitRegion] {
         var groups = input
-        var changed = true
-        while changed {
-            changed = false
-            outer: for i in groups.indices {
-                for j in groups.indices where j > i {
-                    let a = groups[i].box, b = groups[j].box
-                    let overlapX = min(a.maxX, b.maxX) - max(a.x, b.x)
-                    let overlapY = min(a.maxY, b.maxY) - max(a.y, b.y)
-                    let gapY = -overlapY
-                    let tall = Double(max(a.height, b.height))
-                    let u = a.union(b)
-                    let stacked = Double(overlapX) >= 0.5 * Double(min(a.width, b.width)) && Double(gapY) <= 0.3 * tall
-                        && Double(u.height) <= 1.6 * tall && Double(u.width) <= 1.8 * Double(a.height >= b.height ? a.width : b.width)
-                    let inside = overlapX > 0 && overlapY > 0
-                        && Double(overlapX * overlapY) >= 0.6 * Double(min(a.width * a.height, b.width * b.height))
-                    // Pieces close together whose union is still shaped like one digit (a 6 whose loop does not
-                    // touch its stem): digits are taller than wide, two digits side by side are not.
-                    let gapX = max(0, -overlapX), close = Double(max(gapX, gapY)) <= 0.1 * tall
-                    let digitShaped = Double(u.width) <= 0.85 * Double(u.height) && Double(u.height) <= 1.3 * tall
-                    // Overlapping side by side, no wider together than tall: the halves of a 0 whose pen lifted.
-                    let halves = overlapX > 0 && Double(overlapY) > 0.5 * Double(min(a.height, b.height))
-                        && Double(u.width) <= 1.05 * Double(u.height)
-                    if stacked || inside || (close && digitShaped) || halves {
-                        groups[i] = DigitRegion(box: u, labels: groups[i].labels + groups[j].labels,
-                                                area: groups[i].area + groups[j].area, line: 0, cell: nil)
-                        groups.remove(at: j)
-                        changed = true
-                        break outer
-                    }
+        var i = 0
+        while i < groups.count {
+            var j = i + 1
+            while j < groups.count {
+                guard joins(groups[i].box, groups[j].box) else { j += 1; continue }
+                join(&groups, j, into: i)
+                // Every pair before (i, i + 1) that does not hold mark i was tried and failed; those with it
+                // are tried again, the first that joins taking i into the earlier mark, and so on back.
+                while let a = (0..<i).first(where: { joins(groups[$0].box, groups[i].box) }) {
+                    join(&groups, i, into: a)
+                    i = a
                 }
+                j = i + 1
             }
+            i += 1
         }
         return groups
+    }
+
+    /// Mark `j` joined into mark `i` (i < j), keeping the order of the rest.
+    private static func join(_ groups: inout [DigitRegion], _ j: Int, into i: Int) {
+        groups[i] = DigitRegion(box: groups[i].box.union(groups[j].box), labels: groups[i].labels + groups[j].labels,
+                                area: groups[i].area + groups[j].area, line: 0, cell: nil)
+        groups.remove(at: j)
+    }
+
+    /// Whether marks in boxes `a` and `b` are pieces of one digit.
+    static func joins(_ a: Box, _ b: Box) -> Bool {
+        let overlapX = min(a.maxX, b.maxX) - max(a.x, b.x)
+        let overlapY = min(a.maxY, b.maxY) - max(a.y, b.y)
+        let gapY = -overlapY
+        let tall = Double(max(a.height, b.height))
+        // Apart by more than a tenth of the taller one's height: no rule below joins them.
+        if Double(-overlapX) > 0.1 * tall { return false }
+        let u = a.union(b)
+        let stacked = Double(overlapX) >= 0.5 * Double(min(a.width, b.width)) && Double(gapY) <= 0.3 * tall
+            && Double(u.height) <= 1.6 * tall && Double(u.width) <= 1.8 * Double(a.height >= b.height ? a.width : b.width)
+        let inside = overlapX > 0 && overlapY > 0
+            && Double(overlapX * overlapY) >= 0.6 * Double(min(a.width * a.height, b.width * b.height))
+        // Pieces close together whose union is still shaped like one digit (a 6 whose loop does not
+        // touch its stem): digits are taller than wide, two digits side by side are not.
+        let gapX = max(0, -overlapX), close = Double(max(gapX, gapY)) <= 0.1 * tall
+        let digitShaped = Double(u.width) <= 0.85 * Double(u.height) && Double(u.height) <= 1.3 * tall
+        // Overlapping side by side, no wider together than tall: the halves of a 0 whose pen lifted.
+        let halves = overlapX > 0 && Double(overlapY) > 0.5 * Double(min(a.height, b.height))
+            && Double(u.width) <= 1.05 * Double(u.height)
+        return stacked || inside || (close && digitShaped) || halves
     }
 
     /// Lines top to bottom (a digit joins a line when its centre is level with the line's), each left to right.

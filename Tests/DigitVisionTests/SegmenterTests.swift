@@ -63,4 +63,47 @@ final class SegmenterTests: XCTestCase {
         let stop = mark(2, x: 70, y: 170, width: 10, height: 10, area: 80)   // on the baseline, beside the 1
         XCTAssertFalse(regions([stroke, stop]).contains(where: \.dotted))
     }
+
+    /// Marks are joined as a search that starts again from the first pair after every join would join them:
+    /// the first pair (i, j) that joins, each time, on pages of pieces of ink in clusters.
+    func testJoiningGoesPairByPairInOrder() {
+        func restarting(_ input: [DigitRegion]) -> [DigitRegion] {
+            var groups = input
+            var changed = true
+            while changed {
+                changed = false
+                outer: for i in groups.indices {
+                    for j in groups.indices where j > i && Segmenter.joins(groups[i].box, groups[j].box) {
+                        groups[i] = DigitRegion(box: groups[i].box.union(groups[j].box), labels: groups[i].labels + groups[j].labels,
+                                                area: groups[i].area + groups[j].area, line: 0, cell: nil)
+                        groups.remove(at: j)
+                        changed = true
+                        break outer
+                    }
+                }
+            }
+            return groups
+        }
+        var state: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<20 {
+            // Forty places, each with one to five pieces of ink close together (digits in strokes, specks).
+            var marks = [DigitRegion]()
+            for _ in 0..<40 {
+                let (x, y) = (20 + next(1400), 20 + next(900))
+                for _ in 0...next(5) {
+                    marks.append(DigitRegion(box: Box(x: x + next(40) - 20, y: y + next(50) - 25, width: 3 + next(30), height: 3 + next(40)),
+                                             labels: [Int32(marks.count + 1)], area: 50, line: 0, cell: nil))
+                }
+            }
+            let expected = restarting(marks)
+            XCTAssertLessThan(expected.count, marks.count - 20, "marks join")
+            XCTAssertGreaterThan(expected.count, 30, "into many groups")
+            XCTAssertEqual(Segmenter.merged(marks).map(\.labels), expected.map(\.labels))
+            XCTAssertEqual(Segmenter.merged(marks), expected)
+        }
+    }
 }
