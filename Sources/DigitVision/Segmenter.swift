@@ -81,9 +81,10 @@ public enum Segmenter {
 
     /// Whether a mark in box `d` with `area` pixels of ink is the dot of an i or a j, a ! or a ? written as the
     /// stroke in box `g` (`strokeArea` pixels of ink): small but no thinner than the pen, solid, no more than
-    /// three times as long as wide (a dot or a short dash), a little above a stroke narrower than tall (i, j)
-    /// or below one no wider than tall (!, ?), over its middle. A full stop after a digit sits on the digits' baseline beside them,
-    /// not under one; a speck of grain is thinner than the pen.
+    /// three times as long as wide (a dot or a short dash), over the stroke's middle, a little above a stroke
+    /// no wider than half its height (i, j; the body of a 5 whose bar came loose is wider) or below one no
+    /// wider than tall (!, ?). A full stop after a digit sits on the digits' baseline beside them, not under
+    /// one; a speck of grain is thinner than the pen.
     static func isDot(_ d: Box, area: Int, over g: Box, strokeArea: Int) -> Bool {
         let h = Double(g.height), w = Double(g.width)
         let side = Double(d.maxSide), pen = Double(strokeArea) / (h + w)
@@ -93,7 +94,7 @@ public enum Segmenter {
         // Apart by a clear gap: a stroke broken where the ink is faint leaves a sliver close to the rest.
         let above = Double(g.y - d.maxY), below = Double(d.y - g.maxY), gap = (min: max(2, 0.06 * h), max: 0.75 * h)
         guard abs(d.centerX - g.centerX) <= max(w / 2, 0.15 * h) else { return false }
-        if above >= gap.min && above <= gap.max && w <= 0.85 * h { return true }
+        if above >= gap.min && above <= gap.max && w <= 0.5 * h { return true }
         return below >= gap.min && below <= gap.max
     }
 

@@ -38,7 +38,7 @@ final class SegmenterTests: XCTestCase {
     /// A dot just over a narrow stroke makes an i or a j, whether the dot is left out as a speck (far above)
     /// or joined to the stroke (close above), and a dot under a stroke a ! or a ?; a 1 alone, a 1 with a
     /// speck beside it, a 7 whose bar is a separate stroke above it, a 1 whose foot broke off where the ink
-    /// is faint, and a 1 followed by a full stop are not dotted.
+    /// is faint, a 1 followed by a full stop, and a 5 whose bar came loose are not dotted.
     func testADotOverAStrokeIsAnIOrAJ() {
         let stroke = mark(1, x: 50, y: 100, width: 14, height: 80, area: 700)
         let page = (width: 300, height: 300)
@@ -62,6 +62,10 @@ final class SegmenterTests: XCTestCase {
         XCTAssertFalse(regions([stroke, foot]).contains(where: \.dotted))
         let stop = mark(2, x: 70, y: 170, width: 10, height: 10, area: 80)   // on the baseline, beside the 1
         XCTAssertFalse(regions([stroke, stop]).contains(where: \.dotted))
+        // A 5 whose bar came loose: a short thick bar over a body wider than half its height.
+        let body = mark(1, x: 50, y: 110, width: 40, height: 70, area: 900)
+        let loose = mark(2, x: 58, y: 92, width: 30, height: 12, area: 300)
+        XCTAssertFalse(regions([body, loose]).contains(where: \.dotted))
     }
 
     /// Marks are joined as a search that starts again from the first pair after every join would join them:
