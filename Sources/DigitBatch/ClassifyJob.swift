@@ -12,6 +12,8 @@ public struct ClassifyJob: Sendable {
     public var threads: Int
     /// What the pipeline keeps of each scan: crops for the misclassification grid, a preview for overlays.
     public var options: ScanOptions
+    /// The line reader the scans use (`options.lineReader` reads with it).
+    private let lineReader: LineReader?
     /// Resolution PDF pages are rasterised at.
     public var dpi = Pages.defaultDPI
 
@@ -22,6 +24,7 @@ public struct ClassifyJob: Sendable {
         options = ScanOptions()
         options.cropSide = 96
         options.previewSide = 1600
+        self.lineReader = lineReader
         options.reader = { [engine] in try engine.probabilityRows($0, threads: 1) }
         options.lineReader = lineReader?.lineRead
     }
@@ -39,7 +42,11 @@ public struct ClassifyJob: Sendable {
         // marks are normalised on all of them.
         if threads > 1 { Pipeline.useOpenCVThreads(entries.count == 1 ? threads : 1) }
         var job = self
-        job.options.threads = entries.count == 1 ? threads : 1
+        // So do the networks reading its marks as it is scanned (a page of text has thousands).
+        let scanThreads = entries.count == 1 ? threads : 1
+        job.options.threads = scanThreads
+        job.options.reader = { [engine] in try engine.probabilityRows($0, threads: scanThreads) }
+        job.options.lineReader = lineReader?.lineRead(threads: scanThreads)
         let chunkSize = max(threads * 16, 64)
         let writer = DispatchQueue(label: "digits.results")
         let waiting = DispatchSemaphore(value: 2)
@@ -128,7 +135,7 @@ public struct ClassifyJob: Sendable {
             } else {
                 image = try Decoder.load(entry.path, maxPixels: options.maxPixels)
             }
-            let result = try Pipeline.scanUpright(image, options: options) { try engine.probabilityRows($0, threads: 1) }
+            let result = try Pipeline.scanUpright(image, options: options) { try engine.probabilityRows($0, threads: options.threads) }
             return FileOutcome(path: entry.name, result: result)
         } catch let e as ScanError {
             // The shim's message starts with the path; keep the reason alone.
