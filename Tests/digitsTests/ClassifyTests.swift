@@ -56,6 +56,28 @@ final class ClassifyTests: XCTestCase {
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 
+    /// A file read alone has every core for its scan and for the networks that read its marks; what it
+    /// reads is the same, to the last digit of every confidence, as on one thread: numbers of touching
+    /// digits (the synthetic benchmark's), which the line reader reads.
+    func testOneFileReadsTheSameOnEveryThreadCount() throws {
+        guard ProcessInfo.processInfo.environment["DIGITS_DATA"] != nil else { throw XCTSkip("DIGITS_DATA not set") }
+        let made = try runDigits(["synth", "benchmark", "--count", "6", "--out", dir + "/bench"])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let touching = try FileManager.default.contentsOfDirectory(atPath: dir + "/bench").filter { $0.hasSuffix("touching.png") }
+        XCTAssertEqual(touching.count, 3)
+        for name in touching {
+            var predictions = [String]()
+            for threads in ["1", "2"] {
+                let out = dir + "/out-\(name)-\(threads)"
+                let r = try runDigits(["classify", dir + "/bench/" + name, "--out", out, "--threads", threads, "--quiet"])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                predictions.append(try String(contentsOfFile: out + "/predictions.csv", encoding: .utf8))
+            }
+            XCTAssertGreaterThan(predictions[0].split(separator: "\n").count, 2, name)
+            XCTAssertEqual(predictions[0], predictions[1], name)
+        }
+    }
+
     /// Good images among empty, truncated, corrupt, non-image and unreadable files and a symlink loop:
     /// every good image read, every bad one listed with its reason, nothing lost, exit status 1.
     func testBadInputsAreReportedAndTheRestRead() throws {
