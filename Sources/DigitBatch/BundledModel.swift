@@ -25,11 +25,9 @@ public func loadLineReader(_ path: String?) throws -> LineReader? {
 }
 
 extension LineReader {
-    /// Reads strips of marks on one thread, for the scan workers.
-    public var lineRead: TouchingDigits.LineRead { lineRead(threads: 1) }
-
-    /// Reads strips of marks on `threads` threads: a page scanned alone has the cores to itself.
-    public func lineRead(threads: Int) -> TouchingDigits.LineRead {
+    /// Reads strips of marks on `threads` threads: one for each of several scan workers, all of them for a
+    /// page scanned alone.
+    public func lineRead(threads: Int = 1) -> TouchingDigits.LineRead {
         { [self] strips in read(strips.map { ($0.width, $0.pixels) }, threads: threads) }
     }
 }

@@ -25,8 +25,14 @@ public struct ClassifyJob: Sendable {
         options.cropSide = 96
         options.previewSide = 1600
         self.lineReader = lineReader
-        options.reader = { [engine] in try engine.probabilityRows($0, threads: 1) }
-        options.lineReader = lineReader?.lineRead
+        scanning(on: 1)
+    }
+
+    /// Scans on `threads` threads: the pipeline's own work and the networks that read marks as it scans.
+    private mutating func scanning(on threads: Int) {
+        options.threads = threads
+        options.reader = { [engine] in try engine.probabilityRows($0, threads: threads) }
+        options.lineReader = lineReader?.lineRead(threads: threads)
     }
 
     /// Where a run stands, after each chunk.
@@ -43,10 +49,7 @@ public struct ClassifyJob: Sendable {
         if threads > 1 { Pipeline.useOpenCVThreads(entries.count == 1 ? threads : 1) }
         var job = self
         // So do the networks reading its marks as it is scanned (a page of text has thousands).
-        let scanThreads = entries.count == 1 ? threads : 1
-        job.options.threads = scanThreads
-        job.options.reader = { [engine] in try engine.probabilityRows($0, threads: scanThreads) }
-        job.options.lineReader = lineReader?.lineRead(threads: scanThreads)
+        job.scanning(on: entries.count == 1 ? threads : 1)
         let chunkSize = max(threads * 16, 64)
         let writer = DispatchQueue(label: "digits.results")
         let waiting = DispatchSemaphore(value: 2)

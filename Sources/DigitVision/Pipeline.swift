@@ -404,7 +404,7 @@ public enum Pipeline {
             parts = try TouchingDigits.split(regions, samples: samples, lit: lit, labels: components.labels,
                                              style: options.style, read: reader, readLine: options.lineReader)
         }
-        // An i, a j, a ! or a ? is no digit, whatever its stroke alone looks like.
+        // An i, a j, a ! or a ? is no digit, whatever its stroke alone looks like (the split leaves it to here).
         if let reader = options.reader {
             let dotted = regions.indices.filter { regions[$0].dotted }
             if !dotted.isEmpty {

@@ -61,22 +61,30 @@ public enum Segmenter {
             return true
         }
         rejected += groups.count - kept.count
-        // The dot of an i, a j, a ! or a ?: a mark of its own (a speck left out, or kept: then it is no digit
-        // either), or a component joined to the stroke.
         let byLabel = Dictionary(marks.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
         let marked = kept.map { g in
             var g = g
-            let parts = g.labels.compactMap { byLabel[$0] }
-            g.dotted = groups.contains { $0.labels[0] != g.labels[0] && isDot($0.box, area: $0.area, over: g.box, strokeArea: g.area) }
-                || kept.contains { $0.labels[0] != g.labels[0] && isDot(g.box, area: g.area, over: $0.box, strokeArea: $0.area) }
-                || (parts.count >= 2 && parts.indices.contains { k in
-                let rest = parts.indices.filter { $0 != k }
-                let box = rest.dropFirst().reduce(parts[rest[0]].box) { $0.union(parts[$1].box) }
-                return isDot(parts[k].box, area: parts[k].area, over: box, strokeArea: rest.reduce(0) { $0 + parts[$1].area })
-            })
+            g.dotted = isDotted(g, among: groups, kept: kept, components: byLabel)
             return g
         }
         return Outcome(regions: readingOrder(marked), rejected: rejected)
+    }
+
+    /// Whether mark `g` is an i, a j, a ! or a ?: its dot is a mark of its own among `groups` (a speck left
+    /// out, or a mark kept, which is then no digit either: `g` is the dot of a stroke in `kept`), or one of
+    /// its own components (`components`, by label) joined to the rest of it.
+    static func isDotted(_ g: DigitRegion, among groups: [DigitRegion], kept: [DigitRegion], components: [Int32: Component]) -> Bool {
+        if groups.contains(where: { $0.labels[0] != g.labels[0] && isDot($0.box, area: $0.area, over: g.box, strokeArea: g.area) })
+            || kept.contains(where: { $0.labels[0] != g.labels[0] && isDot(g.box, area: g.area, over: $0.box, strokeArea: $0.area) }) {
+            return true
+        }
+        let parts = g.labels.compactMap { components[$0] }
+        guard parts.count >= 2 else { return false }
+        return parts.indices.contains { k in
+            let rest = parts.indices.filter { $0 != k }
+            let box = rest.dropFirst().reduce(parts[rest[0]].box) { $0.union(parts[$1].box) }
+            return isDot(parts[k].box, area: parts[k].area, over: box, strokeArea: rest.reduce(0) { $0 + parts[$1].area })
+        }
     }
 
     /// Whether a mark in box `d` with `area` pixels of ink is the dot of an i or a j, a ! or a ? written as the

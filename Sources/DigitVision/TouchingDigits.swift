@@ -56,7 +56,8 @@ public enum TouchingDigits {
     static func split(_ regions: [DigitRegion], samples: [[Float]], lit: GrayImage, labels: [Int32],
                       style: SampleStyle, read: Reader, readLine: LineRead? = nil) throws -> [[Part]?] {
         var out = [[Part]?](repeating: nil, count: regions.count)
-        let wide = regions.indices.filter { isWide(regions[$0].box) }
+        // A dotted mark (an i, a j, a ! or a ?) is no digit however it reads: the pipeline reads it once, alone.
+        let wide = regions.indices.filter { isWide(regions[$0].box) && !regions[$0].dotted }
         guard !wide.isEmpty else { return out }
         let wholes = try read(wide.map { samples[$0] })
         // The line reader's reading of each wide mark, where there is a reader.

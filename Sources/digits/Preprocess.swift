@@ -35,7 +35,7 @@ struct Preprocess: ParsableCommand {
         let (classifier, _) = try model.load()
         let engine = Engine.digits(classifier)
         options.reader = { try engine.probabilityRows($0, threads: 1) }
-        options.lineReader = try reader.load()?.lineRead
+        options.lineReader = try reader.load()?.lineRead()
         let image = try Failure.setUp {
             try page != nil || Pages.isPDF(file) ? Pages.load(file, page: page ?? 1, dpi: dpi) : Decoder.load(file)
         }

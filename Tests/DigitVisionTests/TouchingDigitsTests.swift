@@ -13,6 +13,16 @@ final class TouchingDigitsTests: XCTestCase {
         return row
     }
 
+    /// Two square blobs of ink 30 px a side on a 200x80 page, side by side on one line, each its own
+    /// component (labels 1 and 2): the page, its labels and the two marks.
+    func twoBlobs() -> (GrayImage, [Int32], [DigitRegion]) {
+        let boxes = [Box(x: 20, y: 20, width: 30, height: 30), Box(x: 120, y: 20, width: 30, height: 30)]
+        var labels = [Int32](repeating: 0, count: 200 * 80)
+        for (k, b) in boxes.enumerated() { for y in b.y..<b.maxY { for x in b.x..<b.maxX { labels[y * 200 + x] = Int32(k + 1) } } }
+        let lit = GrayImage(width: 200, height: 80, pixels: labels.map { $0 == 0 ? 255 : 0 })
+        return (lit, labels, boxes.enumerated().map { DigitRegion(box: $1, labels: [Int32($0 + 1)], area: 900, line: 0, cell: nil) })
+    }
+
     func pageRow(_ d: Int, _ p: Float) -> [Float] {
         var row = [Float](repeating: (1 - p) / 11, count: MarkClasses.pageModel)
         row[d] = p
@@ -79,14 +89,7 @@ final class TouchingDigitsTests: XCTestCase {
     /// unsurely is no digit; read surely, or read by the reader, or beside another mark on its line, it stays
     /// the page model's digit.
     func testLoneUnsureMarkTheReaderFindsNoDigitInIsNoDigit() throws {
-        // Square blobs of ink 30 px a side on a 200x80 page, each its own component (label k + 1).
-        let boxes = [Box(x: 20, y: 20, width: 30, height: 30), Box(x: 120, y: 20, width: 30, height: 30)]
-        var pixels = [UInt8](repeating: 255, count: 200 * 80), labels = [Int32](repeating: 0, count: 200 * 80)
-        for (k, b) in boxes.enumerated() {
-            for y in b.y..<b.maxY { for x in b.x..<b.maxX { pixels[y * 200 + x] = 0; labels[y * 200 + x] = Int32(k + 1) } }
-        }
-        let lit = GrayImage(width: 200, height: 80, pixels: pixels)
-        let regions = boxes.enumerated().map { DigitRegion(box: $1, labels: [Int32($0 + 1)], area: 900, line: 0, cell: nil) }
+        let (lit, labels, regions) = twoBlobs()
         func readings(_ regions: [DigitRegion], page p: Float, reader: [CTC.Label]) throws -> [Int] {
             let row = pageRow(0, p)
             let split = try TouchingDigits.split(regions, samples: regions.map { _ in [Float](repeating: 0, count: 784) }, lit: lit,
@@ -109,11 +112,7 @@ final class TouchingDigitsTests: XCTestCase {
     /// line reader finds no digit in it either, beside other marks too (a scribble, a flourish); where the
     /// reader finds a digit, the page model's likeliest digit stands.
     func testAMarkNeitherNetworkReadsAsADigitIsNoDigit() throws {
-        let boxes = [Box(x: 20, y: 20, width: 30, height: 30), Box(x: 120, y: 20, width: 30, height: 30)]
-        var labels = [Int32](repeating: 0, count: 200 * 80)
-        for (k, b) in boxes.enumerated() { for y in b.y..<b.maxY { for x in b.x..<b.maxX { labels[y * 200 + x] = Int32(k + 1) } } }
-        let lit = GrayImage(width: 200, height: 80, pixels: labels.map { $0 == 0 ? 255 : 0 })
-        let regions = boxes.enumerated().map { DigitRegion(box: $1, labels: [Int32($0 + 1)], area: 900, line: 0, cell: nil) }
+        let (lit, labels, regions) = twoBlobs()
         // Not a digit at 0.5, below the bar of 0.6; its likeliest digit a 6 at 0.3.
         let row: [Float] = (0..<MarkClasses.pageModel).map { $0 == MarkClasses.notDigit ? 0.5 : $0 == 6 ? 0.3 : 0.02 }
         XCTAssertEqual(MarkClasses.reading(row), 6)
