@@ -38,20 +38,54 @@ public enum Lighting {
         // The paper estimate follows the brightest grain; the median pixel is paper, so make it white.
         var histogram = self.histogram(lit)
         let total = histogram.reduce(0, +)
-        var seen = 0, median = 255
-        for v in 0..<256 { seen += histogram[v]; if seen * 2 >= total { median = v; break } }
+        let median = percentile(histogram, 0.5)
         if median < 250, median > 0 {
             let gain = 255 / Float(median)
-            let table = (0..<256).map { UInt8(min(255, Float($0) * gain)) }
-            lit.pixels.withUnsafeMutableBufferPointer { p in
-                table.withUnsafeBufferPointer { t in for i in 0..<p.count { p[i] = t[Int(p[i])] } }
-            }
-            // Each gray's count moves where the table sends it.
-            var moved = [Int](repeating: 0, count: 256)
-            for v in 0..<256 { moved[Int(table[v])] += histogram[v] }
-            histogram = moved
+            remap(&lit, counts: &histogram, by: (0..<256).map { UInt8(min(255, Float($0) * gain)) })
         }
         return (lit, total == lit.pixels.count ? histogram : nil)
+    }
+
+    /// Ink whose pixels (the dark side of Otsu's split) average lighter than this, and whose darkest pixels
+    /// (the darkest half percent of the picture) are lighter than `paleDarkest`, is faint: pencil, a faded
+    /// print, a pale photo. A pen's thin strokes on a large sheet also leave the dark side pale on average
+    /// (it is mostly the sheet's shaded edges), but their own pixels are dark.
+    static let faintInk = 180.0, paleDarkest = 140
+    /// Faint ink is deepened until its pixels average this gray, as a pen's do, by at most `deepest` times.
+    static let penInk = 110.0, deepest = 3.0
+    /// Ink stands at least this far from the paper (the two sides' averages); paper grain on a blank page, all
+    /// that Otsu can split there, stands closer.
+    static let inkApart = 30.0
+
+    /// Faint ink deepened, grays stretched away from white (paper stays white), and `counts` moved with them:
+    /// then the threshold's ceiling, set to keep grain out of the ink, no longer cuts the ink's paler strokes
+    /// away, and its samples are as dark as a pen's.
+    static func deepenFaintInk(_ lit: inout GrayImage, counts: inout [Int]?) {
+        var c = counts ?? histogram(lit)
+        guard let split = Threshold.otsu(c), split.dark > faintInk, split.light - split.dark >= inkApart,
+              percentile(c, 0.005) > paleDarkest else { return }
+        let gain = min(deepest, (255 - penInk) / (255 - split.dark))
+        remap(&lit, counts: &c, by: (0..<256).map { UInt8(max(0, 255 - (255 - Double($0)) * gain).rounded()) })
+        if counts != nil { counts = c }
+    }
+
+    /// Every pixel's gray replaced by `table`'s entry for it, and each gray's count moved where the table
+    /// sends it.
+    static func remap(_ lit: inout GrayImage, counts: inout [Int], by table: [UInt8]) {
+        lit.pixels.withUnsafeMutableBufferPointer { p in
+            table.withUnsafeBufferPointer { t in for i in 0..<p.count { p[i] = t[Int(p[i])] } }
+        }
+        var moved = [Int](repeating: 0, count: 256)
+        for v in 0..<256 { moved[Int(table[v])] += counts[v] }
+        counts = moved
+    }
+
+    /// The gray at or below which a share `q` of the counted pixels lie.
+    static func percentile(_ counts: [Int], _ q: Double) -> Int {
+        let total = counts.reduce(0, +)
+        var seen = 0
+        for v in 0..<counts.count { seen += counts[v]; if Double(seen) >= q * Double(total) { return v } }
+        return 255
     }
 
     /// Gray-level counts; on a large image, of every pixel of every other row and column (a quarter of them,
@@ -96,14 +130,20 @@ public enum Threshold {
     /// `level` from the image's gray-level counts (every pixel counted), when they are at hand: Otsu's
     /// method as OpenCV computes it, to the same level.
     public static func level(counts h: [Int], ceiling: Int = 200) -> Int {
+        min(otsu(h)?.level ?? ceiling, ceiling)
+    }
+
+    /// Otsu's split of gray-level counts as OpenCV computes it: the level, and the mean gray of the pixels at
+    /// or below it (dark) and above it (light). Nil without counts.
+    static func otsu(_ h: [Int]) -> (level: Int, dark: Double, light: Double)? {
         let total = h.reduce(0, +)
-        guard h.count == 256, total > 0 else { return ceiling }
+        guard h.count == 256, total > 0 else { return nil }
         let scale = 1 / Double(total)
         var mu = 0.0
         for i in 0..<256 { mu += Double(i) * Double(h[i]) }
         mu *= scale
         let epsilon = Double(Float.ulpOfOne)
-        var mu1 = 0.0, q1 = 0.0, maxSigma = 0.0, maxLevel = 0
+        var mu1 = 0.0, q1 = 0.0, maxSigma = 0.0, best = (level: 0, dark: mu, light: mu)
         for i in 0..<256 {
             let p = Double(h[i]) * scale
             mu1 *= q1
@@ -113,9 +153,9 @@ public enum Threshold {
             mu1 = (mu1 + Double(i) * p) / q1
             let mu2 = (mu - q1 * mu1) / q2
             let sigma = q1 * q2 * (mu1 - mu2) * (mu1 - mu2)
-            if sigma > maxSigma { maxSigma = sigma; maxLevel = i }
+            if sigma > maxSigma { maxSigma = sigma; best = (i, mu1, mu2) }
         }
-        return min(maxLevel, ceiling)
+        return best
     }
 
     /// `level(_:ceiling:)` from `counts` when they count every pixel of `image` (`Lighting.evenCounted`,

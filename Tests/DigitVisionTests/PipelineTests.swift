@@ -46,6 +46,18 @@ final class PipelineTests: XCTestCase {
         assertFound(result, truth, lines: [0, 0, 0, 1, 1, 1])
     }
 
+    /// Ink faded to a sixth of a pen's contrast (pencil, a pale print), its strokes paler at one end than at
+    /// the other, lies wholly above the threshold's ceiling for paper grain: it is deepened and read whole.
+    func testFaintInkIsDeepenedAndFoundWhole() throws {
+        var (page, truth) = rows([[7, 0, 1], [4, 1, 0]])
+        for i in page.pixels.indices {
+            let x = Float(i % page.width) / Float(page.width)
+            page.pixels[i] = 255 - (255 - page.pixels[i]) * (0.2 - 0.08 * x)
+        }
+        page.noise(4, seed: 5)
+        assertFound(try Pipeline.run(page.gray), truth, lines: [0, 0, 0, 1, 1, 1])
+    }
+
     /// A photo of paper shaded towards the bottom, turned, with the corners brighter than the shaded paper:
     /// the paper's border is not ink, so the digit near it is found alone with its own box (at the reduced
     /// working scale and at full resolution).
