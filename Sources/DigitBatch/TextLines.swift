@@ -80,14 +80,14 @@ public enum TextLines {
     static let surelyNoDigit: Float = 0.9
 
     /// Whether mark `m`, read as no digit but not surely, is a digit of a number: the other marks of its line
-    /// (two or more) are all sure digits, and it stands as tall as they do. A symbol written between digits
-    /// (+, =, −) is short or sure; an odd 2 or a thin 1 among sure digits is neither.
+    /// (two or more) are all digits, at least two in three of them sure, and it stands as tall as they do. A
+    /// symbol written between digits (+, =, −) is short or sure; an odd 2 or a thin 1 among digits is neither.
     static func isOddDigit(_ m: Int, of marks: [Mark], probabilities rows: [[Float]]) -> Bool {
         let mark = marks[m]
         guard mark.other, rows.count == 1, rows[0][MarkClasses.notDigit] < surelyNoDigit,
               rows[0][MarkClasses.severalDigits] < MarkClasses.otherAt else { return false }
         let line = marks.indices.filter { $0 != m && marks[$0].line == mark.line }.map { marks[$0] }
-        guard line.count >= 2, line.allSatisfy(\.sure) else { return false }
+        guard line.count >= 2, line.allSatisfy({ !$0.other }), line.filter(\.sure).count * 3 >= line.count * 2 else { return false }
         let heights = line.map { Double($0.box.height) }.sorted()
         return Double(mark.box.height) >= 0.8 * heights[heights.count / 2]
     }

@@ -29,6 +29,9 @@ final class TextLinesTests: XCTestCase {
         let result = page([(0, 60), (50, 62), (100, 58), (150, 60)])
         let none = TextLines.noDigits(result, probabilities: [row(2, 0.99), row(8, 0.98), row(0, 0.99), row(5, 0.25)])
         XCTAssertEqual(none, [false, false, false, false])
+        // So it is when one of the three is itself read unsurely (an 8 at 0.7): two in three are sure.
+        let one = TextLines.noDigits(result, probabilities: [row(2, 0.99), row(8, 0.7), row(0, 0.99), row(5, 0.25)])
+        XCTAssertEqual(one, [false, false, false, false])
     }
 
     func testASureOrShortSymbolAmongDigitsStaysNoDigit() {
