@@ -31,8 +31,9 @@ public enum Lighting {
         try evenCounted(image, window: window).lit
     }
 
-    /// `even`, and its gray-level counts when they cover every pixel (`histogram`), for `Threshold.level`.
-    public static func evenCounted(_ image: GrayImage, window: Int? = nil) throws -> (lit: GrayImage, counts: [Int]?) {
+    /// `even`, and its gray-level counts when they cover every pixel (`histogram`), for `Threshold.level`;
+    /// with `deepening`, faint ink deepened too (`deepenFaintInk`).
+    public static func evenCounted(_ image: GrayImage, window: Int? = nil, deepening: Bool = false) throws -> (lit: GrayImage, counts: [Int]?) {
         let w = window ?? max(15, min(image.width, image.height) / 6)
         var lit = try image.mapped { ds_even_lighting($0, Int32(w), $1, $2) }
         // The paper estimate follows the brightest grain; the median pixel is paper, so make it white.
@@ -43,6 +44,7 @@ public enum Lighting {
             let gain = 255 / Float(median)
             remap(&lit, counts: &histogram, by: (0..<256).map { UInt8(min(255, Float($0) * gain)) })
         }
+        if deepening { deepenFaintInk(&lit, counts: &histogram) }
         return (lit, total == lit.pixels.count ? histogram : nil)
     }
 
@@ -60,13 +62,12 @@ public enum Lighting {
     /// Faint ink deepened, grays stretched away from white (paper stays white), and `counts` moved with them:
     /// then the threshold's ceiling, set to keep grain out of the ink, no longer cuts the ink's paler strokes
     /// away, and its samples are as dark as a pen's.
-    static func deepenFaintInk(_ lit: inout GrayImage, counts: inout [Int]?) {
-        var c = counts ?? histogram(lit)
-        guard let split = Threshold.otsu(c), split.dark > faintInk, split.light - split.dark >= inkApart,
-              percentile(c, 0.005) > paleDarkest else { return }
+    /// `counts`: the image's gray-level counts (`histogram`).
+    static func deepenFaintInk(_ lit: inout GrayImage, counts: inout [Int]) {
+        guard let split = Threshold.otsu(counts), split.dark > faintInk, split.light - split.dark >= inkApart,
+              percentile(counts, 0.005) > paleDarkest else { return }
         let gain = min(deepest, (255 - penInk) / (255 - split.dark))
-        remap(&lit, counts: &c, by: (0..<256).map { UInt8(max(0, 255 - (255 - Double($0)) * gain).rounded()) })
-        if counts != nil { counts = c }
+        remap(&lit, counts: &counts, by: (0..<256).map { UInt8(max(0, 255 - (255 - Double($0)) * gain).rounded()) })
     }
 
     /// Every pixel's gray replaced by `table`'s entry for it, and each gray's count moved where the table

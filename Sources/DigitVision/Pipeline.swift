@@ -332,8 +332,9 @@ public enum Pipeline {
         let gray = lightOnDark ? decoded.inverted() : decoded
         clock.lap("polarity")
         // A region is lit as the whole page would be: the paper estimated over the same window.
-        var (lit, counts) = try Lighting.evenCounted(gray, window: region.map { _ in max(15, min(page.width, page.height) / 6) })
-        Lighting.deepenFaintInk(&lit, counts: &counts)
+        let (evened, counts) = try Lighting.evenCounted(gray, window: region.map { _ in max(15, min(page.width, page.height) / 6) },
+                                                        deepening: true)
+        var lit = evened
         clock.lap("lighting")
         let level = try Threshold.level(lit, counts: counts)
         // The ink's marks come with it, and serve while the ink stays as found (on a large page they would
