@@ -10,10 +10,17 @@ import DigitVision
 /// sure digits standing tall: the numbers written among the words (a date with its month spelt out, "Total 450").
 public enum TextLines {
     /// Which marks of a scan are no digit. A mark read as not a digit, or as digits run together that could
-    /// not be split, is none (`isNoDigit`); in a form's cell, which is there for a digit, only when the network
+    /// not be split, is none (`isNoDigit`), and so is a mark alone on its page given less than half to the
+    /// digits; in a form's cell, which is there for a digit, only when the network
     /// is sure of it. Off a form, so is every mark of a line of words outside its numbers.
     public static func noDigits(_ result: ScanResult, probabilities: [[Float]]) -> [Bool] {
-        let others = probabilities.map { p in isNoDigit(p) && (result.grid == nil || p.top.value >= 0.95) }
+        // A mark alone on its page is no digit when the other classes together outweigh the digits: it was
+        // not split, so "several digits" says only that it is no one digit (a letter, a symbol on its own).
+        let alone = result.digits.count == 1 && result.grid == nil
+        let others = probabilities.map { p in
+            (isNoDigit(p) || (alone && p.count > MarkClasses.digits && p.prefix(MarkClasses.digits).reduce(0, +) < 0.5))
+                && (result.grid == nil || p.top.value >= 0.95)
+        }
         guard result.grid == nil else { return others }
         // The digits read in one mark (a number whose digits touch) are one mark of the line: the heights of
         // its parts are those of the columns each was given, not of letters.

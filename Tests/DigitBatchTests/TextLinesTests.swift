@@ -79,6 +79,18 @@ final class TextLinesTests: XCTestCase {
                        [false, false, false])
     }
 
+    /// A mark alone on its page (a letter, a Q read as a 2 at 0.45) is no digit when "not a digit" and "several
+    /// digits" together outweigh the digits; beside another digit, the same mark is read as its digit.
+    func testALoneMarkMostlyNoDigitIsNone() {
+        var q = [Float](repeating: 0, count: MarkClasses.pageModel)
+        q[2] = 0.45; q[MarkClasses.notDigit] = 0.42; q[MarkClasses.severalDigits] = 0.13
+        XCTAssertEqual(TextLines.noDigits(page([(0, 60)]), probabilities: [q]), [true])
+        XCTAssertEqual(TextLines.noDigits(page([(0, 60), (50, 60)]), probabilities: [q, row(5, 0.99)]), [false, false])
+        var two = q
+        two[2] = 0.55; two[MarkClasses.notDigit] = 0.32
+        XCTAssertEqual(TextLines.noDigits(page([(0, 60)]), probabilities: [two]), [false])
+    }
+
     /// 25000 written with small zeros, blurred: the 2 and 5 run together into one mark read as two digits, a
     /// zero stands alone, the last two zeros run together. Small zeros read as zeros, alone or run together,
     /// are a number's and no short letters: the line is a number.
