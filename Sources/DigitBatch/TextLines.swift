@@ -11,8 +11,8 @@ import DigitVision
 public enum TextLines {
     /// Which marks of a scan are no digit. A mark read as not a digit, or as digits run together that could
     /// not be split, is none (`isNoDigit`), and so is a mark alone on its page given less than half to the
-    /// digits; in a form's cell, which is there for a digit, only when the network
-    /// is sure of it. Off a form, so is every mark of a line of words outside its numbers.
+    /// digits; in a form's cell, which is there for a digit, only when the network is sure of it. Off a form,
+    /// so is every mark of a line of words outside its numbers.
     public static func noDigits(_ result: ScanResult, probabilities: [[Float]]) -> [Bool] {
         // A mark alone on its page is no digit when the other classes together outweigh the digits: it was
         // not split, so "several digits" says only that it is no one digit (a letter, a symbol on its own).
