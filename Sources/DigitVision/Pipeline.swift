@@ -134,8 +134,8 @@ public enum Pipeline {
     /// quarter turns are read and the one whose marks read more surely as digits wins. Otherwise the page is read
     /// as it is, unless upside down it reads clearly more surely (by 0.1 on average, counting marks read surely
     /// as no digit as sure too: a line of words upside down is a muddle, the right way up it is surely words;
-    /// and a 6 upside down is a 9, so only a clear margin turns a page over). `read` gives the network's class
-    /// probabilities of samples.
+    /// and a 6 upside down is a 9, so only a clear margin turns a page over) and finds no more digits so
+    /// (`takesHalfTurn`). `read` gives the network's class probabilities of samples.
     public static func scanUpright(_ decoded: GrayImage, options: ScanOptions = ScanOptions(),
                                    read: ([[Float]]) throws -> [[Float]]) throws -> ScanResult {
         /// Mean over the marks of the likeliest digit's probability, or of the likeliest class's.
@@ -170,8 +170,17 @@ public enum Pipeline {
             return try withViews(turn ? best : first, decoded, options)
         }
         let over = try turned(2)
-        return try withViews(sureness(over, digitsOnly: false) > sureness(first, digitsOnly: false) + 0.1 ? over : first,
-                             decoded, options)
+        let turn = takesHalfTurn(first, sureness: try sureness(first, digitsOnly: false),
+                                 over: over, sureness: try sureness(over, digitsOnly: false))
+        return try withViews(turn ? over : first, decoded, options)
+    }
+
+    /// Whether a page read as `page` is rather upside down, read as `over`: the page stays as it is unless it
+    /// reads clearly surer turned over, and finds no more digits so. Turning a page over changes neither its ink
+    /// nor its marks; a reading that finds more digits upside down has cut the letters of a word into digits
+    /// (a line of words upside down may read as surely as digits), not found the page's right way up.
+    static func takesHalfTurn(_ page: ScanResult, sureness: Double, over: ScanResult, sureness overSureness: Double) -> Bool {
+        overSureness > sureness + 0.1 && over.digits.count <= page.digits.count
     }
 
     /// Whether a page of wide marks read as `page` is rather the page turned by a quarter, read as `turned`: wide

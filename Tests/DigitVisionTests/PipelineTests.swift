@@ -316,4 +316,15 @@ final class PipelineTests: XCTestCase {
         XCTAssertFalse(Pipeline.takesQuarterTurn(across, sureness: 0.6, turned: reading(lines: [0, 0, 0]), sureness: 0.9),
                        "marks lost in the turn")
     }
+
+    /// A page is turned over when it reads clearly surer upside down with as many digits; a line of words that
+    /// upside down reads as more digits, however surely, stays as it is.
+    func testAHalfTurnFindsNoMoreDigits() {
+        let line = reading(lines: [0, 0, 0, 0])
+        XCTAssertTrue(Pipeline.takesHalfTurn(line, sureness: 0.8, over: reading(lines: [0, 0, 0, 0]), sureness: 0.95))
+        XCTAssertFalse(Pipeline.takesHalfTurn(line, sureness: 0.88, over: reading(lines: [0, 0, 0, 0]), sureness: 0.95),
+                       "not clearly surer")
+        XCTAssertFalse(Pipeline.takesHalfTurn(line, sureness: 0.8, over: reading(lines: [0, 0, 0, 0, 0, 0, 0]), sureness: 0.95),
+                       "letters cut into digits")
+    }
 }
