@@ -18,7 +18,7 @@ public enum TextLines {
         // not split, so "several digits" says only that it is no one digit (a letter, a symbol on its own).
         let alone = result.digits.count == 1 && result.grid == nil
         let others = probabilities.map { p in
-            (isNoDigit(p) || (alone && p.count > MarkClasses.digits && p.prefix(MarkClasses.digits).reduce(0, +) < 0.5))
+            (isNoDigit(p) || (alone && (digitShare(p).map { $0 < 0.5 } ?? false)))
                 && (result.grid == nil || p.top.value >= 0.95)
         }
         guard result.grid == nil else { return others }
@@ -79,8 +79,12 @@ public enum TextLines {
     /// Whether a row of class probabilities is no digit: read as not a digit or as digits run together, or
     /// given to those two together at least `MarkClasses.otherAt` (a cursive word kept whole may be either).
     static func isNoDigit(_ p: [Float]) -> Bool {
-        MarkClasses.reading(p) >= MarkClasses.digits
-            || (p.count > MarkClasses.digits && p.prefix(MarkClasses.digits).reduce(0, +) <= 1 - MarkClasses.otherAt)
+        MarkClasses.reading(p) >= MarkClasses.digits || (digitShare(p).map { $0 <= 1 - MarkClasses.otherAt } ?? false)
+    }
+
+    /// What a page model gives the ten digits together; nil for a model that reads only digits.
+    static func digitShare(_ p: [Float]) -> Float? {
+        p.count > MarkClasses.digits ? p.prefix(MarkClasses.digits).reduce(0, +) : nil
     }
 
     /// Below this probability of being no digit, a mark standing among the digits of a number is one of them.
